@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { DatabasePool } from 'slonik';
+import type { ApiConfig } from '../shared/config/env.ts';
+import { checkReadiness } from '../shared/db/checkReadiness.ts';
+import { HttpError } from './httpError.ts';
+import { createMoodleRouter } from './routes/moodle.ts';
+import { createZohoRouter } from './routes/zoho.ts';
+import { createBearerTokenVerifier } from './verify/bearerToken.ts';
+import { createStandardWebhookVerifier } from './verify/standardWebhook.ts';
+
+export interface AppDeps {
+  config: ApiConfig;
+  db: DatabasePool;
+  log: Logger;
+}
+
+/** Builds the ingress (no listen, so tests can mount it on port 0). */
+export function createApp({ config, db, log }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Log what identifies a request, never headers or bodies (signatures, tokens, personal data).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const readiness = await checkReadiness(db);
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness.checks });
+  });
+
+  const bodyLimitBytes = config.WEBHOOK_BODY_LIMIT_BYTES;
+  app.use(
+    createZohoRouter({
+      db,
+      log,
+      bodyLimitBytes,
+      verifyStandardWebhook: createStandardWebhookVerifier(config.ZOHO_WEBHOOK_SECRET),
+      verifyBearerToken: config.ZOHO_WEBHOOK_TOKEN ? createBearerTokenVerifier(config.ZOHO_WEBHOOK_TOKEN) : undefined,
+    }),
+  );
+  app.use(
+    createMoodleRouter({
+      db,
+      bodyLimitBytes,
+      verifyStandardWebhook: createStandardWebhookVerifier(config.MOODLE_WEBHOOK_SECRET),
+    }),
+  );
+
+  app.use((req, _res, next) => {
+    next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+/** Every failure becomes JSON. Client errors keep their status; anything else is 503 (retry later). */
+const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let status: number;
+  let body: Record<string, unknown>;
+  if (err instanceof HttpError) {
+    status = err.status;
+    body = { status: 'error', error: err.code, message: err.message, ...(err.details ? { issues: err.details } : {}) };
+  } else if (isBodyParserError(err)) {
+    // raw-body's errors: entity.too.large (413), request.aborted (400), encoding.unsupported (415), …
+    status = err.status;
+    body = {
+      status: 'error',
+      error: err.type === 'entity.too.large' ? 'payload_too_large' : String(err.type ?? 'bad_request').replace(/\W/g, '_'),
+      message: err.type === 'entity.too.large' ? `body larger than ${String(err.limit)} bytes` : 'the request body could not be read',
+    };
+  } else {
+    // The database (or a bug) failed: nothing was acknowledged, so the sender must retry.
+    req.log.error({ err }, 'request failed');
+    status = 503;
+    body = { status: 'error', error: 'unavailable', message: 'the event could not be stored; retry later' };
+  }
+  if (res.headersSent) return;
+  res.status(status).json(body);
+};
+
+function isBodyParserError(err: unknown): err is { status: number; type?: string; limit?: number } {
+  if (typeof err !== 'object' || err === null) return false;
+  const status = (err as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 && 'type' in err;
+}

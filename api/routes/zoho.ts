@@ -1,0 +1,67 @@
+import express, { Router, type Request } from 'express';
+import type { DatabasePool } from 'slonik';
+import type { Logger } from 'pino';
+import { isZohoEntity, ZOHO_ENTITIES } from '../../shared/domain/events.ts';
+import { HttpError } from '../httpError.ts';
+import { parseWebhookBody, requireContentType, type BodyFormat } from '../parseWebhookBody.ts';
+import { toZohoEvent } from '../events/toZohoEvent.ts';
+import type { StandardWebhookVerifier } from '../verify/standardWebhook.ts';
+import { acceptEvent } from './acceptEvent.ts';
+
+export interface ZohoRouteDeps {
+  db: DatabasePool;
+  log: Logger;
+  bodyLimitBytes: number;
+  verifyStandardWebhook: StandardWebhookVerifier;
+  /** Present only when ZOHO_WEBHOOK_TOKEN is configured (shared-secret header mode). */
+  verifyBearerToken: ((authorization: string | undefined) => boolean) | undefined;
+}
+
+/**
+ * `POST /v1/events/zoho/:entity`. Proof of origin is either a Standard Webhooks
+ * signature (a Deluge function signs; see README) or, when configured, the shared
+ * secret in `Authorization: Bearer …` that a plain workflow webhook can send.
+ */
+export function createZohoRouter(deps: ZohoRouteDeps): Router {
+  const router = Router();
+  const rawBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes });
+
+  router.post(
+    '/v1/events/zoho/:entity',
+    (req, res, next) => {
+      const entity = String(req.params.entity);
+      if (!isZohoEntity(entity)) {
+        throw new HttpError(404, 'unknown_entity', `unknown Zoho entity; expected one of ${ZOHO_ENTITIES.join(', ')}`);
+      }
+      // Form bodies only make sense for plain workflow webhooks (token mode).
+      res.locals.format = requireContentType(req, deps.verifyBearerToken ? ['json', 'form'] : ['json']);
+      next();
+    },
+    rawBody,
+    async (req, res) => {
+      const entity = String(req.params.entity);
+      if (!isZohoEntity(entity)) throw new Error('unreachable: entity checked above');
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const webhookId = authenticate(deps, req, raw);
+      const body = parseWebhookBody(raw, res.locals.format as BodyFormat);
+      const event = toZohoEvent({ entity, body, eventQuery: req.query.event, webhookId });
+      await acceptEvent(deps.db, req.log, res, event);
+    },
+  );
+  return router;
+}
+
+/** @returns the `webhook-id` when signed, undefined in token mode. @throws HttpError 401. */
+function authenticate(deps: ZohoRouteDeps, req: Request, raw: Buffer): string | undefined {
+  if (req.headers['webhook-signature'] !== undefined || deps.verifyBearerToken === undefined) {
+    try {
+      return deps.verifyStandardWebhook(raw, req.headers).webhookId;
+    } catch {
+      throw new HttpError(401, 'invalid_signature', 'webhook signature missing, expired or wrong');
+    }
+  }
+  if (!deps.verifyBearerToken(req.headers.authorization)) {
+    throw new HttpError(401, 'invalid_token', 'Authorization bearer token missing or wrong');
+  }
+  return undefined;
+}

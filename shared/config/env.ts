@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * Environment variables, one zod field each. Processes pick the fields they need
+ * (see `apiEnvSchema`, `workerEnvSchema`, `cliEnvSchema`), so a worker machine
+ * does not need the webhook secrets and the ingress does not need worker tuning.
+ * Only non-secrets get defaults.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Standard Webhooks secret: `whsec_` + base64 of 24–64 random bytes (spec). */
+const standardWebhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
+  .refine((value) => {
+    const bytes = Buffer.from(value.slice('whsec_'.length), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, 'must encode 24 to 64 random bytes');
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+  .refine((value) => URL.canParse(value), 'must be a valid URL');
+
+const fields = {
+  DATABASE_URL: postgresUrl,
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  ZOHO_WEBHOOK_SECRET: standardWebhookSecret,
+  MOODLE_WEBHOOK_SECRET: standardWebhookSecret,
+  ZOHO_WEBHOOK_TOKEN: z.string().min(32).optional(),
+  ADMIN_TOKEN: z.string().min(32).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** Seconds without a heartbeat after which a worker is declared dead and its jobs freed. */
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** Largest webhook body accepted, in bytes. */
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+} as const;
+
+const databaseFields = { DATABASE_URL: fields.DATABASE_URL, LOG_LEVEL: fields.LOG_LEVEL };
+
+export const apiEnvSchema = z.object({
+  ...databaseFields,
+  HOST: fields.HOST,
+  PORT: fields.PORT,
+  ZOHO_WEBHOOK_SECRET: fields.ZOHO_WEBHOOK_SECRET,
+  MOODLE_WEBHOOK_SECRET: fields.MOODLE_WEBHOOK_SECRET,
+  ZOHO_WEBHOOK_TOKEN: fields.ZOHO_WEBHOOK_TOKEN,
+  ADMIN_TOKEN: fields.ADMIN_TOKEN,
+  WEBHOOK_BODY_LIMIT_BYTES: fields.WEBHOOK_BODY_LIMIT_BYTES,
+});
+
+export const workerEnvSchema = z.object({
+  ...databaseFields,
+  WORKER_CONCURRENCY: fields.WORKER_CONCURRENCY,
+  WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
+});
+
+export const cliEnvSchema = z.object(databaseFields);
+
+export type ApiConfig = Readonly<z.infer<typeof apiEnvSchema>>;
+export type WorkerConfig = Readonly<z.infer<typeof workerEnvSchema>>;
+export type CliConfig = Readonly<z.infer<typeof cliEnvSchema>>;
+
+/** Thrown when the environment is incomplete or wrong; the message names variables, never values. */
+export class ConfigError extends Error {
+  readonly variables: string[];
+  constructor(message: string, variables: string[]) {
+    super(message);
+    this.name = 'ConfigError';
+    this.variables = variables;
+  }
+}
+
+/**
+ * Validates `env` against `schema` once and returns a frozen, typed config.
+ * Empty strings count as unset, so `PORT=` in a .env file falls back to the default.
+ * @throws ConfigError naming each bad variable and why, on one line, never echoing a value.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.infer<S>> {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') present[key] = value;
+  }
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    const problems = parsed.error.issues.flatMap((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      // One reason per variable is enough to fix it.
+      if (seen.has(name)) return [];
+      seen.add(name);
+      const reason = issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : describeIssue(issue);
+      return [{ name, text: `${name} ${reason}` }];
+    });
+    throw new ConfigError(
+      `invalid configuration: ${problems.map((p) => p.text).join('; ')}`,
+      problems.map((p) => p.name),
+    );
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** zod's own messages can quote the received value; keep only value-free wording. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${issue.expected === 'number' ? 'a number' : `of type ${issue.expected}`}`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `must be at least ${String(issue.minimum)} characters`
+        : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}

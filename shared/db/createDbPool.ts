@@ -1,0 +1,37 @@
+import { createPool, SchemaValidationError, type DatabasePool, type Interceptor } from 'slonik';
+
+/**
+ * slonik does not validate rows by itself (README "Runtime validation"): this
+ * interceptor runs each row through the zod schema given with `sql.type(schema)`.
+ */
+const resultParserInterceptor: Interceptor = {
+  name: 'zod-result-parser',
+  transformRowAsync: async (queryContext, query, row) => {
+    const parser = queryContext.resultParser;
+    if (!parser) return row;
+    const validation = await parser['~standard'].validate(row);
+    if (validation.issues) throw new SchemaValidationError(query, row, validation.issues);
+    return validation.value as typeof row;
+  },
+};
+
+export interface DbPoolOptions {
+  /** Connections kept at most; each worker job holds one while it runs. */
+  maximumPoolSize?: number;
+  /** Milliseconds before a query is cancelled. */
+  statementTimeout?: number;
+}
+
+/** Opens the slonik pool every process uses for its own tables. */
+export async function createDbPool(connectionString: string, options: DbPoolOptions = {}): Promise<DatabasePool> {
+  return createPool(connectionString, {
+    interceptors: [resultParserInterceptor],
+    maximumPoolSize: options.maximumPoolSize ?? 10,
+    statementTimeout: options.statementTimeout ?? 30_000,
+    connectionTimeout: 10_000,
+    idleTimeout: 30_000,
+    captureStackTrace: false,
+  });
+}
+
+export type { DatabasePool };

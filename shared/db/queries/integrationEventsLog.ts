@@ -1,0 +1,209 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export const EVENT_STATUSES = [
+  'pending',
+  'processing',
+  'retrying',
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+export const FINAL_STATUSES: readonly EventStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+
+const timestamp = z.coerce.date();
+
+export const eventRowSchema = z.object({
+  id: z.coerce.number(),
+  source: z.enum(['zoho', 'moodle']),
+  event_id: z.string(),
+  event_type: z.string(),
+  entity: z.string(),
+  module: z.string(),
+  record_id: z.string().nullable(),
+  dedupe: z.enum(['event_id', 'content', 'coalesce']),
+  task_identifier: z.string(),
+  payload: z.unknown(),
+  status: z.enum(EVENT_STATUSES),
+  attempts: z.coerce.number(),
+  last_error: z.string().nullable(),
+  error_code: z.string().nullable(),
+  result: z.unknown().nullable(),
+  received_at: timestamp,
+  started_at: timestamp.nullable(),
+  finished_at: timestamp.nullable(),
+  updated_at: timestamp,
+});
+export type EventRow = z.infer<typeof eventRowSchema>;
+
+export interface NewEvent {
+  source: 'zoho' | 'moodle';
+  eventId: string;
+  eventType: string;
+  entity: string;
+  module: string;
+  recordId: string | null;
+  dedupe: 'event_id' | 'content' | 'coalesce';
+  taskIdentifier: string;
+  payload: Record<string, unknown>;
+  /**
+   * Set for coalesced deliveries: one waiting job per record, replaced by newer ones.
+   * Otherwise the job's key is `event:<row id>` (see `eventJobKey`).
+   */
+  jobKey: string | null;
+}
+
+/** The job's whole payload: the events table is the source of truth. */
+export const jobPayloadSchema = z.object({ eventLogId: z.number().int().positive() });
+export type JobPayload = z.infer<typeof jobPayloadSchema>;
+
+/**
+ * Stores the event and enqueues its job atomically. It is one statement (and so one
+ * transaction, and one round trip): the insert's CTE yields a row only when the
+ * `(source, event_id)` is new, and `add_job` runs once per yielded row, so a duplicate
+ * gets no job, even when twenty copies race (the unique index makes all but one wait
+ * and then do nothing). `max_attempts` is read from `app_settings` on every insert, so
+ * an admin's change applies to the next event without a restart.
+ * @returns the new row's id, or null when the event was already recorded.
+ */
+export async function recordWebhookEvent(db: CommonQueryMethods, event: NewEvent): Promise<number | null> {
+  const row = await db.maybeOne(sql.type(z.object({ id: z.coerce.number(), job_id: z.coerce.number() }))`
+    with inserted as (
+      insert into integration_events_log
+        (source, event_id, event_type, entity, module, record_id, dedupe, task_identifier, payload)
+      values (${event.source}, ${event.eventId}, ${event.eventType}, ${event.entity}, ${event.module},
+              ${event.recordId}, ${event.dedupe}, ${event.taskIdentifier}, ${sql.jsonb(event.payload as never)})
+      on conflict (source, event_id) do nothing
+      returning id
+    )
+    select inserted.id,
+      (graphile_worker.add_job(
+        identifier := ${event.taskIdentifier},
+        payload := json_build_object('eventLogId', inserted.id),
+        max_attempts := ${maxAttemptsSql()},
+        job_key := coalesce(${event.jobKey}, 'event:' || inserted.id)
+      )).id as job_id
+    from inserted
+  `);
+  return row?.id ?? null;
+}
+
+/** `retry.policy.max_attempts` from app_settings, 12 when unset or unusable. */
+export function maxAttemptsSql() {
+  return sql.fragment`coalesce(
+    (select least(greatest((value ->> 'max_attempts')::int, 1), 32767)
+       from app_settings where key = 'retry.policy' and jsonb_typeof(value -> 'max_attempts') = 'number'),
+    12)`;
+}
+
+/**
+ * Every event's job has a known key, so operators can find, replace (retry) and remove
+ * (cancel) it through graphile-worker's public API: the `jobs` view has no payload.
+ */
+export function eventJobKey(eventLogId: number): string {
+  return `event:${eventLogId}`;
+}
+
+/**
+ * Adds (or replaces, when it waits or failed) the job of an existing event row:
+ * operator retry, re-scheduling while another job holds the record.
+ */
+export async function enqueueEventJob(
+  db: CommonQueryMethods,
+  event: { id: number; taskIdentifier: string },
+  options: { runAt?: Date; jobKey?: string } = {},
+): Promise<void> {
+  await db.query(sql.unsafe`
+    select graphile_worker.add_job(
+      identifier := ${event.taskIdentifier},
+      payload := json_build_object('eventLogId', ${event.id}::bigint),
+      run_at := ${options.runAt ? sql.timestamp(options.runAt) : sql.fragment`now()`},
+      max_attempts := ${maxAttemptsSql()},
+      job_key := ${options.jobKey ?? eventJobKey(event.id)}
+    )
+  `);
+}
+
+export async function getEvent(db: CommonQueryMethods, id: number): Promise<EventRow | null> {
+  return db.maybeOne(sql.type(eventRowSchema)`select * from integration_events_log where id = ${id}`);
+}
+
+/**
+ * Marks the event `processing` and counts the attempt, unless it already ended
+ * (covered by another run, cancelled). @returns the start time, or null when ended.
+ */
+export async function markEventStarted(db: CommonQueryMethods, id: number): Promise<Date | null> {
+  const row = await db.maybeOne(sql.type(z.object({ started_at: timestamp }))`
+    update integration_events_log
+       set status = 'processing', attempts = attempts + 1, started_at = clock_timestamp(),
+           finished_at = null, updated_at = clock_timestamp()
+     where id = ${id} and status not in ('completed', 'failed', 'skipped', 'cancelled')
+    returning started_at
+  `);
+  return row?.started_at ?? null;
+}
+
+/** Records how an attempt ended. `failed` and the final statuses set `finished_at`. */
+export async function markEventOutcome(
+  db: CommonQueryMethods,
+  id: number,
+  outcome:
+    | { status: 'completed' | 'skipped'; result: Record<string, unknown> }
+    | { status: 'failed' | 'retrying'; errorCode: string; error: string },
+): Promise<void> {
+  if ('result' in outcome) {
+    await db.query(sql.unsafe`
+      update integration_events_log
+         set status = ${outcome.status}, result = ${sql.jsonb(outcome.result as never)},
+             last_error = null, error_code = null,
+             finished_at = clock_timestamp(), updated_at = clock_timestamp()
+       where id = ${id}
+    `);
+    return;
+  }
+  await db.query(sql.unsafe`
+    update integration_events_log
+       set status = ${outcome.status}, last_error = ${outcome.error.slice(0, 4000)}, error_code = ${outcome.errorCode},
+           finished_at = ${outcome.status === 'failed' ? sql.fragment`clock_timestamp()` : null},
+           updated_at = clock_timestamp()
+     where id = ${id}
+  `);
+}
+
+/**
+ * A run that fetched the record's current state also settles every coalesced delivery
+ * of that record received before the run started (DESIGN.md "Deliveries without an
+ * id"): their jobs were replaced by this one's. @returns how many it settled.
+ */
+export async function settleCoalescedEvents(
+  db: CommonQueryMethods,
+  by: Pick<EventRow, 'id' | 'source' | 'module' | 'record_id' | 'event_id'>,
+  startedAt: Date,
+  outcome: { status: 'completed' | 'skipped' | 'failed'; lastError?: string },
+): Promise<number> {
+  if (by.record_id === null) return 0;
+  const result = await db.query(sql.unsafe`
+    update integration_events_log
+       set status = ${outcome.status},
+           result = jsonb_build_object('covered_by', ${by.event_id}::text),
+           last_error = ${outcome.lastError ?? null},
+           finished_at = clock_timestamp(), updated_at = clock_timestamp()
+     where source = ${by.source} and module = ${by.module} and record_id = ${by.record_id}
+       and dedupe = 'coalesce' and id <> ${by.id}
+       and status in ('pending', 'retrying')
+       and received_at <= ${sql.timestamp(startedAt)}
+  `);
+  return result.rowCount;
+}
+
+/** Whether a newer coalesced delivery of the same record waits (and will fetch it again). */
+export async function hasNewerCoalescedEvent(db: CommonQueryMethods, event: EventRow): Promise<boolean> {
+  if (event.record_id === null) return false;
+  return db.exists(sql.unsafe`
+    select 1 from integration_events_log
+     where source = ${event.source} and module = ${event.module} and record_id = ${event.record_id}
+       and dedupe = 'coalesce' and id > ${event.id} and status = 'pending'
+  `);
+}

@@ -1,0 +1,50 @@
+import { ConfigError } from './config/env.ts';
+
+type Stop = () => Promise<void>;
+
+/**
+ * Runs a long-lived process: `start` returns its stop function. A configuration
+ * error prints one line (naming variables, never values) and exits 1; SIGTERM or
+ * SIGINT stops gracefully; a second signal exits at once.
+ */
+export async function runProcess(name: string, start: () => Promise<Stop>): Promise<void> {
+  let stop: Stop;
+  try {
+    stop = await start();
+  } catch (error) {
+    reportFatal(name, error);
+    process.exit(1);
+  }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${name}: second ${signal}, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        reportFatal(name, error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** One line on stderr for a startup failure; config errors never include values. */
+export function reportFatal(name: string, error: unknown): void {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${name}: ${error.message}\n`);
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${name}: failed to start: ${redactUrls(message)}\n`);
+}
+
+/** Connection URLs in driver messages may carry a password. */
+function redactUrls(text: string): string {
+  return text.replace(/(postgres(?:ql)?:\/\/[^:@/\s]+):[^@/\s]+@/g, '$1:***@');
+}

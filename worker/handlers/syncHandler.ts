@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { DatabasePool } from 'slonik';
+import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
+import type { EventKind } from '../../shared/domain/events.ts';
+
+/** What a sync handler gets besides the event: its I/O, and how to stop early. */
+export interface HandlerContext {
+  db: DatabasePool;
+  log: Logger;
+  /** 1-based attempt of this event's job. */
+  attempt: number;
+  /** Aborted when the worker is shutting down forcefully. */
+  signal: AbortSignal;
+}
+
+/** What a handler did; stored in `integration_events_log.result`. Failures are thrown, not returned. */
+export type SyncOutcome =
+  | { status: 'completed'; result: Record<string, unknown> }
+  | { status: 'skipped'; result: Record<string, unknown> & { reason: string } };
+
+/**
+ * One sync flow: read the current state, plan (pure), write through the clients.
+ * @throws RetryableError for transient trouble, PermanentError for what will never work.
+ */
+export type SyncHandler = (ctx: HandlerContext, event: EventRow) => Promise<SyncOutcome>;
+
+export type HandlerRegistry = Partial<Record<EventKind, SyncHandler>>;

@@ -1,0 +1,28 @@
+import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
+import { createDbPool } from '../shared/db/createDbPool.ts';
+import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
+import { createLogger } from '../shared/logging/createLogger.ts';
+import { runProcess } from '../shared/runProcess.ts';
+import { handlers } from './handlers/index.ts';
+import { startWorker } from './startWorker.ts';
+
+await runProcess('worker', async () => {
+  const config = loadConfig(workerEnvSchema);
+  const log = createLogger({ service: 'worker', level: config.LOG_LEVEL });
+  await migrateDatabase(config.DATABASE_URL, log);
+  // Each running job holds one connection (its record lock) and uses another briefly.
+  const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: config.WORKER_CONCURRENCY * 2 + 2 });
+  const worker = await startWorker({
+    connectionString: config.DATABASE_URL,
+    db,
+    log,
+    handlers,
+    concurrency: config.WORKER_CONCURRENCY,
+    deadAfterSeconds: config.WORKER_DEAD_AFTER_SECONDS,
+  });
+  return async () => {
+    log.info('worker shutting down; finishing jobs in hand');
+    await worker.stop();
+    await db.end();
+  };
+});
