@@ -1,12 +1,13 @@
 import { apiEnvSchema, loadConfig } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
+import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
 import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { runProcess } from '../shared/runProcess.ts';
 import { createApp } from './app.ts';
 
 await runProcess('api', async () => {
-  const config = loadConfig(apiEnvSchema);
+  const config = loadConfig(apiEnvSchema, withEmbeddedDatabaseUrl(process.env));
   const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
   await migrateDatabase(config.DATABASE_URL, log);
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 20 });

@@ -5,7 +5,7 @@ type Stop = () => Promise<void>;
 /**
  * Runs a long-lived process: `start` returns its stop function. A configuration
  * error prints one line (naming variables, never values) and exits 1; SIGTERM or
- * SIGINT stops gracefully; a second signal exits at once.
+ * SIGINT stops gracefully; a second signal (2 s or more later) exits at once.
  */
 export async function runProcess(name: string, start: () => Promise<Stop>): Promise<void> {
   let stop: Stop;
@@ -15,13 +15,16 @@ export async function runProcess(name: string, start: () => Promise<Stop>): Prom
     reportFatal(name, error);
     process.exit(1);
   }
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    // Ctrl-C reaches every process of the group while `npm start` also forwards a
+    // SIGTERM: a second signal only forces the exit when it comes a while later.
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 2000) return;
       process.stderr.write(`${name}: second ${signal}, exiting now\n`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {

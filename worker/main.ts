@@ -1,5 +1,6 @@
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
+import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
 import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { runProcess } from '../shared/runProcess.ts';
@@ -7,7 +8,7 @@ import { handlers } from './handlers/index.ts';
 import { startWorker } from './startWorker.ts';
 
 await runProcess('worker', async () => {
-  const config = loadConfig(workerEnvSchema);
+  const config = loadConfig(workerEnvSchema, withEmbeddedDatabaseUrl(process.env));
   const log = createLogger({ service: 'worker', level: config.LOG_LEVEL });
   await migrateDatabase(config.DATABASE_URL, log);
   // Each running job holds one connection (its record lock) and uses another briefly.

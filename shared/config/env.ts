@@ -60,9 +60,17 @@ export const workerEnvSchema = z.object({
 
 export const cliEnvSchema = z.object(databaseFields);
 
+/** `npm start`: DATABASE_URL may be absent (then an embedded PostgreSQL is used). */
+export const launcherEnvSchema = z.object({
+  DATABASE_URL: fields.DATABASE_URL.optional(),
+  LOG_LEVEL: fields.LOG_LEVEL,
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+});
+
 export type ApiConfig = Readonly<z.infer<typeof apiEnvSchema>>;
 export type WorkerConfig = Readonly<z.infer<typeof workerEnvSchema>>;
 export type CliConfig = Readonly<z.infer<typeof cliEnvSchema>>;
+export type LauncherConfig = Readonly<z.infer<typeof launcherEnvSchema>>;
 
 /** Thrown when the environment is incomplete or wrong; the message names variables, never values. */
 export class ConfigError extends Error {
