@@ -38,13 +38,17 @@ export async function runProcess(name: string, start: () => Promise<Stop>): Prom
 }
 
 /** One line on stderr for a startup failure; config errors never include values. */
-export function reportFatal(name: string, error: unknown): void {
+export function reportFatal(name: string, error: unknown, doing = 'failed to start'): void {
   if (error instanceof ConfigError) {
     process.stderr.write(`${name}: ${error.message}\n`);
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${name}: failed to start: ${redactUrls(message)}\n`);
+  const hint =
+    !process.env.DATABASE_URL && /ECONNREFUSED/.test(message)
+      ? ' (DATABASE_URL is not set, so the embedded PostgreSQL of `npm start` was tried: start it, or set DATABASE_URL)'
+      : '';
+  process.stderr.write(`${name}: ${doing}: ${redactUrls(message)}${hint}\n`);
 }
 
 /** Connection URLs in driver messages may carry a password. */

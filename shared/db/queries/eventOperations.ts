@@ -154,15 +154,21 @@ export async function cancelEvent(db: CommonQueryMethods, id: number): Promise<b
 
 /**
  * Deletes settled events older than `days` (by when they finished): completed, skipped
- * and cancelled, plus failed when asked. @returns how many rows were deleted.
+ * and cancelled, plus failed when asked. With `dryRun` it only counts them.
+ * @returns how many rows were (or would be) deleted.
  */
-export async function deleteSettledEvents(db: CommonQueryMethods, days: number, includeFailed: boolean): Promise<number> {
-  const statuses = includeFailed ? ['completed', 'skipped', 'cancelled', 'failed'] : ['completed', 'skipped', 'cancelled'];
-  const result = await db.query(sql.unsafe`
-    delete from integration_events_log
-     where status = any(${sql.array(statuses, 'text')})
-       and coalesce(finished_at, received_at) < now() - make_interval(days => ${days})
-  `);
+export async function deleteSettledEvents(
+  db: CommonQueryMethods,
+  days: number,
+  options: { includeFailed?: boolean; dryRun?: boolean } = {},
+): Promise<number> {
+  const statuses = ['completed', 'skipped', 'cancelled', ...(options.includeFailed ? ['failed'] : [])];
+  const where = sql.fragment`status = any(${sql.array(statuses, 'text')})
+       and coalesce(finished_at, received_at) < now() - make_interval(days => ${days})`;
+  if (options.dryRun) {
+    return db.oneFirst(sql.type(z.object({ count: z.coerce.number() }))`select count(*) from integration_events_log where ${where}`);
+  }
+  const result = await db.query(sql.unsafe`delete from integration_events_log where ${where}`);
   return result.rowCount;
 }
 
@@ -174,7 +180,7 @@ export async function pruneEventsByRetention(db: CommonQueryMethods): Promise<{ 
     select value ->> 'completed_days' as completed_days, value ->> 'failed_days' as failed_days
       from app_settings where key = 'events.retention'
   `);
-  const settled = await deleteSettledEvents(db, retention?.completed_days ?? 90, false);
+  const settled = await deleteSettledEvents(db, retention?.completed_days ?? 90);
   const failed = await db.query(sql.unsafe`
     delete from integration_events_log
      where status = 'failed' and coalesce(finished_at, received_at) < now() - make_interval(days => ${retention?.failed_days ?? 365})
