@@ -6,6 +6,7 @@ import type { DatabasePool } from 'slonik';
 import type { ApiConfig } from '../shared/config/env.ts';
 import { checkReadiness } from '../shared/db/checkReadiness.ts';
 import { HttpError } from './httpError.ts';
+import { createAdminRouter } from './routes/admin.ts';
 import { createMoodleRouter } from './routes/moodle.ts';
 import { createZohoRouter } from './routes/zoho.ts';
 import { createBearerTokenVerifier } from './verify/bearerToken.ts';
@@ -67,6 +68,10 @@ export function createApp({ config, db, log }: AppDeps): Express {
       verifyStandardWebhook: createStandardWebhookVerifier(config.MOODLE_WEBHOOK_SECRET),
     }),
   );
+
+  if (config.ADMIN_TOKEN) {
+    app.use(createAdminRouter({ db, verifyAdminToken: createBearerTokenVerifier(config.ADMIN_TOKEN) }));
+  }
 
   app.use((req, _res, next) => {
     next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
