@@ -11,6 +11,7 @@ import {
   findEvents,
   getEventJob,
   getQueueStatus,
+  isEventRunning,
   listEvents,
   retryEvents,
 } from '../shared/db/queries/eventOperations.ts';
@@ -25,7 +26,7 @@ const UNITS = { m: 'minutes', h: 'hours', d: 'days', w: 'weeks' } as const;
 /** `--since 24h` → the PostgreSQL interval '24 hours'. */
 const sinceSchema = z
   .string()
-  .regex(/^\d{1,6}[mhdw]$/, 'must be a number and a unit m, h, d or w, e.g. 30m, 24h, 7d')
+  .regex(/^\d{1,4}[mhdw]$/, 'must be a number (up to 4 digits) and a unit m, h, d or w, e.g. 30m, 24h, 7d')
   .transform((value) => `${value.slice(0, -1)} ${UNITS[value.slice(-1) as keyof typeof UNITS]}`);
 const statusListSchema = z.array(z.enum(EVENT_STATUSES));
 
@@ -109,7 +110,7 @@ const cli = yargs(hideBin(process.argv))
     } else {
       const events = await Promise.all(references.map(oneEvent));
       for (const event of events) {
-        if (event.status === 'processing') throw new CliError(`event ${event.event_id} is running now; retry it when it has finished`);
+        if (await isEventRunning(await db(), event.id)) throw new CliError(`event ${event.event_id} is running now; retry it when it has finished`);
         if (event.status === 'completed' && !argv.force) throw new CliError(`event ${event.event_id} completed; add --force to run it again`);
       }
       ids = events.map((e) => e.id);
@@ -121,7 +122,7 @@ const cli = yargs(hideBin(process.argv))
     y.options(json).positional('event', { type: 'string', demandOption: true, description: "the sender's event id, or #<ref>" }), async (argv) => {
     const event = await oneEvent(String(argv.event));
     if (!(await cancelEvent(await db(), event.id))) {
-      throw new CliError(`event ${event.event_id} is ${event.status}; only pending, retrying or failed events can be cancelled`);
+      throw new CliError(`event ${event.event_id} is ${event.status}${event.status === 'processing' ? ' (running now)' : ''}; only pending, retrying, failed or abandoned events can be cancelled`);
     }
     print(argv.json, { cancelled: event.id }, `cancelled #${event.id} (${event.event_id})`);
   })

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
+import { failOrphanedEvents } from '../shared/db/queries/integrationEventsLog.ts';
 import { beatHeartbeat, removeHeartbeat, unlockDeadWorkers } from '../shared/db/queries/workerHeartbeats.ts';
 
 export interface HeartbeatDeps {
@@ -22,6 +23,8 @@ export async function startHeartbeat({ db, log, workerId, deadAfterSeconds }: He
     await beatHeartbeat(db, workerId);
     const unlocked = await unlockDeadWorkers(db, deadAfterSeconds);
     if (unlocked.length > 0) log.warn({ workerIds: unlocked }, 'freed the jobs of dead workers');
+    const orphaned = await failOrphanedEvents(db, deadAfterSeconds);
+    if (orphaned.length > 0) log.error({ eventLogIds: orphaned }, 'events lost their worker on the last attempt; marked failed');
   };
   await tick();
   let running: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import t, { type Test } from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { createDbPool } from '../../shared/db/createDbPool.ts';
+import { retryEvents } from '../../shared/db/queries/eventOperations.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startTestWorker } from '../helpers/startTestWorker.ts';
@@ -74,4 +75,35 @@ t.test('SIGTERM lets the job in hand finish, then the worker exits cleanly', asy
   t.match(row.result, { by: 'slow-worker' });
   const heartbeat = await db.exists(sql.unsafe`select 1 from worker_heartbeats where worker_id = ${String(lines.find((l) => 'ready' in l)?.ready)}`);
   t.notOk(heartbeat, 'its heartbeat is removed');
+});
+
+t.test('a worker killed during the last attempt leaves the event failed (worker.lost), and retry runs it', async (t) => {
+  await db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 1}' where key = 'retry.policy'`);
+  t.teardown(() => db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 12}' where key = 'retry.policy'`));
+  const { child, lines } = await startSlowWorker(t, {});
+  const id = await addTestEvent(db, { recordId: '9003' });
+  const event = await eventById(db, id);
+  await waitFor(async () => lines.some((l) => l.started === event.event_id), 20_000, 'the job to start');
+  child.kill('SIGKILL');
+  await exited(child);
+
+  const rescuer = await startTestWorker(t, databaseUrl, {
+    'zoho.student': async () => ({ status: 'completed', result: { by: 'rescuer' } }),
+  }, { deadAfterSeconds: 5 });
+  const failed = await waitFor(async () => {
+    const row = await eventById(db, id);
+    return row.status === 'failed' ? row : undefined;
+  }, 60_000, 'the abandoned event to be marked failed');
+  t.equal(failed.error_code, 'worker.lost');
+  t.match(failed.last_error, /bin\/jobs retry/);
+  const leftovers = await db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from graphile_worker.jobs where key = ${`event:${id}`}`);
+  t.equal(leftovers, 0, 'the exhausted job does not linger');
+
+  await retryEvents(db, [id]);
+  const done = await waitFor(async () => {
+    const row = await eventById(db, id);
+    return row.status === 'completed' ? row : undefined;
+  }, 20_000, 'the retried event to complete');
+  t.same(done.result, { by: 'rescuer' });
+  await rescuer.stop();
 });

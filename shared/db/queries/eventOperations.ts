@@ -1,6 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { EVENT_STATUSES, eventRowSchema, maxAttemptsSql, type EventRow, type EventStatus } from './integrationEventsLog.ts';
+import { EVENT_STATUSES, eventJobRunningSql, eventRowSchema, maxAttemptsSql, type EventRow, type EventStatus } from './integrationEventsLog.ts';
 
 /**
  * What operators do to events (`bin/jobs`, the admin endpoint, cron). Each function is
@@ -87,6 +87,11 @@ export async function findEvents(db: CommonQueryMethods, reference: string): Pro
   return [...rows];
 }
 
+/** Whether a worker is running the event's job right now. */
+export async function isEventRunning(db: CommonQueryMethods, id: number): Promise<boolean> {
+  return db.exists(sql.unsafe`select 1 from integration_events_log e where e.id = ${id} and ${eventJobRunningSql('e')}`);
+}
+
 /** The graphile-worker job of an event, if one exists (waiting, running or failed). */
 export async function getEventJob(db: CommonQueryMethods, event: EventRow) {
   return db.maybeOne(sql.type(z.object({
@@ -101,7 +106,8 @@ export async function getEventJob(db: CommonQueryMethods, event: EventRow) {
 /**
  * Puts events back in the queue: status `pending` and a fresh job (`max_attempts` from
  * `retry.policy`; a failed or waiting job of the event is replaced, not duplicated).
- * Running events are left alone. @returns the row ids re-queued.
+ * Events whose job is running now are left alone; an event left `processing` by a
+ * dead worker is re-queued. @returns the row ids re-queued.
  */
 export async function retryEvents(db: CommonQueryMethods, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
@@ -109,7 +115,8 @@ export async function retryEvents(db: CommonQueryMethods, ids: number[]): Promis
     with requeued as (
       update integration_events_log
          set status = 'pending', finished_at = null, updated_at = now()
-       where id = any(${sql.array(ids, 'int8')}) and status <> 'processing'
+       where id = any(${sql.array(ids, 'int8')})
+         and not ${eventJobRunningSql('integration_events_log')}
       returning id, task_identifier
     )
     select id, (graphile_worker.add_job(
@@ -142,7 +149,9 @@ export async function cancelEvent(db: CommonQueryMethods, id: number): Promise<b
     update integration_events_log
        set status = 'cancelled', finished_at = now(), updated_at = now(),
            result = coalesce(result, '{}'::jsonb) || jsonb_build_object('cancelled_by', 'operator')
-     where id = ${id} and status in ('pending', 'retrying', 'failed')
+     where id = ${id}
+       and (status in ('pending', 'retrying', 'failed')
+            or (status = 'processing' and not ${eventJobRunningSql('integration_events_log')}))
     returning id
   `);
   if (!row) return false;

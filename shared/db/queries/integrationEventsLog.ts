@@ -192,7 +192,9 @@ export async function settleCoalescedEvents(
            finished_at = clock_timestamp(), updated_at = clock_timestamp()
      where source = ${by.source} and module = ${by.module} and record_id = ${by.record_id}
        and dedupe = 'coalesce' and id <> ${by.id}
-       and status in ('pending', 'retrying')
+       -- 'processing' too: this run holds the record's lock, so another run of the
+       -- record cannot be alive; such a row was left by a worker that died.
+       and status in ('pending', 'retrying', 'processing')
        and received_at <= ${sql.timestamp(startedAt)}
   `);
   return result.rowCount;
@@ -206,4 +208,40 @@ export async function hasNewerCoalescedEvent(db: CommonQueryMethods, event: Even
      where source = ${event.source} and module = ${event.module} and record_id = ${event.record_id}
        and dedupe = 'coalesce' and id > ${event.id} and status = 'pending'
   `);
+}
+
+/**
+ * SQL condition: the event's job is running now (locked by a worker). Its job has the key
+ * `event:<id>`, or for coalesced deliveries the record's key `<source>:<module>:<record>`.
+ */
+export function eventJobRunningSql(alias: string) {
+  const e = sql.identifier([alias]);
+  return sql.fragment`exists (
+    select 1 from graphile_worker.jobs j
+     where j.key in ('event:' || ${e}.id, ${e}.source || ':' || ${e}.module || ':' || ${e}.record_id)
+       and j.locked_at is not null)`;
+}
+
+/**
+ * Events stuck `processing` or `retrying` with no job that will ever run them: their
+ * worker died during the last attempt (graphile counts the attempt when it locks the
+ * job, so the freed job is already exhausted), or the outcome could not be recorded.
+ * They become `failed` (code `worker.lost`), visible and re-queueable.
+ * @returns the ids settled.
+ */
+export async function failOrphanedEvents(db: CommonQueryMethods, olderThanSeconds: number): Promise<number[]> {
+  const rows = await db.any(sql.type(z.object({ id: z.coerce.number() }))`
+    update integration_events_log e
+       set status = 'failed', error_code = 'worker.lost',
+           last_error = 'the worker running this event stopped and no attempt is left; re-queue it with bin/jobs retry',
+           finished_at = now(), updated_at = now()
+     where e.status in ('processing', 'retrying')
+       and e.updated_at < now() - make_interval(secs => ${olderThanSeconds})
+       and not exists (
+         select 1 from graphile_worker.jobs j
+          where j.key in ('event:' || e.id, e.source || ':' || e.module || ':' || e.record_id)
+            and (j.locked_at is not null or j.attempts < j.max_attempts))
+    returning e.id
+  `);
+  return rows.map((r) => r.id);
 }

@@ -38,6 +38,13 @@ export async function unlockDeadWorkers(db: CommonQueryMethods, deadAfterSeconds
   `);
   if (row.worker_ids.length > 0) {
     await db.query(sql.unsafe`select graphile_worker.force_unlock_workers(${sql.array(row.worker_ids, 'text')})`);
+    // A job freed after its last attempt will never run again; the event row records
+    // that instead (failOrphanedEvents), so the dead job is only clutter.
+    await db.query(sql.unsafe`
+      select graphile_worker.complete_jobs(array(
+        select id from graphile_worker.jobs
+         where locked_at is null and attempts >= max_attempts and key like 'event:%'))
+    `);
   }
   return row.worker_ids;
 }
