@@ -87,13 +87,14 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) {
     status = err.status;
     body = { status: 'error', error: err.code, message: err.message, ...(err.details ? { issues: err.details } : {}) };
-  } else if (isBodyParserError(err)) {
-    // raw-body's errors: entity.too.large (413), request.aborted (400), encoding.unsupported (415), …
+  } else if (isClientError(err)) {
+    // Express and raw-body errors (http-errors): entity.too.large (413), request.aborted,
+    // encoding.unsupported (415), a path that cannot be URI-decoded (400), …
     status = err.status;
     body = {
       status: 'error',
-      error: err.type === 'entity.too.large' ? 'payload_too_large' : String(err.type ?? 'bad_request').replace(/\W/g, '_'),
-      message: err.type === 'entity.too.large' ? `body larger than ${String(err.limit)} bytes` : 'the request body could not be read',
+      error: err.type === 'entity.too.large' ? 'payload_too_large' : err.type ? err.type.replace(/\W/g, '_') : 'bad_request',
+      message: err.type === 'entity.too.large' ? `body larger than ${String(err.limit)} bytes` : 'the request could not be read',
     };
   } else {
     // The database (or a bug) failed: nothing was acknowledged, so the sender must retry.
@@ -105,8 +106,8 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   res.status(status).json(body);
 };
 
-function isBodyParserError(err: unknown): err is { status: number; type?: string; limit?: number } {
+function isClientError(err: unknown): err is { status: number; type?: string; limit?: number } {
   if (typeof err !== 'object' || err === null) return false;
   const status = (err as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 && 'type' in err;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -31,15 +31,51 @@ export function parseWebhookBody(raw: Buffer, format: BodyFormat): Record<string
   } catch {
     throw new HttpError(400, 'invalid_body', 'body is not valid UTF-8');
   }
-  if (format === 'form') return Object.fromEntries(new URLSearchParams(text));
   let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'body is not valid JSON');
+  if (format === 'form') {
+    value = Object.fromEntries(new URLSearchParams(text));
+  } else {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'invalid_json', 'body is not valid JSON');
+    }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new HttpError(400, 'invalid_body', 'body must be a JSON object');
   }
+  assertStorable(value, 0);
   return value as Record<string, unknown>;
+}
+
+/** Deeper than any real envelope; also keeps serialising the payload off the stack limit. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * PostgreSQL's jsonb cannot hold U+0000 or unpaired UTF-16 surrogates, in values or in
+ * keys: such a body would fail at insert time (a 5xx the sender retries forever), so it
+ * is refused here as the client error it is.
+ * @throws HttpError 400.
+ */
+function assertStorable(value: unknown, depth: number): void {
+  if (typeof value === 'string') {
+    if (!isStorableString(value)) throw unstorable();
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (depth >= MAX_BODY_DEPTH) {
+    throw new HttpError(400, 'invalid_body', `body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (!isStorableString(key)) throw unstorable();
+    assertStorable(item, depth + 1);
+  }
+}
+
+function isStorableString(text: string): boolean {
+  return text.isWellFormed() && !text.includes('\u0000');
+}
+
+function unstorable(): HttpError {
+  return new HttpError(400, 'invalid_body', 'body contains a NUL character or an unpaired surrogate, which cannot be stored');
 }

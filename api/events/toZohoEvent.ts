@@ -11,6 +11,9 @@ import {
 import type { NewEvent } from '../../shared/db/queries/integrationEventsLog.ts';
 import { describeZodIssues, HttpError } from '../httpError.ts';
 
+/** The same rule as an envelope's `event_id`: it becomes one. */
+const EVENT_ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
 const operationQuerySchema = z.enum(ZOHO_EVENT_TYPES).default('updated');
 
 export interface ZohoDelivery {
@@ -70,6 +73,11 @@ export function toZohoEvent({ entity, body, eventQuery, webhookId }: ZohoDeliver
     payload: body,
   };
   const senderId = explicitId ?? webhookId;
+  if (senderId !== undefined && !EVENT_ID_PATTERN.test(senderId)) {
+    throw new HttpError(400, 'invalid_envelope', 'webhook-id must be 1–200 printable characters without spaces', [
+      { path: 'webhook-id', message: 'too long or not printable' },
+    ]);
+  }
   if (senderId) return { ...base, eventId: senderId, dedupe: 'event_id', jobKey: null };
   if (modifiedTime) {
     return { ...base, eventId: `${module}:${recordId}:${eventType}:${modifiedTime}`, dedupe: 'content', jobKey: null };

@@ -16,7 +16,12 @@ export interface MoodleRouteDeps {
 /** `POST /v1/events/moodle/:entity`: signed by the Moodle plugin with Standard Webhooks. */
 export function createMoodleRouter(deps: MoodleRouteDeps): Router {
   const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes });
+  const rawBody = express.raw({
+    type: () => true,
+    limit: deps.bodyLimitBytes,
+    // Senders post plain JSON; a compressed body is refused (415), never inflated.
+    inflate: false,
+  });
 
   router.post(
     '/v1/events/moodle/:entity',

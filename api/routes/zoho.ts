@@ -24,7 +24,12 @@ export interface ZohoRouteDeps {
  */
 export function createZohoRouter(deps: ZohoRouteDeps): Router {
   const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes });
+  const rawBody = express.raw({
+    type: () => true,
+    limit: deps.bodyLimitBytes,
+    // Senders post plain JSON; a compressed body is refused (415), never inflated.
+    inflate: false,
+  });
 
   router.post(
     '/v1/events/zoho/:entity',
