@@ -65,6 +65,8 @@ export const launcherEnvSchema = z.object({
   DATABASE_URL: fields.DATABASE_URL.optional(),
   LOG_LEVEL: fields.LOG_LEVEL,
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Folder of the embedded cluster and its credentials (default: the project's `.data`). */
+  EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
 });
 
 export type ApiConfig = Readonly<z.infer<typeof apiEnvSchema>>;

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -8,21 +9,27 @@ import { z } from 'zod';
 
 /**
  * A PostgreSQL kept in the project folder, for trying the service without installing
- * one (`npm start` with no DATABASE_URL). Data: `.data/postgres`; its generated
- * password and port: `.data/embedded-postgres.json`, read by `bin/jobs` and
- * `bin/migrate` so they find it too. Production should use a real PostgreSQL.
+ * one (`npm start` with no DATABASE_URL). Data: `.data/postgres` (or
+ * EMBEDDED_POSTGRES_DIR); its generated password and port: `embedded-postgres.json`
+ * beside it, read by `bin/jobs` and `bin/migrate` so they find it too. Production
+ * should use a real PostgreSQL.
  */
-export const DATA_DIR = fileURLToPath(new URL('../../.data/', import.meta.url));
-export const EMBEDDED_DIR = `${DATA_DIR}postgres`;
-const CREDENTIALS_FILE = `${DATA_DIR}embedded-postgres.json`;
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.data', import.meta.url));
+
+/** Where the cluster and its credentials live: EMBEDDED_POSTGRES_DIR, else `.data/`. */
+function paths(env: Record<string, string | undefined> = process.env) {
+  const dataDir = resolve(env.EMBEDDED_POSTGRES_DIR || DEFAULT_DATA_DIR);
+  return { dataDir, clusterDir: join(dataDir, 'postgres'), credentialsFile: join(dataDir, 'embedded-postgres.json') };
+}
 const DATABASE = 'moodle_zoho_sync';
 
 const credentialsSchema = z.object({ user: z.string(), password: z.string(), port: z.number().int() });
 
 /** The embedded database's URL, when it has been set up by `npm start` before. */
-export function embeddedDatabaseUrl(): string | undefined {
-  if (!existsSync(CREDENTIALS_FILE)) return undefined;
-  const { user, password, port } = credentialsSchema.parse(JSON.parse(readFileSync(CREDENTIALS_FILE, 'utf8')));
+export function embeddedDatabaseUrl(env: Record<string, string | undefined> = process.env): string | undefined {
+  const { credentialsFile } = paths(env);
+  if (!existsSync(credentialsFile)) return undefined;
+  const { user, password, port } = credentialsSchema.parse(JSON.parse(readFileSync(credentialsFile, 'utf8')));
   return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
 }
 
@@ -32,7 +39,7 @@ export function embeddedDatabaseUrl(): string | undefined {
  */
 export function withEmbeddedDatabaseUrl(env: Record<string, string | undefined>): Record<string, string | undefined> {
   if (env.DATABASE_URL) return env;
-  const url = embeddedDatabaseUrl();
+  const url = embeddedDatabaseUrl(env);
   return url ? { ...env, DATABASE_URL: url } : env;
 }
 
@@ -46,9 +53,10 @@ export async function startEmbeddedPostgres(
   log: Logger,
   port: number,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  mkdirSync(DATA_DIR, { recursive: true, mode: 0o755 });
-  const existing = existsSync(CREDENTIALS_FILE)
-    ? credentialsSchema.parse(JSON.parse(readFileSync(CREDENTIALS_FILE, 'utf8')))
+  const { dataDir, clusterDir, credentialsFile } = paths();
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const existing = existsSync(credentialsFile)
+    ? credentialsSchema.parse(JSON.parse(readFileSync(credentialsFile, 'utf8')))
     : undefined;
   const credentials = existing ?? { user: 'postgres', password: randomBytes(18).toString('base64url'), port };
   const EmbeddedPostgres = await importWithoutSignalHooks();
@@ -58,7 +66,7 @@ export async function startEmbeddedPostgres(
   // start PostgreSQL as our child, in our process group, where a terminal's Ctrl-C kills
   // it before the worker has finished; pg_ctl starts it in a session of its own.
   const server = new EmbeddedPostgres({
-    databaseDir: EMBEDDED_DIR,
+    databaseDir: clusterDir,
     port: credentials.port,
     user: credentials.user,
     password: credentials.password,
@@ -68,14 +76,14 @@ export async function startEmbeddedPostgres(
     onLog: (message) => log.debug({ component: 'embedded-postgres' }, message.trim()),
     onError: (error) => log.warn({ component: 'embedded-postgres', err: error }, 'embedded PostgreSQL reported an error'),
   });
-  if (!existsSync(`${EMBEDDED_DIR}/PG_VERSION`)) {
-    log.info({ dir: EMBEDDED_DIR }, 'initialising the embedded PostgreSQL (first start)');
+  if (!existsSync(`${clusterDir}/PG_VERSION`)) {
+    log.info({ dir: clusterDir }, 'initialising the embedded PostgreSQL (first start)');
     await server.initialise();
-    writeFileSync(CREDENTIALS_FILE, JSON.stringify(credentials), { mode: 0o600 });
-    chmodSync(CREDENTIALS_FILE, 0o600);
+    writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    chmodSync(credentialsFile, 0o600);
   }
-  const pgCtl = await createPgCtl(asRoot);
-  await pgCtl(['start', '-w', '-t', '60', '-D', EMBEDDED_DIR, '-l', `${EMBEDDED_DIR}/server.log`,
+  const pgCtl = await createPgCtl(asRoot, dataDir);
+  await pgCtl(['start', '-w', '-t', '60', '-D', clusterDir, '-l', `${clusterDir}/server.log`,
     '-o', `-p ${credentials.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`]);
   const admin = new pg.Client({ host: '127.0.0.1', port: credentials.port, user: credentials.user, password: credentials.password, database: 'postgres' });
   await admin.connect();
@@ -87,8 +95,8 @@ export async function startEmbeddedPostgres(
   }
   const url = embeddedDatabaseUrl();
   if (!url) throw new Error('embedded PostgreSQL credentials file missing after initialisation');
-  log.info({ dir: EMBEDDED_DIR, port: credentials.port }, `using the embedded PostgreSQL in ${EMBEDDED_DIR} (127.0.0.1:${credentials.port}); set DATABASE_URL to use your own`);
-  return { url, stop: () => pgCtl(['stop', '-w', '-m', 'fast', '-D', EMBEDDED_DIR]) };
+  log.info({ dir: clusterDir, port: credentials.port }, `using the embedded PostgreSQL in ${clusterDir} (127.0.0.1:${credentials.port}); set DATABASE_URL to use your own`);
+  return { url, stop: () => pgCtl(['stop', '-w', '-m', 'fast', '-D', clusterDir]) };
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
@@ -111,7 +119,7 @@ async function importWithoutSignalHooks() {
 }
 
 /** Runs the bundled pg_ctl (as the postgres user when we are root). @throws on failure. */
-async function createPgCtl(asRoot: boolean) {
+async function createPgCtl(asRoot: boolean, cwd: string) {
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
   const ids = asRoot
     ? {
@@ -121,7 +129,7 @@ async function createPgCtl(asRoot: boolean) {
     : {};
   return async (args: string[]) => {
     await new Promise<void>((resolve, reject) => {
-      execFile(binaries.pg_ctl, args, { ...ids, cwd: DATA_DIR }, (error, _stdout, stderr) => {
+      execFile(binaries.pg_ctl, args, { ...ids, cwd }, (error, _stdout, stderr) => {
         if (error) reject(new Error(`pg_ctl ${args[0]} failed: ${stderr.trim() || error.message}`));
         else resolve();
       });
