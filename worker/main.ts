@@ -11,8 +11,12 @@ await runProcess('worker', async () => {
   const config = loadConfig(workerEnvSchema, withEmbeddedDatabaseUrl(process.env));
   const log = createLogger({ service: 'worker', level: config.LOG_LEVEL });
   await migrateDatabase(config.DATABASE_URL, log);
-  // Each running job holds one connection (its record lock) and uses another briefly.
-  const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: config.WORKER_CONCURRENCY * 2 + 2 });
+  // Each running job holds one connection (its record lock, on which it also records the
+  // outcome) and briefly uses another to load its event; plus the heartbeat.
+  const db = await createDbPool(config.DATABASE_URL, {
+    maximumPoolSize: config.WORKER_CONCURRENCY * 2 + 2,
+    resetConnection: 'advisory-locks',
+  });
   const worker = await startWorker({
     connectionString: config.DATABASE_URL,
     db,

@@ -1,6 +1,6 @@
 import type { JobHelpers } from 'graphile-worker';
 import type { Logger } from 'pino';
-import type { DatabasePool } from 'slonik';
+import type { DatabasePool, DatabasePoolConnection } from 'slonik';
 import {
   enqueueEventJob,
   eventJobKey,
@@ -22,7 +22,7 @@ export interface RunSyncTaskDeps {
   db: DatabasePool;
   log: Logger;
   handlers: HandlerRegistry;
-  /** Delay before trying again when another job holds the same record (ms); jittered. */
+  /** Delay before trying again when another job holds the same record (ms). */
   recordBusyDelayMs?: number;
 }
 
@@ -61,27 +61,34 @@ export async function runSyncTask(
     return;
   }
 
-  const locked = await withRecordLock(deps.db, recordLockKey(event), () => runLocked(deps, kind, event, helpers, log));
+  const locked = await withRecordLock(deps.db, recordLockKey(event), (connection) =>
+    runLocked({ ...deps, connection }, kind, event, helpers, log),
+  );
   if (!locked.acquired) {
-    // Another job is applying this record. Come back shortly, without spending an attempt.
-    const base = deps.recordBusyDelayMs ?? 1000;
-    const runAt = new Date(Date.now() + base + Math.floor(Math.random() * base));
+    // Another job is applying this record. Come back shortly, without spending an attempt,
+    // and ahead of fresh jobs (priority -1) so that a record's events keep roughly the
+    // order they came in when they pile up.
+    const runAt = new Date(Date.now() + (deps.recordBusyDelayMs ?? 1000));
     await enqueueEventJob(deps.db, { id: event.id, taskIdentifier: job.task_identifier }, {
       runAt,
       jobKey: job.key ?? eventJobKey(event.id),
+      priority: -1,
     });
     log.debug({ runAt }, 'record busy; job re-scheduled');
   }
 }
 
+/** While the record is locked, every write goes through the lock's own connection. */
+type LockedDeps = RunSyncTaskDeps & { connection: DatabasePoolConnection };
+
 async function runLocked(
-  deps: RunSyncTaskDeps,
+  deps: LockedDeps,
   kind: EventKind,
   event: EventRow,
   helpers: JobHelpers,
   log: Logger,
 ): Promise<void> {
-  const startedAt = await markEventStarted(deps.db, event.id);
+  const startedAt = await markEventStarted(deps.connection, event.id);
   if (!startedAt) {
     log.info('event settled while waiting; nothing to do');
     return;
@@ -99,13 +106,13 @@ async function runLocked(
     await recordFailure(deps, event, startedAt, helpers, eventLog, coerceError(thrown));
     return;
   }
-  await markEventOutcome(deps.db, event.id, outcome);
-  const covered = event.dedupe === 'coalesce' ? await settleCoalescedEvents(deps.db, event, startedAt, outcome) : 0;
+  await markEventOutcome(deps.connection, event.id, outcome);
+  const covered = event.dedupe === 'coalesce' ? await settleCoalescedEvents(deps.connection, event, startedAt, outcome) : 0;
   eventLog.info({ status: outcome.status, ...(covered ? { covered } : {}) }, `event ${outcome.status}`);
 }
 
 async function recordFailure(
-  deps: RunSyncTaskDeps,
+  deps: LockedDeps,
   event: EventRow,
   startedAt: Date,
   helpers: JobHelpers,
@@ -115,25 +122,25 @@ async function recordFailure(
   const code = error instanceof SyncError ? error.code : 'unexpected';
   const message = `${error.name}: ${error.message}`;
   if (error instanceof PermanentError) {
-    await markEventOutcome(deps.db, event.id, { status: 'failed', errorCode: code, error: message });
-    if (event.dedupe === 'coalesce') await settleCoalescedEvents(deps.db, event, startedAt, { status: 'failed', lastError: message });
+    await markEventOutcome(deps.connection, event.id, { status: 'failed', errorCode: code, error: message });
+    if (event.dedupe === 'coalesce') await settleCoalescedEvents(deps.connection, event, startedAt, { status: 'failed', lastError: message });
     log.error({ err: error, code }, 'event failed permanently');
     return;
   }
   const { attempts, max_attempts: maxAttempts } = helpers.job;
   if (attempts < maxAttempts) {
-    await markEventOutcome(deps.db, event.id, { status: 'retrying', errorCode: code, error: message });
+    await markEventOutcome(deps.connection, event.id, { status: 'retrying', errorCode: code, error: message });
     log.warn({ err: error, code, attempts, maxAttempts }, 'event failed; will retry');
     throw error;
   }
   // A coalesced delivery whose job was superseded by a newer one of the same record is
   // settled by that newer run; it did not exhaust anything.
-  if (event.dedupe === 'coalesce' && (await hasNewerCoalescedEvent(deps.db, event))) {
-    await markEventOutcome(deps.db, event.id, { status: 'retrying', errorCode: code, error: message });
+  if (event.dedupe === 'coalesce' && (await hasNewerCoalescedEvent(deps.connection, event))) {
+    await markEventOutcome(deps.connection, event.id, { status: 'retrying', errorCode: code, error: message });
     log.warn({ err: error, code }, 'event failed; a newer delivery of the record will settle it');
     return;
   }
-  await markEventOutcome(deps.db, event.id, {
+  await markEventOutcome(deps.connection, event.id, {
     status: 'failed',
     errorCode: code,
     error: `${message} (gave up after ${attempts} attempts)`,

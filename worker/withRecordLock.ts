@@ -18,7 +18,7 @@ export async function withRecordLock<T>(
   fn: (connection: DatabasePoolConnection) => Promise<T>,
 ): Promise<{ acquired: true; value: T } | { acquired: false }> {
   return db.connect(async (connection) => {
-    const { acquired } = await connection.one(sql.type(z.object({ acquired: z.boolean() }))`
+    const { acquired } = await connection.one(sql.type(acquiredSchema)`
       select
         set_config('tcp_keepalives_idle', '15', false) is not null
         and set_config('tcp_keepalives_interval', '5', false) is not null
@@ -33,6 +33,8 @@ export async function withRecordLock<T>(
     }
   });
 }
+
+const acquiredSchema = z.object({ acquired: z.boolean() });
 
 /** First half of the two-int advisory lock key, so our record locks never collide with others'. */
 const RECORD_LOCK_CLASS = 7_301;

@@ -16,6 +16,13 @@ const resultParserInterceptor: Interceptor = {
 };
 
 export interface DbPoolOptions {
+  /**
+   * What to run when a connection goes back to the pool. slonik's default, DISCARD ALL,
+   * costs a round trip per query and drops PostgreSQL's cached plans (add_job's too).
+   * 'none' for the ingress (it leaves no session state); 'advisory-locks' for the worker:
+   * a safety net that frees record locks a failed unlock may have left behind.
+   */
+  resetConnection?: 'none' | 'advisory-locks';
   /** Connections kept at most; each worker job holds one while it runs. */
   maximumPoolSize?: number;
   /** Milliseconds before a query is cancelled. */
@@ -31,6 +38,12 @@ export async function createDbPool(connectionString: string, options: DbPoolOpti
     connectionTimeout: 10_000,
     idleTimeout: 30_000,
     captureStackTrace: false,
+    resetConnection:
+      options.resetConnection === 'advisory-locks'
+        ? async (connection) => {
+            await connection.query('select pg_advisory_unlock_all()');
+          }
+        : async () => {},
   });
 }
 

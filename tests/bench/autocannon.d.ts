@@ -1,7 +1,7 @@
 // autocannon ships no types and @types/autocannon is not installed: the little the
 // ingress benchmark uses (autocannon README "API", lib/run.js result shape).
 declare module 'autocannon' {
-  interface AutocannonRequest {
+  export interface AutocannonRequest {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
@@ -10,7 +10,7 @@ declare module 'autocannon' {
     setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
   }
 
-  interface AutocannonOptions {
+  export interface AutocannonOptions {
     url: string;
     connections?: number;
     /** Seconds. */
@@ -22,7 +22,7 @@ declare module 'autocannon' {
   }
 
   /** hdr-histogram-percentiles-obj, in ms for latency and requests per second for requests. */
-  interface Histogram {
+  export interface Histogram {
     average: number;
     min: number;
     max: number;
@@ -31,7 +31,7 @@ declare module 'autocannon' {
     p99: number;
   }
 
-  interface AutocannonResult {
+  export interface AutocannonResult {
     /** Seconds. */
     duration: number;
     latency: Histogram;
@@ -47,8 +47,14 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  interface AutocannonInstance extends Promise<AutocannonResult> {
+  /** An EventEmitter that is also a thenable of the result (when no callback is given). */
+  export interface AutocannonInstance extends PromiseLike<AutocannonResult> {
     stop(): void;
+    /** Every response, with its latency in ms (fractional, unlike result.latency). */
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this;
   }
 
   function autocannon(options: AutocannonOptions): AutocannonInstance;

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import Table from 'cli-table3';
 
 /** Cleanups registered as resources are made, run once in reverse order. */
@@ -44,7 +44,12 @@ export async function runBenchmark(name: string, body: (cleanup: Cleanup) => Pro
 /** What the figures depend on. */
 export function describeMachine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `Node ${process.version}, ${availableParallelism()} cores (${cpu})`;
+  return `Node ${process.version}, ${availableParallelism()} cores (${cpu}), ${describeLoad()}`;
+}
+
+/** Other processes compete for the same cores: print this before and after a run. */
+export function describeLoad(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 }
 
 /** An integer ≥ `min` from the environment, or the default. */

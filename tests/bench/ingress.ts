@@ -8,10 +8,12 @@
 //      no database: what HTTP + Express cost on this machine.
 //   c. ceiling 2, the ingress's one SQL statement (insert into integration_events_log +
 //      graphile_worker.add_job) from N pg clients in a loop, no HTTP: what the database
-//      side costs. The ingress can at best approach min(a, b) of these two.
-//   d. the same as c, plus the `DISCARD ALL` slonik sends when a connection goes back to
-//      its pool (slonik's default resetConnection), to show what that reset costs.
-// Every target starts from empty tables and a short warm-up (BENCH_WARMUP_SECONDS, default 2).
+//      side costs. The ingress can at best approach the lower of b and c.
+//   d. only with BENCH_DISCARD=1: c plus the `DISCARD ALL` slonik sends whenever a
+//      connection goes back to its pool (slonik's default resetConnection), to show what
+//      that reset costs.
+// Each target is warmed up once (BENCH_WARMUP_SECONDS, default 2) and every measurement
+// starts from empty tables.
 // The goal checked at the end: the ingress at 10 connections reaches ≥ 60% of c's rate
 // with p99 < 50 ms. Figures only: nothing here asserts a timing.
 import { spawn } from 'node:child_process';
@@ -25,6 +27,7 @@ import { createLogger } from '../../shared/logging/createLogger.ts';
 import { MOODLE_SECRET, signedHeaders } from '../helpers/signing.ts';
 import { createBenchDatabase, resetTables, withClient } from './benchDatabase.ts';
 import {
+  describeLoad,
   describeMachine,
   envInt,
   formatMs,
@@ -37,10 +40,18 @@ import {
   type Cleanup,
 } from './benchSupport.ts';
 
-const SECONDS = envInt('BENCH_SECONDS', 10);
+const SECONDS = envInt('BENCH_SECONDS', 5);
+/** Each target is measured this many times, interleaved; the table shows medians. */
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 2, 0);
 const CONNECTIONS = [10, 50] as const;
 const GOAL = { connections: 10, shareOfRaw: 0.6, p99Ms: 50 };
+/** BENCH_DISCARD=1 adds target d. */
+const WITH_DISCARD = process.env.BENCH_DISCARD === '1';
+const INGRESS = 'ingress (HTTP + verify + SQL)';
+const BARE = 'bare Express 5 (no DB)';
+const RAW = 'raw INSERT + add_job';
+const RAW_DISCARD = 'raw + DISCARD ALL';
 const INGRESS_PATH = '/v1/events/moodle/grade';
 /** Prefix of every event id of this run, so ids never repeat across targets. */
 const RUN_ID = randomBytes(4).toString('hex');
@@ -59,63 +70,100 @@ interface Row {
   stored: string;
 }
 
-await runBenchmark('bench:ingress', async (cleanup) => {
+async function main(cleanup: Cleanup): Promise<void> {
   console.log(`bench:ingress — ${describeMachine()}`);
-  console.log(`${SECONDS} s per measurement, ${WARMUP_SECONDS} s warm-up per target, connections ${CONNECTIONS.join(' and ')}\n`);
+  console.log(`${ROUNDS} rounds of ${SECONDS} s per measurement (medians shown), ${WARMUP_SECONDS} s warm-up per target, connections ${CONNECTIONS.join(' and ')}\n`);
   const log = createLogger({ service: 'bench', level: 'warn' });
   const database = await createBenchDatabase(log);
   cleanup.defer(() => database.drop());
+  const ingress = await startBenchServer('ingress', database.url);
+  cleanup.defer(ingress.stop);
+  const bare = await startBenchServer('bare', database.url);
+  cleanup.defer(bare.stop);
 
-  const rows: Row[] = [
-    ...(await benchServer(cleanup, 'ingress', database.url)),
-    ...(await benchServer(cleanup, 'bare', database.url)),
-    ...(await benchRawSql(database.url, 'raw INSERT + add_job', false)),
-    ...(await benchRawSql(database.url, 'raw + DISCARD ALL', true)),
+  const targets: Target[] = [
+    { name: INGRESS, measure: (c, s) => measureHttp(INGRESS, ingress.url + INGRESS_PATH, c, s, database.url) },
+    { name: BARE, measure: (c, s) => measureHttp(BARE, `${bare.url}/x`, c, s, null) },
+    { name: RAW, measure: (c, s) => measureRawSql(RAW, database.url, c, s, false) },
+    ...(WITH_DISCARD ? [{ name: RAW_DISCARD, measure: (c: number, s: number) => measureRawSql(RAW_DISCARD, database.url, c, s, true) }] : []),
   ];
+  for (const target of targets) {
+    if (WARMUP_SECONDS > 0) await target.measure(CONNECTIONS[0], WARMUP_SECONDS);
+  }
+  // Connection count outermost: each target is measured right after the others at the
+  // same load, so the ratios suffer less from other processes' load drifting meanwhile.
+  const rounds: Row[][] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const rows: Row[] = [];
+    for (const connections of CONNECTIONS) {
+      for (const target of targets) {
+        await resetTables(database.url);
+        rows.push(await target.measure(connections, SECONDS));
+      }
+    }
+    rounds.push(rows);
+    console.log(`  done: round ${round} of ${ROUNDS}`);
+  }
+  const rows = medianRows(rounds);
   printTable(
     ['target', 'conns', 'accepted/s', 'p50', 'p99', 'not accepted', 'rows / jobs stored'],
     rows.map((r) => [r.target, r.connections, formatRate(r.rate), formatMs(r.p50), formatMs(r.p99), r.rejected || '0', r.stored]),
   );
-  printSummary(rows);
-});
-
-/** a. and b.: one server process, warmed up, then loaded at each connection count. */
-async function benchServer(cleanup: Cleanup, mode: 'ingress' | 'bare', databaseUrl: string): Promise<Row[]> {
-  const target = mode === 'ingress' ? 'ingress (HTTP + verify + SQL)' : 'bare Express 5 (no DB)';
-  const path = mode === 'ingress' ? INGRESS_PATH : '/x';
-  const server = await startBenchServer(mode, databaseUrl);
-  cleanup.defer(server.stop);
-  try {
-    if (WARMUP_SECONDS > 0) await runAutocannon(server.url, path, CONNECTIONS[0], WARMUP_SECONDS);
-    const rows: Row[] = [];
-    for (const connections of CONNECTIONS) {
-      await resetTables(databaseUrl);
-      const result = await runAutocannon(server.url, path, connections, SECONDS);
-      const accepted = result.statusCodeStats['202']?.count ?? 0;
-      const rejected = Object.entries(result.statusCodeStats)
-        .filter(([code]) => code !== '202')
-        .map(([code, { count }]) => `${code}×${count}`);
-      if (result.errors > 0) rejected.push(`errors×${result.errors}`);
-      if (result.timeouts > 0) rejected.push(`timeouts×${result.timeouts}`);
-      rows.push({
-        target,
-        connections,
-        rate: accepted / result.duration,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        rejected: rejected.join(' '),
-        stored: mode === 'ingress' ? await storedRows(databaseUrl) : '–',
-      });
-      console.log(`  done: ${target} at ${connections} connections`);
-    }
-    return rows;
-  } finally {
-    await server.stop();
-  }
+  printSummary(rows, rounds);
+  console.log(`\nafter the run: ${describeLoad()}`);
 }
 
-function runAutocannon(url: string, path: string, connections: number, seconds: number) {
-  return autocannon({ url, connections, duration: seconds, requests: [signedGradeRequest(path)] });
+interface Target {
+  name: string;
+  measure(connections: number, seconds: number): Promise<Row>;
+}
+
+/**
+ * a. and b.: autocannon against a server; only 202s count. With `databaseUrl` (the
+ * ingress) it then waits for the requests autocannon hung up on to finish, and counts rows.
+ */
+async function measureHttp(target: string, url: string, connections: number, seconds: number, databaseUrl: string | null): Promise<Row> {
+  const { result, latencies } = await runAutocannon(url, connections, seconds);
+  if (databaseUrl) await waitForQuietTable(databaseUrl);
+  const accepted = result.statusCodeStats['202']?.count ?? 0;
+  const rejected = Object.entries(result.statusCodeStats)
+    .filter(([code]) => code !== '202')
+    .map(([code, { count }]) => `${code}×${count}`);
+  if (result.errors > 0) rejected.push(`errors×${result.errors}`);
+  if (result.timeouts > 0) rejected.push(`timeouts×${result.timeouts}`);
+  return {
+    target,
+    connections,
+    rate: accepted / result.duration,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rejected: rejected.join(' '),
+    stored: databaseUrl ? await storedRows(databaseUrl) : '–',
+  };
+}
+
+/** @returns autocannon's result, and every response's latency in ms, sorted (autocannon's own are whole ms). */
+async function runAutocannon(url: string, connections: number, seconds: number) {
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections, duration: seconds, requests: [signedGradeRequest(new URL(url).pathname)] });
+  instance.on('response', (_client, _status, _bytes, responseTime) => void latencies.push(responseTime));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return { result, latencies };
+}
+
+/** Waits until the events log stops growing (200 ms apart), at most 10 s. */
+async function waitForQuietTable(databaseUrl: string): Promise<void> {
+  await withClient(databaseUrl, async (client) => {
+    const count = async () => Number((await client.query<{ n: string }>('select count(*) as n from integration_events_log')).rows[0]!.n);
+    let last = await count();
+    for (let i = 0; i < 50; i++) {
+      await sleep(200);
+      const now = await count();
+      if (now === last) return;
+      last = now;
+    }
+  });
 }
 
 /** One request definition whose every send is a new grade event, freshly signed. */
@@ -157,7 +205,9 @@ interface BenchServer {
 /** Spawns tests/bench/benchServer.ts and waits for its `listening <port>` line. */
 async function startBenchServer(mode: 'ingress' | 'bare', databaseUrl: string): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./benchServer.ts', import.meta.url));
-  const child = spawn(process.execPath, [script, mode], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script, mode], {
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
     // stdin stays open: the server exits when it closes, so it cannot outlive us.
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -198,25 +248,24 @@ async function startBenchServer(mode: 'ingress' | 'bare', databaseUrl: string): 
  * slonik placeholders numbered the way slonik numbers them, and maxAttemptsSql() inlined.
  */
 const RECORD_WEBHOOK_EVENT_SQL = `
-    with inserted as (
-      insert into integration_events_log
-        (source, event_id, event_type, entity, module, record_id, dedupe, task_identifier, payload)
-      values ($1, $2, $3, $4, $5,
-              $6, $7, $8, $9::jsonb)
-      on conflict (source, event_id) do nothing
-      returning id
-    )
-    select inserted.id,
-      (graphile_worker.add_job(
-        identifier := $10,
-        payload := json_build_object('eventLogId', inserted.id),
-        max_attempts := coalesce(
-    (select least(greatest((value ->> 'max_attempts')::int, 1), 32767)
-       from app_settings where key = 'retry.policy' and jsonb_typeof(value -> 'max_attempts') = 'number'),
-    12),
-        job_key := coalesce($11, 'event:' || inserted.id)
-      )).id as job_id
-    from inserted
+  with inserted as (
+    insert into integration_events_log
+      (source, event_id, event_type, entity, module, record_id, dedupe, task_identifier, payload)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+    on conflict (source, event_id) do nothing
+    returning id
+  )
+  select inserted.id,
+    (graphile_worker.add_job(
+      identifier := $10,
+      payload := json_build_object('eventLogId', inserted.id),
+      max_attempts := coalesce(
+        (select least(greatest((value ->> 'max_attempts')::int, 1), 32767)
+           from app_settings where key = 'retry.policy' and jsonb_typeof(value -> 'max_attempts') = 'number'),
+        12),
+      job_key := coalesce($11, 'event:' || inserted.id)
+    )).id as job_id
+  from inserted
 `;
 
 /** The parameters the ingress binds for a grade event (api/events/toMoodleEvent.ts). */
@@ -225,39 +274,31 @@ function recordParams(): unknown[] {
   return ['moodle', eventId, '\\mod_assign\\event\\submission_graded', 'grade', 'assign_grades', recordId, 'event_id', 'moodle_grade', body, 'moodle_grade', null];
 }
 
-/** c. and d.: N pg clients, each running the statement back to back for SECONDS. */
-async function benchRawSql(databaseUrl: string, target: string, withReset: boolean): Promise<Row[]> {
-  if (WARMUP_SECONDS > 0) await runRawSql(databaseUrl, CONNECTIONS[0], WARMUP_SECONDS, withReset);
-  const rows: Row[] = [];
-  for (const clients of CONNECTIONS) {
-    await resetTables(databaseUrl);
-    const run = await runRawSql(databaseUrl, clients, SECONDS, withReset);
-    rows.push({
-      target,
-      connections: clients,
-      rate: run.latencies.length / run.elapsedSeconds,
-      p50: percentile(run.latencies, 50),
-      p99: percentile(run.latencies, 99),
-      rejected: run.errors > 0 ? `errors×${run.errors}` : '',
-      stored: await storedRows(databaseUrl),
-    });
-    console.log(`  done: ${target} at ${clients} clients`);
-  }
-  return rows;
+/** c. and d.: N pg clients, each running the statement back to back for `seconds`. */
+async function measureRawSql(target: string, databaseUrl: string, clients: number, seconds: number, withReset: boolean): Promise<Row> {
+  const run = await runRawSql(databaseUrl, clients, seconds, withReset);
+  return {
+    target,
+    connections: clients,
+    rate: run.latencies.length / run.elapsedSeconds,
+    p50: percentile(run.latencies, 50),
+    p99: percentile(run.latencies, 99),
+    rejected: run.errors > 0 ? `errors×${run.errors}` : '',
+    stored: await storedRows(databaseUrl),
+  };
 }
 
 /**
- * One pg pool of `clients` connections (twice that with `withReset`, so the reset, sent
- * after the result is in hand as slonik does, never makes the next statement wait).
+ * One pg pool of `clients` connections. With `withReset` a connection goes back to the
+ * pool only after its reset, sent once the result is in hand, as slonik does.
  * @returns every statement's latency in ms, sorted.
  */
 async function runRawSql(databaseUrl: string, clients: number, seconds: number, withReset: boolean) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: withReset ? clients * 2 : clients });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: clients, connectionTimeoutMillis: 10_000 });
   const latencies: number[] = [];
   let errors = 0;
   try {
-    // Open every connection first, so connecting is not timed.
-    await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect())).then((all) => all.forEach((c) => c.release()));
+    await openAll(pool, clients);
     const started = performance.now();
     const deadline = started + seconds * 1000;
     const loop = async () => {
@@ -266,7 +307,8 @@ async function runRawSql(databaseUrl: string, clients: number, seconds: number, 
         try {
           await recordOnce(pool, withReset);
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (error) {
+          if (errors === 0) console.error(`  first SQL error: ${(error as Error).message}`);
           errors += 1;
           await sleep(10);
         }
@@ -279,6 +321,14 @@ async function runRawSql(databaseUrl: string, clients: number, seconds: number, 
   } finally {
     await pool.end();
   }
+}
+
+/** Opens `size` connections before timing starts; on failure (max_connections?) gives back those opened. */
+async function openAll(pool: pg.Pool, size: number): Promise<void> {
+  const settled = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
+  for (const outcome of settled) if (outcome.status === 'fulfilled') outcome.value.release();
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw new Error(`could not open ${size} connections: ${String(failed.reason)}`);
 }
 
 async function recordOnce(pool: pg.Pool, withReset: boolean): Promise<void> {
@@ -309,26 +359,56 @@ async function storedRows(databaseUrl: string): Promise<string> {
 }
 
 /** The ingress against the raw statement, and the goal at GOAL.connections. */
-function printSummary(rows: Row[]): void {
-  const find = (target: string, connections: number) => rows.find((r) => r.target.startsWith(target) && r.connections === connections);
+/** Per target and connection count: the median of each figure over the rounds. */
+function medianRows(rounds: Row[][]): Row[] {
+  return rounds[0]!.map((first, index) => {
+    const same = rounds.map((rows) => rows[index]!);
+    return {
+      ...first,
+      rate: median(same.map((r) => r.rate)),
+      p50: median(same.map((r) => r.p50)),
+      p99: median(same.map((r) => r.p99)),
+      rejected: same.map((r) => r.rejected).filter(Boolean).join(' ') || '',
+      stored: same.map((r) => r.stored).join(' | '),
+    };
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function printSummary(rows: Row[], rounds: Row[][]): void {
+  const find = (target: string, connections: number) => rows.find((r) => r.target === target && r.connections === connections);
   console.log('');
   for (const connections of CONNECTIONS) {
-    const ingress = find('ingress', connections);
-    const raw = find('raw INSERT', connections);
-    const bare = find('bare', connections);
+    const ingress = find(INGRESS, connections);
+    const raw = find(RAW, connections);
+    const bare = find(BARE, connections);
     if (!ingress || !raw || !bare) continue;
     console.log(
       `at ${connections} connections: ingress = ${formatPercent(ingress.rate, raw.rate)} of raw INSERT+add_job` +
         ` (${formatRate(ingress.rate)} vs ${formatRate(raw.rate)}/s), ${formatPercent(ingress.rate, bare.rate)} of bare Express`,
     );
   }
-  const ingress = find('ingress', GOAL.connections);
-  const raw = find('raw INSERT', GOAL.connections);
+  const ingress = find(INGRESS, GOAL.connections);
+  const raw = find(RAW, GOAL.connections);
   if (!ingress || !raw) return;
   const share = ingress.rate / raw.rate;
   const met = share >= GOAL.shareOfRaw && ingress.p99 < GOAL.p99Ms;
+  const perRound = rounds.map((round) => {
+    const i = round.find((r) => r.target === INGRESS && r.connections === GOAL.connections);
+    const w = round.find((r) => r.target === RAW && r.connections === GOAL.connections);
+    return i && w ? formatPercent(i.rate, w.rate) : '?';
+  });
+  console.log(`ingress share of raw at ${GOAL.connections} connections, per round: ${perRound.join(', ')}`);
   console.log(
     `goal (≥ ${GOAL.shareOfRaw * 100}% of raw rate with p99 < ${GOAL.p99Ms} ms at ${GOAL.connections} connections): ` +
       `${met ? 'MET' : 'NOT MET'} — ${formatPercent(ingress.rate, raw.rate)} of raw, p99 ${formatMs(ingress.p99)}`,
   );
 }
+
+// Last, so that every constant above is initialised before it runs.
+await runBenchmark('bench:ingress', main);

@@ -26,7 +26,7 @@ export async function startTestWorker(
   });
   const log = createLogger({ service: 'worker', level: 'debug', destination });
   const concurrency = options.concurrency ?? 2;
-  const db = await createDbPool(databaseUrl, { maximumPoolSize: concurrency * 2 + 2 });
+  const db = await createDbPool(databaseUrl, { maximumPoolSize: concurrency * 2 + 2, resetConnection: 'advisory-locks' });
   const worker = await startWorker({
     connectionString: databaseUrl,
     db,

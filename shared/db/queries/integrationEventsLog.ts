@@ -38,6 +38,12 @@ export const eventRowSchema = z.object({
 });
 export type EventRow = z.infer<typeof eventRowSchema>;
 
+// Row schemas are built once: zod compiles a schema on first use, which is too costly
+// to repeat per query on the ingress's hot path.
+const insertedEventSchema = z.object({ id: z.coerce.number(), job_id: z.coerce.number() });
+const startedSchema = z.object({ started_at: timestamp });
+const idSchema = z.object({ id: z.coerce.number() });
+
 export interface NewEvent {
   source: 'zoho' | 'moodle';
   eventId: string;
@@ -69,7 +75,7 @@ export type JobPayload = z.infer<typeof jobPayloadSchema>;
  * @returns the new row's id, or null when the event was already recorded.
  */
 export async function recordWebhookEvent(db: CommonQueryMethods, event: NewEvent): Promise<number | null> {
-  const row = await db.maybeOne(sql.type(z.object({ id: z.coerce.number(), job_id: z.coerce.number() }))`
+  const row = await db.maybeOne(sql.type(insertedEventSchema)`
     with inserted as (
       insert into integration_events_log
         (source, event_id, event_type, entity, module, record_id, dedupe, task_identifier, payload)
@@ -113,7 +119,7 @@ export function eventJobKey(eventLogId: number): string {
 export async function enqueueEventJob(
   db: CommonQueryMethods,
   event: { id: number; taskIdentifier: string },
-  options: { runAt?: Date; jobKey?: string } = {},
+  options: { runAt?: Date; jobKey?: string; priority?: number } = {},
 ): Promise<void> {
   await db.query(sql.unsafe`
     select graphile_worker.add_job(
@@ -121,7 +127,8 @@ export async function enqueueEventJob(
       payload := json_build_object('eventLogId', ${event.id}::bigint),
       run_at := ${options.runAt ? sql.timestamp(options.runAt) : sql.fragment`now()`},
       max_attempts := ${maxAttemptsSql()},
-      job_key := ${options.jobKey ?? eventJobKey(event.id)}
+      job_key := ${options.jobKey ?? eventJobKey(event.id)},
+      priority := ${options.priority ?? 0}
     )
   `);
 }
@@ -135,7 +142,7 @@ export async function getEvent(db: CommonQueryMethods, id: number): Promise<Even
  * (covered by another run, cancelled). @returns the start time, or null when ended.
  */
 export async function markEventStarted(db: CommonQueryMethods, id: number): Promise<Date | null> {
-  const row = await db.maybeOne(sql.type(z.object({ started_at: timestamp }))`
+  const row = await db.maybeOne(sql.type(startedSchema)`
     update integration_events_log
        set status = 'processing', attempts = attempts + 1, started_at = clock_timestamp(),
            finished_at = null, updated_at = clock_timestamp()
@@ -230,7 +237,7 @@ export function eventJobRunningSql(alias: string) {
  * @returns the ids settled.
  */
 export async function failOrphanedEvents(db: CommonQueryMethods, olderThanSeconds: number): Promise<number[]> {
-  const rows = await db.any(sql.type(z.object({ id: z.coerce.number() }))`
+  const rows = await db.any(sql.type(idSchema)`
     update integration_events_log e
        set status = 'failed', error_code = 'worker.lost',
            last_error = 'the worker running this event stopped and no attempt is left; re-queue it with bin/jobs retry',

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const workerIdsSchema = z.object({ worker_ids: z.array(z.string()) });
+
 /** Records (or refreshes) a worker pool's heartbeat. */
 export async function beatHeartbeat(db: CommonQueryMethods, workerId: string): Promise<void> {
   await db.query(sql.unsafe`
@@ -23,7 +25,7 @@ export async function removeHeartbeat(db: CommonQueryMethods, workerId: string):
  */
 export async function unlockDeadWorkers(db: CommonQueryMethods, deadAfterSeconds: number): Promise<string[]> {
   const interval = sql.fragment`make_interval(secs => ${deadAfterSeconds})`;
-  const row = await db.one(sql.type(z.object({ worker_ids: z.array(z.string()) }))`
+  const row = await db.one(sql.type(workerIdsSchema)`
     with dead as (
       delete from worker_heartbeats where last_seen_at < now() - ${interval}
       returning worker_id
