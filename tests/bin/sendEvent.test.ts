@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { MOODLE_SECRET, ZOHO_SECRET } from '../helpers/signing.ts';
+import { runProcess } from '../helpers/spawnProcess.ts';
+import { startTestApp } from '../helpers/startTestApp.ts';
+
+const SEND = fileURLToPath(new URL('../../bin/send-event', import.meta.url));
+const app = await startTestApp(t);
+const env = { ...process.env, ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET };
+
+t.test('bin/send-event posts signed Zoho and Moodle test events the ingress accepts', async (t) => {
+  const zoho = await runProcess(SEND, ['zoho', 'student', '--record', '123', '--id', 'send-1', '--url', app.url], { env });
+  t.equal(zoho.code, 0, zoho.stderr);
+  t.match(zoho.stdout, /^202 \{"status":"accepted","event_id":"send-1"\}/);
+  const again = await runProcess(SEND, ['zoho', 'student', '--record', '123', '--id', 'send-1', '--url', app.url], { env });
+  t.match(again.stdout, /^200 .*duplicate/, 'the same id again is a duplicate');
+  const moodle = await runProcess(SEND, ['moodle', 'user', '--record', '7', '--type', '\\core\\event\\user_updated', '--url', app.url], { env });
+  t.equal(moodle.code, 0, moodle.stderr);
+  const rows = await app.db.any(sql.type(z.object({ source: z.string(), entity: z.string(), record_id: z.string() }))`
+    select source, entity, record_id from integration_events_log order by id`);
+  t.same(rows, [{ source: 'zoho', entity: 'student', record_id: '123' }, { source: 'moodle', entity: 'user', record_id: '7' }]);
+});
+
+t.test('bin/send-event exits 1 on a refused event and when the secret is missing', async (t) => {
+  const refused = await runProcess(SEND, ['zoho', 'lead', '--url', app.url], { env });
+  t.equal(refused.code, 1);
+  t.match(refused.stdout, /^404 /);
+  const noSecret = await runProcess(SEND, ['moodle', 'user', '--url', app.url], { env: { ...env, MOODLE_WEBHOOK_SECRET: '' } });
+  t.equal(noSecret.code, 1);
+  t.match(noSecret.stderr, /MOODLE_WEBHOOK_SECRET is not set/);
+});
