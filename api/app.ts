@@ -4,6 +4,8 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { ApiConfig } from '../shared/config/env.ts';
+import { createMoodleClient } from '../shared/clients/moodle/createMoodleClient.ts';
+import { createMoodleHealthCheck } from '../shared/clients/moodle/createMoodleHealthCheck.ts';
 import { checkReadiness } from '../shared/db/checkReadiness.ts';
 import { HttpError } from './httpError.ts';
 import { createAdminRouter } from './routes/admin.ts';
@@ -46,9 +48,14 @@ export function createApp({ config, db, log }: AppDeps): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Moodle's state is reported, but does not make the ingress unready: events are still
+  // accepted and wait in the queue while Moodle is down.
+  const checkMoodle = config.MOODLE_URL && config.MOODLE_TOKEN
+    ? createMoodleHealthCheck(createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: 5000, log }))
+    : async () => ({ state: 'not_configured' as const });
   app.get('/health/ready', async (_req, res) => {
-    const readiness = await checkReadiness(db);
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness.checks });
+    const [readiness, moodle] = await Promise.all([checkReadiness(db), checkMoodle()]);
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness.checks, moodle });
   });
 
   const bodyLimitBytes = config.WEBHOOK_BODY_LIMIT_BYTES;

@@ -35,11 +35,22 @@ const fields = {
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   /** Seconds without a heartbeat after which a worker is declared dead and its jobs freed. */
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** The Moodle site (its base URL) and the web-service token of the integration's user. */
+  MOODLE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  MOODLE_TOKEN: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'must be a Moodle web-service token (letters and digits)').optional(),
+  MOODLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   /** Largest webhook body accepted, in bytes. */
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
 } as const;
 
 const databaseFields = { DATABASE_URL: fields.DATABASE_URL, LOG_LEVEL: fields.LOG_LEVEL };
+const moodleFields = { MOODLE_URL: fields.MOODLE_URL, MOODLE_TOKEN: fields.MOODLE_TOKEN, MOODLE_TIMEOUT_MS: fields.MOODLE_TIMEOUT_MS };
+
+/** MOODLE_URL and MOODLE_TOKEN come together or not at all. */
+function requireMoodlePair(config: { MOODLE_URL?: string | undefined; MOODLE_TOKEN?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (config.MOODLE_URL && !config.MOODLE_TOKEN) ctx.addIssue({ code: 'custom', path: ['MOODLE_TOKEN'], message: 'is required when MOODLE_URL is set' });
+  if (config.MOODLE_TOKEN && !config.MOODLE_URL) ctx.addIssue({ code: 'custom', path: ['MOODLE_URL'], message: 'is required when MOODLE_TOKEN is set' });
+}
 
 export const apiEnvSchema = z.object({
   ...databaseFields,
@@ -50,13 +61,16 @@ export const apiEnvSchema = z.object({
   ZOHO_WEBHOOK_TOKEN: fields.ZOHO_WEBHOOK_TOKEN,
   ADMIN_TOKEN: fields.ADMIN_TOKEN,
   WEBHOOK_BODY_LIMIT_BYTES: fields.WEBHOOK_BODY_LIMIT_BYTES,
-});
+  // The ingress never calls Moodle for events; it only reports Moodle's state in /health/ready.
+  ...moodleFields,
+}).superRefine(requireMoodlePair);
 
 export const workerEnvSchema = z.object({
   ...databaseFields,
   WORKER_CONCURRENCY: fields.WORKER_CONCURRENCY,
   WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
-});
+  ...moodleFields,
+}).superRefine(requireMoodlePair);
 
 export const cliEnvSchema = z.object(databaseFields);
 

@@ -35,7 +35,7 @@ t.test('GET /health answers 200 ok without touching the database', async (t) => 
 t.test('GET /health/ready answers 200 ready on a migrated database', async (t) => {
   const res = await get(`${app.url}/health/ready`);
   t.equal(res.status, 200);
-  t.same(res.body, { status: 'ready', database: 'ok', migrations: 'ok' });
+  t.same(res.body, { status: 'ready', database: 'ok', migrations: 'ok', moodle: { state: 'not_configured' } });
 });
 
 t.test('an unknown path is a 404 in JSON', async (t) => {
@@ -111,7 +111,7 @@ t.test('GET /health/ready answers 503 unavailable when the database is not migra
   const res = await get(`${base}/health/ready`);
   t.equal(res.status, 503);
   t.match(res.contentType, /^application\/json/);
-  t.same(res.body, { status: 'unavailable', database: 'ok', migrations: 'pending', pending: listMigrationFiles() });
+  t.same(res.body, { status: 'unavailable', database: 'ok', migrations: 'pending', pending: listMigrationFiles(), moodle: { state: 'not_configured' } });
   t.same((await get(`${base}/health`)).body, { status: 'ok' }, 'liveness does not depend on the database');
 });
 
@@ -121,6 +121,6 @@ t.test('GET /health/ready answers 503 unavailable when the database went away', 
   await withAdminClient((client) => client.query(`drop database "${name}" with (force)`));
   const res = await get(`${base}/health/ready`);
   t.equal(res.status, 503);
-  t.same(res.body, { status: 'unavailable', database: 'unreachable', migrations: 'unknown' });
+  t.same(res.body, { status: 'unavailable', database: 'unreachable', migrations: 'unknown', moodle: { state: 'not_configured' } });
   t.equal((await get(`${base}/health`)).status, 200, 'the process itself is still alive');
 });

@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { PermanentError } from '../../domain/errors.ts';
+import { createMoodleTransport, type MoodleCall } from './createMoodleTransport.ts';
+import { isolateBatch, type BatchOutcome } from './isolateBatch.ts';
+import {
+  categorySchema,
+  courseSchema,
+  coursesByFieldSchema,
+  createdUsersSchema,
+  enrolledUserSchema,
+  moodleUserSchema,
+  siteInfoSchema,
+  userCourseSchema,
+  voidSchema,
+  warningsSchema,
+  type MoodleCategory,
+  type MoodleCourse,
+  type MoodleUser,
+  type MoodleWarning,
+} from './moodleSchemas.ts';
+
+export type NewMoodleUser = {
+  username: string;
+  email: string;
+  firstname: string;
+  lastname: string;
+  idnumber?: string;
+  auth?: string;
+  /** Omit to let Moodle generate one and e-mail it (`createpassword`). */
+  password?: string;
+  city?: string;
+  country?: string;
+  lang?: string;
+};
+export type MoodleUserUpdate = { id: number } & Partial<Omit<NewMoodleUser, 'password'>> & { suspended?: boolean };
+export type UserLookupField = 'id' | 'idnumber' | 'email' | 'username';
+
+export type NewMoodleCategory = { name: string; idnumber?: string; parent?: number; description?: string };
+export type NewMoodleCourse = {
+  fullname: string;
+  shortname: string;
+  categoryid: number;
+  idnumber?: string;
+  startdate?: number;
+  enddate?: number;
+  visible?: boolean;
+  summary?: string;
+};
+export type MoodleCourseUpdate = { id: number } & Partial<NewMoodleCourse>;
+export type ManualEnrolment = { userid: number; courseid: number; roleid: number; timestart?: number; timeend?: number; suspend?: boolean };
+export type RoleAssignment = { roleid: number; userid: number; contextlevel?: 'course' | 'coursecat' | 'system'; instanceid?: number; contextid?: number };
+
+export interface MoodleClientOptions {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  log: Logger;
+}
+
+/**
+ * The Moodle web-services functions the sync handlers use, typed with zod. Every method
+ * throws the classified errors of `createMoodleTransport`.
+ */
+export function createMoodleClient(options: MoodleClientOptions) {
+  const call: MoodleCall = createMoodleTransport({ ...options, timeoutMs: options.timeoutMs ?? 30_000 });
+
+  const getUsersByField = (field: UserLookupField, values: (string | number)[]) =>
+    call('core_user_get_users_by_field', { field, values }, z.array(moodleUserSchema));
+
+  /** One user by a unique field, or null. Deleted users are never returned by Moodle except by id. */
+  const findUser = async (field: UserLookupField, value: string | number): Promise<MoodleUser | null> => {
+    const users = await getUsersByField(field, [value]);
+    if (users.length > 1) throw new PermanentError('moodle.ambiguous', `several Moodle users have ${field} ${String(value)}`);
+    return users[0] ?? null;
+  };
+
+  const createUsers = (users: NewMoodleUser[]) =>
+    call('core_user_create_users', { users: users.map((u) => ({ ...u, createpassword: u.password === undefined ? true : undefined })) }, createdUsersSchema);
+
+  /**
+   * Updates users. Moodle reports an unknown id or a duplicate e-mail as a per-item
+   * warning, not an error (older versions silently did nothing): any warning throws.
+   */
+  const updateUsers = async (users: MoodleUserUpdate[]): Promise<void> => {
+    const { warnings } = await call('core_user_update_users', { users }, warningsSchema);
+    throwOnWarnings('core_user_update_users', warnings);
+  };
+
+  const getCategoryByIdnumber = async (idnumber: string): Promise<MoodleCategory | null> => {
+    const found = await call('core_course_get_categories', { criteria: [{ key: 'idnumber', value: idnumber }], addsubcategories: false }, z.array(categorySchema));
+    return found[0] ?? null;
+  };
+
+  const getCourseByField = async (field: 'id' | 'idnumber' | 'shortname', value: string | number): Promise<MoodleCourse | null> => {
+    const { courses } = await call('core_course_get_courses_by_field', { field, value }, coursesByFieldSchema);
+    return courses[0] ?? null;
+  };
+
+  const enrolUsers = async (enrolments: ManualEnrolment[]): Promise<void> => {
+    await call('enrol_manual_enrol_users', { enrolments }, voidSchema);
+  };
+
+  return {
+    call,
+    getSiteInfo: () => call('core_webservice_get_site_info', {}, siteInfoSchema),
+
+    getUsersByField,
+    findUser,
+    createUsers,
+    /** Creates users, isolating the ones Moodle refuses; the rest are created. */
+    createUsersIsolated: (users: NewMoodleUser[]): Promise<BatchOutcome<NewMoodleUser, { id: number; username: string }>[]> =>
+      isolateBatch(users, createUsers),
+    updateUsers,
+    suspendUser: (id: number) => updateUsers([{ id, suspended: true }]),
+
+    createCategories: (categories: NewMoodleCategory[]) =>
+      call('core_course_create_categories', { categories }, z.array(z.object({ id: z.number(), name: z.string() }))),
+    getCategoryByIdnumber,
+    getCategoryById: async (id: number): Promise<MoodleCategory | null> =>
+      (await call('core_course_get_categories', { criteria: [{ key: 'id', value: id }], addsubcategories: false }, z.array(categorySchema)))[0] ?? null,
+
+    createCourses: (courses: NewMoodleCourse[]) =>
+      call('core_course_create_courses', { courses }, z.array(z.object({ id: z.number(), shortname: z.string() }))),
+    /** Like updateUsers: per-item warnings (unknown id, taken shortname) throw. */
+    updateCourses: async (courses: MoodleCourseUpdate[]): Promise<void> => {
+      const { warnings } = await call('core_course_update_courses', { courses }, warningsSchema);
+      throwOnWarnings('core_course_update_courses', warnings);
+    },
+    getCourseByField,
+    getCourseByIdnumber: (idnumber: string) => getCourseByField('idnumber', idnumber),
+
+    enrolUsers,
+    enrolUsersIsolated: (enrolments: ManualEnrolment[]) => isolateBatch(enrolments, async (batch) => {
+      await enrolUsers(batch);
+      return batch.map(() => null);
+    }),
+    unenrolUsers: async (enrolments: { userid: number; courseid: number; roleid?: number }[]): Promise<void> => {
+      await call('enrol_manual_unenrol_users', { enrolments }, voidSchema);
+    },
+    getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles') =>
+      call('core_enrol_get_enrolled_users', { courseid: courseId, options: [{ name: 'userfields', value: userfields }] }, z.array(enrolledUserSchema)),
+    getUserCourses: (userId: number) => call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
+    assignRoles: async (assignments: RoleAssignment[]): Promise<void> => {
+      await call('core_role_assign_roles', { assignments }, voidSchema);
+    },
+  };
+}
+
+export type MoodleClient = ReturnType<typeof createMoodleClient>;
+
+const WARNING_CODES: Record<string, string> = {
+  invaliduserid: 'moodle.not_found',
+  invalidrecord: 'moodle.not_found',
+  useremailduplicate: 'moodle.duplicate',
+  shortnametaken: 'moodle.duplicate',
+  courseidnumbertaken: 'moodle.duplicate',
+};
+
+function throwOnWarnings(wsfunction: string, warnings: MoodleWarning[]): void {
+  const first = warnings[0];
+  if (!first) return;
+  const detail = warnings.map((w) => `${w.item ?? 'item'} ${w.itemid ?? '?'}: ${w.message} [${w.warningcode}]`).join('; ');
+  throw new PermanentError(WARNING_CODES[first.warningcode] ?? 'moodle.warning', `${wsfunction}: ${detail}`);
+}

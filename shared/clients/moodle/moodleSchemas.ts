@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * What Moodle 4.5 answers, as recorded in tests/fixtures/moodle/. Only the fields we use
+ * are typed; others pass through unchecked (zod drops them), so a newer Moodle adding
+ * fields does not break us.
+ */
+
+export const moodleExceptionSchema = z.object({
+  exception: z.string(),
+  errorcode: z.string(),
+  message: z.string(),
+  debuginfo: z.string().optional(),
+});
+
+export const siteInfoSchema = z.object({
+  sitename: z.string(),
+  username: z.string(),
+  userid: z.number(),
+  siteurl: z.string(),
+  release: z.string().optional(),
+  version: z.string().optional(),
+  functions: z.array(z.object({ name: z.string(), version: z.string() })).default([]),
+});
+export type SiteInfo = z.infer<typeof siteInfoSchema>;
+
+export const moodleUserSchema = z.object({
+  id: z.number(),
+  username: z.string(),
+  firstname: z.string().optional(),
+  lastname: z.string().optional(),
+  fullname: z.string().optional(),
+  email: z.string().optional(),
+  idnumber: z.string().optional(),
+  auth: z.string().optional(),
+  suspended: z.boolean().optional(),
+  city: z.string().optional(),
+  country: z.string().optional(),
+});
+export type MoodleUser = z.infer<typeof moodleUserSchema>;
+
+export const createdUsersSchema = z.array(z.object({ id: z.number(), username: z.string() }));
+
+/** Batch updates report per-item problems here instead of throwing. */
+export const warningsSchema = z.object({
+  warnings: z
+    .array(z.object({ item: z.string().optional(), itemid: z.number().optional(), warningcode: z.string(), message: z.string() }))
+    .default([]),
+});
+export type MoodleWarning = z.infer<typeof warningsSchema>['warnings'][number];
+
+export const categorySchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  idnumber: z.string().nullable().optional(),
+  parent: z.number().optional(),
+});
+export type MoodleCategory = z.infer<typeof categorySchema>;
+
+export const courseSchema = z.object({
+  id: z.number(),
+  fullname: z.string(),
+  shortname: z.string(),
+  idnumber: z.string().optional(),
+  categoryid: z.number().optional(),
+  startdate: z.number().optional(),
+  enddate: z.number().optional(),
+  visible: z.number().optional(),
+});
+export type MoodleCourse = z.infer<typeof courseSchema>;
+
+export const coursesByFieldSchema = warningsSchema.extend({ courses: z.array(courseSchema) });
+
+export const enrolledUserSchema = z.object({
+  id: z.number(),
+  username: z.string().optional(),
+  email: z.string().optional(),
+  idnumber: z.string().optional(),
+  roles: z.array(z.object({ roleid: z.number(), shortname: z.string() })).optional(),
+});
+export type EnrolledUser = z.infer<typeof enrolledUserSchema>;
+
+export const userCourseSchema = z.object({
+  id: z.number(),
+  shortname: z.string(),
+  fullname: z.string(),
+  idnumber: z.string().optional(),
+  visible: z.number().optional(),
+});
+export type UserCourse = z.infer<typeof userCourseSchema>;
+
+/** Functions that return nothing answer the JSON literal `null`. */
+export const voidSchema = z.null();
