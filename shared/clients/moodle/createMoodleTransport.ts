@@ -76,7 +76,9 @@ export function createMoodleTransport({ url, token, timeoutMs, log }: MoodleTran
   }
 }
 
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is in its cause. */
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ? ` (${cause.code})` : '';
+  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+  const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message;
+  return reason ? ` (${reason})` : '';
 }

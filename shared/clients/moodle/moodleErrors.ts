@@ -35,6 +35,8 @@ export const MOODLE_EXCEPTION_RULES: { test: (e: MoodleException) => boolean; ki
   { test: (e) => ['shortnametaken', 'courseidnumbertaken', 'useremailduplicate', 'usernameexists', 'idnumbertaken', 'categoryidnumbertaken'].includes(e.errorcode), kind: 'permanent', code: 'moodle.duplicate' },
   { test: (e) => ['invaliduser', 'invaliduserid', 'invalidrecord', 'invalidcourseid'].includes(e.errorcode), kind: 'permanent', code: 'moodle.not_found' },
   { test: (e) => e.errorcode.startsWith('<') || e.message.startsWith('error/<'), kind: 'permanent', code: 'moodle.password_policy' },
+  { test: (e) => e.errorcode === 'errorcatcontextnotvalid', kind: 'permanent', code: 'moodle.invalid_category' },
+  { test: (e) => e.errorcode === 'useradminodelete', kind: 'permanent', code: 'moodle.refused' },
   { test: (e) => e.errorcode === 'wsusercannotassign' || e.errorcode === 'nopermissions', kind: 'permanent', code: 'moodle.permission' },
   { test: () => true, kind: 'permanent', code: 'moodle.error' },
 ];
