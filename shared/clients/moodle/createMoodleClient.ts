@@ -79,12 +79,17 @@ export function createMoodleClient(options: MoodleClientOptions) {
     call('core_user_create_users', { users: users.map((u) => ({ ...u, createpassword: u.password === undefined ? true : undefined })) }, createdUsersSchema);
 
   /**
-   * Updates users. Moodle reports an unknown id or a duplicate e-mail as a per-item
-   * warning, not an error (older versions silently did nothing): any warning throws.
+   * Updates users. Moodle 4.5 reports an unknown id or a duplicate e-mail as a per-item
+   * warning, not an error: any warning throws. Older Moodles answer `null` and silently
+   * skip unknown ids, so then we look the users up afterwards.
+   * @throws PermanentError moodle.not_found / moodle.duplicate
    */
   const updateUsers = async (users: MoodleUserUpdate[]): Promise<void> => {
-    const { warnings } = await call('core_user_update_users', { users }, warningsSchema);
-    throwOnWarnings('core_user_update_users', warnings);
+    const answer = await call('core_user_update_users', { users }, z.union([warningsSchema, z.null()]));
+    if (answer) return throwOnWarnings('core_user_update_users', answer.warnings);
+    const found = new Set((await getUsersByField('id', users.map((u) => u.id))).map((u) => u.id));
+    const missing = users.filter((u) => !found.has(u.id)).map((u) => u.id);
+    if (missing.length > 0) throw new PermanentError('moodle.not_found', `core_user_update_users: no Moodle user with id ${missing.join(', ')}`);
   };
 
   const getCategoryByIdnumber = async (idnumber: string): Promise<MoodleCategory | null> => {
