@@ -1,3 +1,4 @@
+import { createMoodleClient } from '../shared/clients/moodle/createMoodleClient.ts';
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
@@ -17,11 +18,17 @@ await runProcess('worker', async () => {
     maximumPoolSize: config.WORKER_CONCURRENCY * 2 + 2,
     resetConnection: 'advisory-locks',
   });
+  if (!config.MOODLE_URL) log.warn('MOODLE_URL and MOODLE_TOKEN are not set: events that need Moodle will fail until they are');
   const worker = await startWorker({
     connectionString: config.DATABASE_URL,
     db,
     log,
     handlers,
+    clients: {
+      moodle: config.MOODLE_URL && config.MOODLE_TOKEN
+        ? createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: config.MOODLE_TIMEOUT_MS, log })
+        : undefined,
+    },
     concurrency: config.WORKER_CONCURRENCY,
     deadAfterSeconds: config.WORKER_DEAD_AFTER_SECONDS,
   });

@@ -15,13 +15,14 @@ import {
 } from '../shared/db/queries/integrationEventsLog.ts';
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
 import type { EventKind } from '../shared/domain/events.ts';
-import type { HandlerRegistry, SyncOutcome } from './handlers/syncHandler.ts';
+import type { HandlerRegistry, SyncClients, SyncOutcome } from './handlers/syncHandler.ts';
 import { recordLockKey, withRecordLock } from './withRecordLock.ts';
 
 export interface RunSyncTaskDeps {
   db: DatabasePool;
   log: Logger;
   handlers: HandlerRegistry;
+  clients?: SyncClients;
   /** Delay before trying again when another job holds the same record (ms). */
   recordBusyDelayMs?: number;
 }
@@ -99,7 +100,13 @@ async function runLocked(
     const handler = deps.handlers[kind];
     if (!handler) throw new PermanentError('handler.missing', `no handler for ${kind} events in this version`);
     outcome = await handler(
-      { db: deps.db, log: eventLog, attempt: helpers.job.attempts, signal: helpers.abortSignal ?? new AbortController().signal },
+      {
+        db: deps.db,
+        log: eventLog,
+        clients: deps.clients ?? {},
+        attempt: helpers.job.attempts,
+        signal: helpers.abortSignal ?? new AbortController().signal,
+      },
       event,
     );
   } catch (thrown) {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import { createGraphileLogger } from '../shared/logging/graphileLogger.ts';
 import { createTaskList } from './createTaskList.ts';
-import type { HandlerRegistry } from './handlers/syncHandler.ts';
+import type { HandlerRegistry, SyncClients } from './handlers/syncHandler.ts';
 import { createMaintenanceTasks, CRONTAB } from './maintenanceTasks.ts';
 import { startHeartbeat } from './startHeartbeat.ts';
 
@@ -13,6 +13,7 @@ export interface WorkerDeps {
   db: DatabasePool;
   log: Logger;
   handlers: HandlerRegistry;
+  clients?: SyncClients;
   concurrency: number;
   deadAfterSeconds: number;
   /** How often idle workers look for jobs that NOTIFY did not announce (ms). */
@@ -46,7 +47,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     logger: createGraphileLogger(deps.log),
     events,
     taskList: {
-      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, recordBusyDelayMs: deps.recordBusyDelayMs }),
+      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, recordBusyDelayMs: deps.recordBusyDelayMs }),
       ...createMaintenanceTasks({ db: deps.db, log: deps.log }),
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,

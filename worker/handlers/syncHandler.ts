@@ -2,11 +2,19 @@ import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { EventKind } from '../../shared/domain/events.ts';
+import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
+
+/** Present when configured (MOODLE_URL / MOODLE_TOKEN, …). */
+export interface SyncClients {
+  moodle?: MoodleClient;
+}
 
 /** What a sync handler gets besides the event: its I/O, and how to stop early. */
 export interface HandlerContext {
   db: DatabasePool;
   log: Logger;
+  /** The external systems; a handler that needs one that is not configured throws a configuration error. */
+  clients: SyncClients;
   /** 1-based attempt of this event's job. */
   attempt: number;
   /** Aborted when the worker is shutting down forcefully. */
