@@ -1,0 +1,286 @@
+/**
+ * The simulated site's data: plain JSON-like tables (so a call can be rolled back by
+ * restoring a structuredClone), shaped after Moodle's own tables.
+ */
+
+export const CONTEXT_SYSTEM = 10;
+export const CONTEXT_USER = 30;
+export const CONTEXT_COURSECAT = 40;
+export const CONTEXT_COURSE = 50;
+export const CONTEXT_MODULE = 70;
+
+export interface MoodleUser {
+  id: number;
+  username: string;
+  /** Plain text (this is a fake); '' when created with createpassword. */
+  password: string;
+  auth: string;
+  confirmed: boolean;
+  suspended: boolean;
+  deleted: boolean;
+  firstname: string;
+  lastname: string;
+  email: string;
+  idnumber: string;
+  department: string;
+  institution: string;
+  phone1: string;
+  phone2: string;
+  address: string;
+  city: string;
+  country: string;
+  lang: string;
+  theme: string;
+  timezone: string;
+  mailformat: number;
+  maildisplay: number;
+  description: string;
+  firstaccess: number;
+  lastaccess: number;
+  timecreated: number;
+  timemodified: number;
+}
+
+export interface MoodleCategory {
+  id: number;
+  name: string;
+  idnumber: string | null;
+  description: string;
+  descriptionformat: number;
+  parent: number;
+  sortorder: number;
+  visible: number;
+  visibleold: number;
+  timemodified: number;
+  depth: number;
+  path: string;
+  theme: string;
+}
+
+export interface MoodleCourse {
+  id: number;
+  category: number;
+  fullname: string;
+  shortname: string;
+  idnumber: string;
+  summary: string;
+  summaryformat: number;
+  format: string;
+  showgrades: number;
+  newsitems: number;
+  startdate: number;
+  enddate: number;
+  maxbytes: number;
+  showreports: number;
+  visible: number;
+  groupmode: number;
+  groupmodeforce: number;
+  defaultgroupingid: number;
+  enablecompletion: number;
+  completionnotify: number;
+  lang: string;
+  theme: string;
+  marker: number;
+  legacyfiles: number;
+  calendartype: string;
+  timecreated: number;
+  timemodified: number;
+  requested: number;
+  cacherev: number;
+  sortorder: number;
+  formatoptions: { name: string; value: number | string }[];
+}
+
+export interface MoodleContext {
+  id: number;
+  contextlevel: number;
+  instanceid: number;
+}
+
+export interface MoodleRole {
+  id: number;
+  shortname: string;
+  /** Custom name: '' for the standard roles (as recorded). */
+  name: string;
+  sortorder: number;
+  /** Context levels where the role may be assigned. */
+  assignableAt: number[];
+}
+
+/** A `user_enrolments` row of the course's manual enrolment instance (status 0 active, 1 suspended). */
+export interface MoodleEnrolment {
+  id: number;
+  courseid: number;
+  userid: number;
+  status: 0 | 1;
+  timestart: number;
+  timeend: number;
+  modifierid: number;
+  timecreated: number;
+  timemodified: number;
+}
+
+export interface MoodleRoleAssignment {
+  id: number;
+  roleid: number;
+  userid: number;
+  contextid: number;
+  component: string;
+  itemid: number;
+  timemodified: number;
+}
+
+export interface MoodleCohort {
+  id: number;
+  contextid: number;
+  name: string;
+  idnumber: string;
+  description: string;
+  descriptionformat: number;
+  visible: boolean;
+  theme: string;
+  timecreated: number;
+  timemodified: number;
+}
+
+export interface MoodleAssignment {
+  id: number;
+  course: number;
+  cmid: number;
+  name: string;
+  intro: string;
+  /** Maximum grade. */
+  grade: number;
+  duedate: number;
+  timemodified: number;
+}
+
+export interface MoodleAssignGrade {
+  id: number;
+  assignment: number;
+  userid: number;
+  attemptnumber: number;
+  grade: number;
+  grader: number;
+  timecreated: number;
+  timemodified: number;
+  feedback: { text: string; format: number } | null;
+}
+
+export interface MoodleToken {
+  token: string;
+  userid: number;
+  /** The token user has `webservice/rest:use` (false → accessexception on every call). */
+  restUse: boolean;
+}
+
+/** Switches and site settings. Change them directly (`sim.state.config.…`) or through the simulator's setters. */
+export interface MoodleConfig {
+  siteName: string;
+  release: string;
+  version: string;
+  /** Theme revision in image URLs. */
+  themerev: number;
+  /** Off → HTTP 403 with an empty body, as when web services or the REST protocol are disabled. */
+  webservicesEnabled: boolean;
+  /** Debug mode: error bodies carry `debuginfo`. */
+  debug: boolean;
+  /** The course welcome e-mail fails (the recorded noreply misconfiguration): enrolments commit, then "Message was not sent.". */
+  welcomeEmailFails: boolean;
+  /** $CFG->allowaccountssameemail (off on the recorded site). */
+  allowAccountsSameEmail: boolean;
+  /** The functions of the token's external service (others → accessexception). */
+  serviceFunctions: string[];
+  siteAdmins: number[];
+}
+
+export interface MoodleState {
+  config: MoodleConfig;
+  users: MoodleUser[];
+  categories: MoodleCategory[];
+  courses: MoodleCourse[];
+  contexts: MoodleContext[];
+  roles: MoodleRole[];
+  enrolments: MoodleEnrolment[];
+  roleAssignments: MoodleRoleAssignment[];
+  cohorts: MoodleCohort[];
+  cohortMembers: { cohortid: number; userid: number; timeadded: number }[];
+  assignments: MoodleAssignment[];
+  assignGrades: MoodleAssignGrade[];
+  tokens: MoodleToken[];
+  /** Course welcome messages "sent" by enrolments (none when welcomeEmailFails). */
+  messages: { kind: 'welcome'; userid: number; courseid: number; time: number }[];
+  nextId: Record<'user' | 'category' | 'course' | 'context' | 'enrolment' | 'roleAssignment' | 'cohort' | 'assignment' | 'cm' | 'assignGrade', number>;
+}
+
+export function blankUser(id: number, fields: Partial<MoodleUser>, now: number): MoodleUser {
+  return {
+    id, username: '', password: '', auth: 'manual', confirmed: true, suspended: false, deleted: false,
+    firstname: '', lastname: '', email: '', idnumber: '', department: '', institution: '', phone1: '', phone2: '',
+    address: '', city: '', country: '', lang: 'en', theme: '', timezone: '99', mailformat: 1, maildisplay: 2,
+    description: '', firstaccess: 0, lastaccess: 0, timecreated: now, timemodified: now, ...fields,
+  };
+}
+
+/** Takes the next id of a table (auto-increment). */
+export function takeId(state: MoodleState, table: keyof MoodleState['nextId']): number {
+  const id = state.nextId[table];
+  state.nextId[table] = id + 1;
+  return id;
+}
+
+/** Uses an explicit id (seeding) and moves the table's counter past it. */
+export function claimId(state: MoodleState, table: keyof MoodleState['nextId'], id: number | undefined): number {
+  if (id === undefined) return takeId(state, table);
+  state.nextId[table] = Math.max(state.nextId[table], id + 1);
+  return id;
+}
+
+export function contextOf(state: MoodleState, contextlevel: number, instanceid: number): MoodleContext | undefined {
+  return state.contexts.find((c) => c.contextlevel === contextlevel && c.instanceid === instanceid);
+}
+
+/** The context of a thing, created on first use as Moodle does. */
+export function ensureContext(state: MoodleState, contextlevel: number, instanceid: number): MoodleContext {
+  const existing = contextOf(state, contextlevel, instanceid);
+  if (existing) return existing;
+  const context = { id: takeId(state, 'context'), contextlevel, instanceid };
+  state.contexts.push(context);
+  return context;
+}
+
+export function isSiteAdmin(state: MoodleState, userid: number): boolean {
+  return state.config.siteAdmins.includes(userid);
+}
+
+/** Role ids the user holds in a course's context. */
+export function courseRoleIds(state: MoodleState, courseid: number, userid: number): number[] {
+  const context = contextOf(state, CONTEXT_COURSE, courseid);
+  if (!context) return [];
+  return state.roleAssignments.filter((ra) => ra.contextid === context.id && ra.userid === userid).map((ra) => ra.roleid);
+}
+
+/** Whether an enrolment is active now (status active, inside its dates), as enrol_get_all_users_courses(onlyactive) sees it. */
+export function isActiveEnrolment(enrolment: MoodleEnrolment, now: number): boolean {
+  return enrolment.status === 0 && enrolment.timestart <= now && (enrolment.timeend === 0 || enrolment.timeend > now);
+}
+
+export function fullname(user: MoodleUser): string {
+  return `${user.firstname} ${user.lastname}`;
+}
+
+/** Roles with moodle/course:viewhiddencourses in a course (manager, editingteacher, teacher). */
+const VIEW_HIDDEN_ROLES = [1, 3, 4];
+
+/**
+ * enrol_get_users_courses($userid, onlyactive = true): courses with an active enrolment,
+ * hidden ones only when the user may see hidden courses there; sorted visible first, then
+ * by sortorder.
+ */
+export function activeCoursesOf(state: MoodleState, userid: number, now: number): MoodleCourse[] {
+  const courseids = new Set(state.enrolments.filter((e) => e.userid === userid && isActiveEnrolment(e, now)).map((e) => e.courseid));
+  return state.courses
+    .filter((course) => courseids.has(course.id))
+    .filter((course) => course.visible === 1 || isSiteAdmin(state, userid) || courseRoleIds(state, course.id, userid).some((r) => VIEW_HIDDEN_ROLES.includes(r)))
+    .sort((a, b) => b.visible - a.visible || a.sortorder - b.sortorder);
+}
