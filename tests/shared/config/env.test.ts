@@ -40,12 +40,13 @@ t.test('defaults fill in what is not a secret', async (t) => {
     PORT: 8080,
     LOG_LEVEL: 'info',
     WEBHOOK_BODY_LIMIT_BYTES: 262_144,
-  }, 'api: HOST, PORT, LOG_LEVEL and the body limit default; tokens stay unset');
+    MOODLE_TIMEOUT_MS: 30_000,
+  }, 'api: HOST, PORT, LOG_LEVEL, the body limit and the Moodle timeout default; tokens stay unset');
   t.equal(api.ZOHO_WEBHOOK_TOKEN, undefined);
   t.equal(api.ADMIN_TOKEN, undefined);
 
   t.same(loadConfig(workerEnvSchema, WORKER_ENV), {
-    DATABASE_URL, LOG_LEVEL: 'info', WORKER_CONCURRENCY: 4, WORKER_DEAD_AFTER_SECONDS: 30,
+    DATABASE_URL, LOG_LEVEL: 'info', WORKER_CONCURRENCY: 4, WORKER_DEAD_AFTER_SECONDS: 30, MOODLE_TIMEOUT_MS: 30_000,
   });
   t.same(loadConfig(cliEnvSchema, WORKER_ENV), { DATABASE_URL, LOG_LEVEL: 'info' });
   t.same(loadConfig(launcherEnvSchema, {}), { LOG_LEVEL: 'info', EMBEDDED_POSTGRES_PORT: 54_329 },
@@ -218,4 +219,33 @@ t.test('worker/main.ts with WORKER_CONCURRENCY=0 exits 1 with one line naming it
   t.match(withUrl.stderr, /DATABASE_URL must be a postgres:\/\/ connection URL/);
   t.match(withUrl.stderr, /WORKER_CONCURRENCY must be at least 1/);
   t.notMatch(withUrl.stderr, /SUPERSECRETVALUE/);
+});
+
+t.test('MOODLE_URL and MOODLE_TOKEN come together, and are checked without echoing them', async (t) => {
+  const token = 'Abc123SECRETMOODLETOKEN0123456789';
+  const both = loadConfig(workerEnvSchema, { ...WORKER_ENV, MOODLE_URL: 'https://moodle.college.example/lms', MOODLE_TOKEN: token, MOODLE_TIMEOUT_MS: '5000' });
+  t.match(both, { MOODLE_URL: 'https://moodle.college.example/lms', MOODLE_TOKEN: token, MOODLE_TIMEOUT_MS: 5000 });
+  const cases: [Record<string, string>, string, RegExp][] = [
+    [{ MOODLE_URL: 'https://moodle.college.example' }, 'MOODLE_TOKEN', /MOODLE_TOKEN is required when MOODLE_URL is set/],
+    [{ MOODLE_TOKEN: token }, 'MOODLE_URL', /MOODLE_URL is required when MOODLE_TOKEN is set/],
+    [{ MOODLE_URL: 'ftp://moodle.college.example', MOODLE_TOKEN: token }, 'MOODLE_URL', /MOODLE_URL must be an http/],
+    [{ MOODLE_URL: 'https://m.example', MOODLE_TOKEN: `${token}-x` }, 'MOODLE_TOKEN', /MOODLE_TOKEN must be a Moodle web-service token/],
+    [{ MOODLE_URL: 'https://m.example', MOODLE_TOKEN: token, MOODLE_TIMEOUT_MS: '10' }, 'MOODLE_TIMEOUT_MS', /MOODLE_TIMEOUT_MS must be at least 1000/],
+  ];
+  for (const [env, variable, message] of cases) {
+    for (const schema of [workerEnvSchema, apiEnvSchema]) {
+      const error = (() => {
+        try {
+          loadConfig(schema, { ...(schema === apiEnvSchema ? API_ENV : WORKER_ENV), ...env });
+        } catch (e) {
+          return e as ConfigError;
+        }
+        return undefined;
+      })();
+      t.ok(error instanceof ConfigError, `${variable} refused`);
+      t.ok(error?.variables.includes(variable), `names ${variable}`);
+      t.match(error?.message, message);
+      t.notMatch(error?.message, /SECRETMOODLETOKEN/, 'never echoes the token');
+    }
+  }
 });
