@@ -1,4 +1,5 @@
 import { createMoodleClient } from '../shared/clients/moodle/createMoodleClient.ts';
+import { createZohoClientFromConfig } from '../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
@@ -18,6 +19,7 @@ await runProcess('worker', async () => {
     maximumPoolSize: config.WORKER_CONCURRENCY * 2 + 2,
     resetConnection: 'advisory-locks',
   });
+  if (!config.ZOHO_CLIENT_ID) log.warn('the Zoho OAuth settings are not set: events that need Zoho will fail until they are');
   if (!config.MOODLE_URL) log.warn('MOODLE_URL and MOODLE_TOKEN are not set: events that need Moodle will fail until they are');
   const worker = await startWorker({
     connectionString: config.DATABASE_URL,
@@ -25,6 +27,7 @@ await runProcess('worker', async () => {
     log,
     handlers,
     clients: {
+      zoho: createZohoClientFromConfig(config, db, log),
       moodle: config.MOODLE_URL && config.MOODLE_TOKEN
         ? createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: config.MOODLE_TIMEOUT_MS, log })
         : undefined,

@@ -39,12 +39,47 @@ const fields = {
   MOODLE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   MOODLE_TOKEN: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'must be a Moodle web-service token (letters and digits)').optional(),
   MOODLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /** Zoho OAuth: the org's data-centre accounts server and a self-client's credentials. */
+  ZOHO_ACCOUNTS_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://accounts.zoho.eu' }).optional(),
+  ZOHO_CLIENT_ID: z.string().regex(/^[\w.-]{8,200}$/, 'must be a Zoho OAuth client id').optional(),
+  ZOHO_CLIENT_SECRET: z.string().min(8).optional(),
+  ZOHO_REFRESH_TOKEN: z.string().min(8).optional(),
+  /** Overrides the API domain Zoho's token answer names (e.g. https://www.zohoapis.eu). */
+  ZOHO_API_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).optional(),
+  ZOHO_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(25).default(5),
+  ZOHO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /** 32 random bytes, base64: encrypts the Zoho access token kept in the database. */
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
   /** Largest webhook body accepted, in bytes. */
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
 } as const;
 
 const databaseFields = { DATABASE_URL: fields.DATABASE_URL, LOG_LEVEL: fields.LOG_LEVEL };
 const moodleFields = { MOODLE_URL: fields.MOODLE_URL, MOODLE_TOKEN: fields.MOODLE_TOKEN, MOODLE_TIMEOUT_MS: fields.MOODLE_TIMEOUT_MS };
+
+const zohoFields = {
+  ZOHO_ACCOUNTS_URL: fields.ZOHO_ACCOUNTS_URL,
+  ZOHO_CLIENT_ID: fields.ZOHO_CLIENT_ID,
+  ZOHO_CLIENT_SECRET: fields.ZOHO_CLIENT_SECRET,
+  ZOHO_REFRESH_TOKEN: fields.ZOHO_REFRESH_TOKEN,
+  ZOHO_API_URL: fields.ZOHO_API_URL,
+  ZOHO_MAX_CONCURRENCY: fields.ZOHO_MAX_CONCURRENCY,
+  ZOHO_TIMEOUT_MS: fields.ZOHO_TIMEOUT_MS,
+  ENCRYPTION_KEY: fields.ENCRYPTION_KEY,
+};
+const ZOHO_REQUIRED = ['ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ENCRYPTION_KEY'] as const;
+
+/** The Zoho OAuth settings and ENCRYPTION_KEY come together or not at all. */
+function requireZohoSet(config: Partial<Record<(typeof ZOHO_REQUIRED)[number], string | undefined>>, ctx: z.RefinementCtx): void {
+  const given = ZOHO_REQUIRED.filter((name) => config[name]);
+  if (given.length === 0) return;
+  for (const name of ZOHO_REQUIRED) {
+    if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set` });
+  }
+}
 
 /** MOODLE_URL and MOODLE_TOKEN come together or not at all. */
 function requireMoodlePair(config: { MOODLE_URL?: string | undefined; MOODLE_TOKEN?: string | undefined }, ctx: z.RefinementCtx): void {
@@ -70,7 +105,11 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY: fields.WORKER_CONCURRENCY,
   WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
   ...moodleFields,
-}).superRefine(requireMoodlePair);
+  ...zohoFields,
+}).superRefine((config, ctx) => {
+  requireMoodlePair(config, ctx);
+  requireZohoSet(config, ctx);
+});
 
 export const cliEnvSchema = z.object(databaseFields);
 

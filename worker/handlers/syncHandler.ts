@@ -3,10 +3,12 @@ import type { DatabasePool } from 'slonik';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { EventKind } from '../../shared/domain/events.ts';
 import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
+import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 
 /** Present when configured (MOODLE_URL / MOODLE_TOKEN, …). */
 export interface SyncClients {
   moodle?: MoodleClient;
+  zoho?: ZohoClient;
 }
 
 /** What a sync handler gets besides the event: its I/O, and how to stop early. */

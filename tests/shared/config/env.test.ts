@@ -47,6 +47,7 @@ t.test('defaults fill in what is not a secret', async (t) => {
 
   t.same(loadConfig(workerEnvSchema, WORKER_ENV), {
     DATABASE_URL, LOG_LEVEL: 'info', WORKER_CONCURRENCY: 4, WORKER_DEAD_AFTER_SECONDS: 30, MOODLE_TIMEOUT_MS: 30_000,
+    ZOHO_MAX_CONCURRENCY: 5, ZOHO_TIMEOUT_MS: 30_000,
   });
   t.same(loadConfig(cliEnvSchema, WORKER_ENV), { DATABASE_URL, LOG_LEVEL: 'info' });
   t.same(loadConfig(launcherEnvSchema, {}), { LOG_LEVEL: 'info', EMBEDDED_POSTGRES_PORT: 54_329 },
@@ -248,4 +249,24 @@ t.test('MOODLE_URL and MOODLE_TOKEN come together, and are checked without echoi
       t.notMatch(error?.message, /SECRETMOODLETOKEN/, 'never echoes the token');
     }
   }
+});
+
+t.test('the Zoho OAuth settings and ENCRYPTION_KEY come as a set, checked without echoing secrets', async (t) => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+  const full = {
+    ...WORKER_ENV,
+    ZOHO_ACCOUNTS_URL: 'https://accounts.zoho.eu',
+    ZOHO_CLIENT_ID: '1000.ABCDEFGHIJ',
+    ZOHO_CLIENT_SECRET: 'SECRETCLIENTVALUE123',
+    ZOHO_REFRESH_TOKEN: '1000.SECRETREFRESHVALUE.456',
+    ENCRYPTION_KEY: key,
+  };
+  t.match(loadConfig(workerEnvSchema, full), { ZOHO_CLIENT_ID: '1000.ABCDEFGHIJ', ZOHO_MAX_CONCURRENCY: 5 });
+  const missing = configError(() => loadConfig(workerEnvSchema, { ...full, ZOHO_REFRESH_TOKEN: '', ENCRYPTION_KEY: '' }));
+  t.same(missing.variables.sort(), ['ENCRYPTION_KEY', 'ZOHO_REFRESH_TOKEN']);
+  t.match(missing.message, /ZOHO_REFRESH_TOKEN is required when/);
+  const shortKey = configError(() => loadConfig(workerEnvSchema, { ...full, ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }));
+  t.match(shortKey.message, /ENCRYPTION_KEY must be 32 bytes/);
+  for (const error of [missing, shortKey]) t.notMatch(error.message, /SECRET(CLIENT|REFRESH)VALUE/);
+  t.match(configError(() => loadConfig(workerEnvSchema, { ...full, ZOHO_MAX_CONCURRENCY: '26' })).message, /ZOHO_MAX_CONCURRENCY must be at most 25/);
 });

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { DatabasePool } from 'slonik';
+import type { WorkerConfig } from '../../config/env.ts';
+import { createSecretBox } from '../../crypto/secretBox.ts';
+import { createZohoClient, type ZohoClient } from './createZohoClient.ts';
+import { createZohoTokenProvider } from './createZohoTokenProvider.ts';
+
+/** The Zoho client of a process, or undefined when Zoho is not configured. */
+export function createZohoClientFromConfig(config: WorkerConfig, db: DatabasePool, log: Logger): ZohoClient | undefined {
+  const { ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY } = config;
+  if (!ZOHO_ACCOUNTS_URL || !ZOHO_CLIENT_ID || !ZOHO_CLIENT_SECRET || !ZOHO_REFRESH_TOKEN || !ENCRYPTION_KEY) return undefined;
+  const tokens = createZohoTokenProvider({
+    db,
+    credentials: { accountsUrl: ZOHO_ACCOUNTS_URL, clientId: ZOHO_CLIENT_ID, clientSecret: ZOHO_CLIENT_SECRET, refreshToken: ZOHO_REFRESH_TOKEN },
+    secretBox: createSecretBox(ENCRYPTION_KEY),
+    log,
+    timeoutMs: config.ZOHO_TIMEOUT_MS,
+  });
+  return createZohoClient({ tokens, log, apiUrl: config.ZOHO_API_URL, timeoutMs: config.ZOHO_TIMEOUT_MS, maxConcurrency: config.ZOHO_MAX_CONCURRENCY });
+}

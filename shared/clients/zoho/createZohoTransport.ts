@@ -1,0 +1,120 @@
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import { PermanentError, RetryableError } from '../../domain/errors.ts';
+import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
+import { ZohoConfigurationError } from './zohoErrors.ts';
+
+export interface ZohoRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Below the API domain, e.g. `/crm/v8/BTEC_Students/123`. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+export interface ZohoResponse {
+  status: number;
+  /** Parsed JSON; null for 204 No Content (Zoho's "nothing found"). */
+  body: unknown;
+}
+
+export interface ZohoTransportOptions {
+  tokens: ZohoTokenProvider;
+  log: Logger;
+  /** Overrides the token's `api_domain` (ZOHO_API_URL). */
+  apiUrl?: string;
+  timeoutMs: number;
+  /** Calls in flight at most, per process (Zoho allows 5–25 per org by edition). */
+  maxConcurrency: number;
+  /** 429 answers retried here, with exponential backoff, before giving up to the job's retry. */
+  rateLimitRetries?: number;
+  rateLimitBaseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Zoho error bodies at the top level: `{code, details, message, status: "error"}`. */
+function zohoCode(body: unknown): { code: string; message: string } | undefined {
+  if (body && typeof body === 'object' && 'code' in body && typeof (body as { code: unknown }).code === 'string') {
+    const { code, message } = body as { code: string; message?: unknown };
+    return { code, message: typeof message === 'string' ? message : code };
+  }
+  return undefined;
+}
+
+/**
+ * One Zoho API call: token, `Authorization: Zoho-oauthtoken …`, timeout, a concurrency
+ * cap, one token refresh on INVALID_TOKEN, and 429s ridden out with our own backoff
+ * (Zoho sends no Retry-After; the slot is released while waiting). Every failure is
+ * classified.
+ * @throws RetryableError | PermanentError | ZohoConfigurationError
+ */
+export function createZohoTransport(options: ZohoTransportOptions) {
+  const limit = pLimit(options.maxConcurrency);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retries = options.rateLimitRetries ?? 4;
+  const baseDelay = options.rateLimitBaseDelayMs ?? 1000;
+
+  async function once(request: ZohoRequest, staleToken?: string): Promise<{ response: ZohoResponse; token: string }> {
+    const token = await options.tokens.getAccessToken(staleToken);
+    const url = new URL(request.path, options.apiUrl ?? token.apiDomain);
+    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    const response = await limit(async () => {
+      try {
+        const answer = await fetch(url, {
+          method: request.method,
+          headers: {
+            authorization: `Zoho-oauthtoken ${token.accessToken}`,
+            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        const text = await answer.text();
+        let body: unknown = null;
+        if (text !== '') {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+        }
+        return { status: answer.status, body };
+      } catch (cause) {
+        const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
+        throw new RetryableError(timedOut ? 'zoho.timeout' : 'zoho.network',
+          `${request.method} ${request.path}: ${timedOut ? `no answer within ${options.timeoutMs} ms` : (cause as Error).message}`);
+      }
+    });
+    return { response, token: token.accessToken };
+  }
+
+  return async function zohoRequest(request: ZohoRequest): Promise<ZohoResponse> {
+    const where = `${request.method} ${request.path}`;
+    let { response, token } = await once(request);
+    if (response.status === 401 && zohoCode(response.body)?.code === 'INVALID_TOKEN') {
+      ({ response } = await once(request, token));
+    }
+    for (let attempt = 1; response.status === 429 && attempt <= retries; attempt++) {
+      const delay = baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random());
+      options.log.warn({ path: request.path, attempt, delayMs: Math.round(delay) }, 'Zoho rate limit (429); backing off');
+      await sleep(delay);
+      ({ response } = await once(request));
+    }
+    const { status, body } = response;
+    if (body === undefined) {
+      throw status >= 500 ? new RetryableError('zoho.unavailable', `${where}: HTTP ${status}`) : new RetryableError('zoho.bad_response', `${where}: HTTP ${status} without JSON`);
+    }
+    if (status >= 200 && status < 300) return response;
+    const error = zohoCode(body);
+    const detail = `${where}: HTTP ${status}${error ? ` ${error.code}: ${error.message}` : ''}`;
+    if (status === 429 || error?.code === 'TOO_MANY_REQUESTS') throw new RetryableError('zoho.rate_limited', detail);
+    if (error?.code === 'LIMIT_REACHED' || error?.code === 'API_LIMIT_EXCEEDED') throw new RetryableError('zoho.credits_exhausted', detail);
+    if (status >= 500 || status === 408) throw new RetryableError('zoho.unavailable', detail);
+    if (status === 401 || error?.code === 'OAUTH_SCOPE_MISMATCH' || error?.code === 'NO_PERMISSION' || error?.code === 'INVALID_MODULE') {
+      throw new ZohoConfigurationError(`zoho.${(error?.code ?? 'unauthorized').toLowerCase()}`, detail);
+    }
+    throw new PermanentError(`zoho.${(error?.code ?? 'http_error').toLowerCase()}`, detail);
+  };
+}
+
+export type ZohoRequestFn = ReturnType<typeof createZohoTransport>;
