@@ -145,6 +145,7 @@ export function createZohoClient(options: ZohoClientOptions) {
         method: kind === 'update' ? 'PUT' : 'POST',
         path: kind === 'upsert' ? `${API}/${module}/upsert` : `${API}/${module}`,
         body: { data: batch, trigger: [], ...(duplicateCheckFields ? { duplicate_check_fields: duplicateCheckFields } : {}) },
+        perRecordResults: true,
       });
       const results = parse(writeResultsSchema, body, `${kind} ${module}`).data;
       if (results.length !== batch.length) throw new RetryableError('zoho.bad_response', `${kind} ${module}: ${results.length} results for ${batch.length} records`);

@@ -10,12 +10,19 @@ export interface ZohoRequest {
   path: string;
   query?: Record<string, string | undefined>;
   body?: unknown;
+  /**
+   * A batch write: its answer carries one result per record in `data[]`, also when every
+   * record failed (HTTP 400), so such an answer is returned for the caller to read.
+   */
+  perRecordResults?: boolean;
 }
 
 export interface ZohoResponse {
   status: number;
   /** Parsed JSON; null for 204 No Content (Zoho's "nothing found"). */
   body: unknown;
+  /** `X-API-CREDITS-REMAINING`, sent once half of the day's credits are used. */
+  creditsRemaining?: number | undefined;
 }
 
 export interface ZohoTransportOptions {
@@ -78,7 +85,8 @@ export function createZohoTransport(options: ZohoTransportOptions) {
             body = undefined;
           }
         }
-        return { status: answer.status, body };
+        const credits = answer.headers.get('x-api-credits-remaining');
+        return { status: answer.status, body, creditsRemaining: credits === null ? undefined : Number(credits) };
       } catch (cause) {
         const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
         throw new RetryableError(timedOut ? 'zoho.timeout' : 'zoho.network',
@@ -94,7 +102,9 @@ export function createZohoTransport(options: ZohoTransportOptions) {
     if (response.status === 401 && zohoCode(response.body)?.code === 'INVALID_TOKEN') {
       ({ response } = await once(request, token));
     }
-    for (let attempt = 1; response.status === 429 && attempt <= retries; attempt++) {
+    // Exhausted daily credits come back as the same 429; waiting seconds will not help.
+    const outOfCredits = () => response.status === 429 && response.creditsRemaining === 0;
+    for (let attempt = 1; response.status === 429 && !outOfCredits() && attempt <= retries; attempt++) {
       const delay = baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random());
       options.log.warn({ path: request.path, attempt, delayMs: Math.round(delay) }, 'Zoho rate limit (429); backing off');
       await sleep(delay);
@@ -105,10 +115,11 @@ export function createZohoTransport(options: ZohoTransportOptions) {
       throw status >= 500 ? new RetryableError('zoho.unavailable', `${where}: HTTP ${status}`) : new RetryableError('zoho.bad_response', `${where}: HTTP ${status} without JSON`);
     }
     if (status >= 200 && status < 300) return response;
+    if (request.perRecordResults && status === 400 && Array.isArray((body as { data?: unknown } | null)?.data)) return response;
     const error = zohoCode(body);
     const detail = `${where}: HTTP ${status}${error ? ` ${error.code}: ${error.message}` : ''}`;
+    if (outOfCredits()) throw new RetryableError('zoho.credits_exhausted', `${detail} (no API credits left for today)`);
     if (status === 429 || error?.code === 'TOO_MANY_REQUESTS') throw new RetryableError('zoho.rate_limited', detail);
-    if (error?.code === 'LIMIT_REACHED' || error?.code === 'API_LIMIT_EXCEEDED') throw new RetryableError('zoho.credits_exhausted', detail);
     if (status >= 500 || status === 408) throw new RetryableError('zoho.unavailable', detail);
     if (status === 401 || error?.code === 'OAUTH_SCOPE_MISMATCH' || error?.code === 'NO_PERMISSION' || error?.code === 'INVALID_MODULE') {
       throw new ZohoConfigurationError(`zoho.${(error?.code ?? 'unauthorized').toLowerCase()}`, detail);

@@ -1,0 +1,88 @@
+import type { ZohoFieldType } from './validateFieldValue.ts';
+
+/** A stored record: its current data and every written version (for the search index lag). */
+export interface StoredRecord {
+  id: string;
+  data: Record<string, unknown>;
+  versions: { at: number; data: Record<string, unknown> }[];
+}
+
+export interface ZohoStoreOptions {
+  /** Module API names that exist (unknown ones → INVALID_MODULE). */
+  modules: string[];
+  uniqueFields: Record<string, string[]>;
+  mandatoryFields: Record<string, string[]>;
+  subformFields: Record<string, string[]>;
+  fieldTypes: Record<string, Record<string, ZohoFieldType>>;
+  now: () => number;
+}
+
+/** The acting user, as Zoho puts it in Created_By / Modified_By / Owner. */
+export const SIMULATOR_USER = { name: 'Simulator Admin', id: '5725767000000411001', email: 'admin@example.test' };
+
+/**
+ * The simulated org's data. Ids are 19-digit numeric strings (zoho-fields.md header: "Zoho record ids are
+ * 19-digit numeric strings"), one counter for records and subform rows.
+ */
+export function createZohoStore(options: ZohoStoreOptions) {
+  const modules = new Map<string, Map<string, StoredRecord>>();
+  for (const name of options.modules) modules.set(name, new Map());
+  const uniqueFields = new Map(Object.entries(options.uniqueFields));
+  const mandatoryFields = new Map(Object.entries(options.mandatoryFields));
+  const subformFields = new Map(Object.entries(options.subformFields));
+  const fieldTypes = new Map(Object.entries(options.fieldTypes));
+  let counter = 1_000_000;
+
+  return {
+    now: options.now,
+    uniqueFields,
+    mandatoryFields,
+    subformFields,
+    fieldTypes,
+    hasModule(module: string): boolean {
+      return modules.has(module);
+    },
+    addModule(module: string): void {
+      if (!modules.has(module)) modules.set(module, new Map());
+    },
+    records(module: string): StoredRecord[] {
+      return [...(modules.get(module)?.values() ?? [])];
+    },
+    get(module: string, id: string): StoredRecord | undefined {
+      return modules.get(module)?.get(id);
+    },
+    /** Any record in any module (lookup names). */
+    findAnywhere(id: string): StoredRecord | undefined {
+      for (const records of modules.values()) {
+        const found = records.get(id);
+        if (found) return found;
+      }
+      return undefined;
+    },
+    newId(): string {
+      counter++;
+      return `5725767${String(counter).padStart(12, '0')}`;
+    },
+    /** Zoho's ISO 8601 with offset and no milliseconds, e.g. 2024-05-01T10:20:30+00:00. */
+    timestamp(): string {
+      return new Date(options.now()).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    },
+    save(module: string, data: Record<string, unknown>): StoredRecord {
+      this.addModule(module);
+      const records = modules.get(module) as Map<string, StoredRecord>;
+      const id = String(data.id);
+      const existing = records.get(id);
+      const copy = structuredClone(data);
+      const stored = existing ?? { id, data: copy, versions: [] };
+      stored.data = copy;
+      stored.versions.push({ at: options.now(), data: structuredClone(copy) });
+      records.set(id, stored);
+      return stored;
+    },
+    isSubform(module: string, field: string): boolean {
+      return subformFields.get(module)?.includes(field) ?? false;
+    },
+  };
+}
+
+export type ZohoStore = ReturnType<typeof createZohoStore>;
