@@ -48,6 +48,23 @@ const fields = {
   ZOHO_API_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).optional(),
   ZOHO_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(25).default(5),
   ZOHO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /**
+   * Another org's field API names, as JSON: {"BTEC_Students": {"academicEmail": "College_Email"}}
+   * (our property name → their API name; see shared/domain/zoho/fieldMappings.ts).
+   */
+  ZOHO_FIELD_OVERRIDES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, Record<string, string>>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of module → {property: API name}' });
+      return z.NEVER;
+    })
+    .optional(),
   /** 32 random bytes, base64: encrypts the Zoho access token kept in the database. */
   ENCRYPTION_KEY: z
     .string()
@@ -68,6 +85,7 @@ const zohoFields = {
   ZOHO_API_URL: fields.ZOHO_API_URL,
   ZOHO_MAX_CONCURRENCY: fields.ZOHO_MAX_CONCURRENCY,
   ZOHO_TIMEOUT_MS: fields.ZOHO_TIMEOUT_MS,
+  ZOHO_FIELD_OVERRIDES: fields.ZOHO_FIELD_OVERRIDES,
   ENCRYPTION_KEY: fields.ENCRYPTION_KEY,
 };
 const ZOHO_REQUIRED = ['ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ENCRYPTION_KEY'] as const;

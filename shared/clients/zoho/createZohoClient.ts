@@ -4,6 +4,8 @@ import { PermanentError, RetryableError } from '../../domain/errors.ts';
 import { createZohoTransport, type ZohoRequestFn } from './createZohoTransport.ts';
 import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
 import { ZohoDuplicateError } from './zohoErrors.ts';
+import { ZOHO_FIELD_MAPPINGS, type ZohoFieldMappings, type ZohoModuleName } from '../../domain/zoho/fieldMappings.ts';
+import { parseZohoRecord, type ZohoRecordByModule } from '../../domain/zoho/zohoRecordSchemas.ts';
 
 /** Zoho's documented limits (api-facts.md §1b–§1d). */
 export const ZOHO_MAX_WRITE_BATCH = 100;
@@ -53,6 +55,8 @@ export interface ZohoClientOptions {
   timeoutMs?: number;
   maxConcurrency?: number;
   rateLimitBaseDelayMs?: number;
+  /** Field API names per module (ZOHO_FIELD_MAPPINGS with the college's overrides). */
+  fieldMappings?: ZohoFieldMappings;
 }
 
 /**
@@ -161,9 +165,20 @@ export function createZohoClient(options: ZohoClientOptions) {
     return { id: outcome.id, action: outcome.action };
   };
 
+  const mappings = options.fieldMappings ?? ZOHO_FIELD_MAPPINGS;
+
   return {
     request,
     getRecord,
+    fieldMappings: mappings,
+    /**
+     * One record, validated and typed through the module's field mapping; null when it no
+     * longer exists. @throws ZohoRecordError (permanent) naming every field that is wrong.
+     */
+    async fetchRecord<M extends ZohoModuleName>(module: M, id: string): Promise<ZohoRecordByModule[M] | null> {
+      const raw = await getRecord(module, id);
+      return raw === null ? null : parseZohoRecord(module, raw, mappings);
+    },
     listRecords,
     coql,
     search,

@@ -4,6 +4,7 @@ import type { WorkerConfig } from '../../config/env.ts';
 import { createSecretBox } from '../../crypto/secretBox.ts';
 import { createZohoClient, type ZohoClient } from './createZohoClient.ts';
 import { createZohoTokenProvider } from './createZohoTokenProvider.ts';
+import { withFieldOverrides, ZOHO_FIELD_MAPPINGS } from '../../domain/zoho/fieldMappings.ts';
 
 /** The Zoho client of a process, or undefined when Zoho is not configured. */
 export function createZohoClientFromConfig(config: WorkerConfig, db: DatabasePool, log: Logger): ZohoClient | undefined {
@@ -16,5 +17,14 @@ export function createZohoClientFromConfig(config: WorkerConfig, db: DatabasePoo
     log,
     timeoutMs: config.ZOHO_TIMEOUT_MS,
   });
-  return createZohoClient({ tokens, log, apiUrl: config.ZOHO_API_URL, timeoutMs: config.ZOHO_TIMEOUT_MS, maxConcurrency: config.ZOHO_MAX_CONCURRENCY });
+  // A wrong override (unknown module or property) throws here, at start, naming it.
+  const fieldMappings = config.ZOHO_FIELD_OVERRIDES ? withFieldOverrides(ZOHO_FIELD_MAPPINGS, config.ZOHO_FIELD_OVERRIDES) : ZOHO_FIELD_MAPPINGS;
+  return createZohoClient({
+    tokens,
+    log,
+    apiUrl: config.ZOHO_API_URL,
+    timeoutMs: config.ZOHO_TIMEOUT_MS,
+    maxConcurrency: config.ZOHO_MAX_CONCURRENCY,
+    fieldMappings,
+  });
 }

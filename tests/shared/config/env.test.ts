@@ -270,3 +270,13 @@ t.test('the Zoho OAuth settings and ENCRYPTION_KEY come as a set, checked withou
   for (const error of [missing, shortKey]) t.notMatch(error.message, /SECRET(CLIENT|REFRESH)VALUE/);
   t.match(configError(() => loadConfig(workerEnvSchema, { ...full, ZOHO_MAX_CONCURRENCY: '26' })).message, /ZOHO_MAX_CONCURRENCY must be at most 25/);
 });
+
+t.test('ZOHO_FIELD_OVERRIDES must be a JSON object', async (t) => {
+  t.same(loadConfig(workerEnvSchema, { ...WORKER_ENV, ZOHO_FIELD_OVERRIDES: '{"BTEC_Students":{"academicEmail":"College_Email"}}' }).ZOHO_FIELD_OVERRIDES,
+    { BTEC_Students: { academicEmail: 'College_Email' } });
+  for (const bad of ['not json', '[]', '"x"']) {
+    const error = configError(() => loadConfig(workerEnvSchema, { ...WORKER_ENV, ZOHO_FIELD_OVERRIDES: bad }));
+    t.same(error.variables, ['ZOHO_FIELD_OVERRIDES']);
+    t.match(error.message, /must be a JSON object/);
+  }
+});
