@@ -123,7 +123,23 @@ t.test('transient failures are RetryableErrors: 500, exhausted credits, timeouts
   const quick = createZohoClient({ tokens, log, timeoutMs: 300 });
   zoho.failNext('*', 'timeout');
   await t.rejects(quick.getRecord('BTEC_Students', id!), { code: 'zoho.timeout' });
-  zoho.failNext('*', 'http429', { times: 10 });
+  // One call and its 4 backoff retries: exactly the storm's length, so nothing is left over.
+  zoho.failNext('*', 'http429', { times: 5 });
   const patient = createZohoClient({ tokens, log, rateLimitBaseDelayMs: 1 });
   await t.rejects(patient.getRecord('BTEC_Students', id!), { code: 'zoho.rate_limited' }, 'a storm longer than our backoff goes back to the job queue');
+});
+
+t.test('an unreachable API is a RetryableError zoho.network', async (t) => {
+  const { createServer } = await import('node:http');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  const offline = createZohoClient({ tokens, log, apiUrl: `http://127.0.0.1:${port}` });
+  await t.rejects(offline.getRecord('BTEC_Students', '5725767000000000001'), { code: 'zoho.network' });
+});
+
+t.test('OAuth scope problems are configuration errors', async (t) => {
+  zoho.failNext('*', 'invalid_token', { times: 2 });
+  await t.rejects(client.getRecord('BTEC_Students', '5725767000000000001'), { code: 'zoho.invalid_token' }, 'still refused after one refresh');
 });

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import t from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
@@ -14,7 +15,12 @@ const KEY = Buffer.alloc(32, 9).toString('base64');
 const zoho = await createZohoSimulator();
 t.teardown(() => zoho.close());
 const databaseUrl = await createTestDatabase(t);
-const log = createLogger({ service: 'test', level: 'silent' });
+const logLines: string[] = [];
+const log = createLogger({
+  service: 'test',
+  level: 'debug',
+  destination: new Writable({ write(chunk: Buffer, _encoding, callback) { logLines.push(chunk.toString()); callback(); } }),
+});
 
 /** A "process": its own pool and provider, sharing the database with the others. */
 async function processTokens(options: { refreshToken?: string; key?: string } = {}) {
@@ -77,4 +83,12 @@ t.test('a bad refresh token (HTTP 200 {"error":"invalid_code"}) is a loud config
     t.match(error.message, /ZOHO_REFRESH_TOKEN/);
     t.notMatch(error.message, /not-the-right-one/, 'never echoes the token');
   });
+});
+
+t.test('tokens and secrets never reach the logs', async (t) => {
+  const { tokens } = await processTokens();
+  const { accessToken } = await tokens.getAccessToken();
+  const all = logLines.join('');
+  t.ok(all.includes('Zoho access token refreshed'), 'refreshes are logged');
+  for (const secret of [accessToken, zoho.refreshToken, zoho.clientSecret]) t.notMatch(all, secret);
 });
