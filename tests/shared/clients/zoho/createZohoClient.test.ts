@@ -1,25 +1,10 @@
 import t from 'tap';
+import { startZohoTestSetup } from '../../../helpers/zohoTestSetup.ts';
 import { coqlString, createZohoClient, escapeCriteriaValue } from '../../../../shared/clients/zoho/createZohoClient.ts';
-import { createZohoTokenProvider } from '../../../../shared/clients/zoho/createZohoTokenProvider.ts';
 import { ZohoDuplicateError } from '../../../../shared/clients/zoho/zohoErrors.ts';
-import { createSecretBox } from '../../../../shared/crypto/secretBox.ts';
-import { createDbPool } from '../../../../shared/db/createDbPool.ts';
 import { PermanentError, RetryableError } from '../../../../shared/domain/errors.ts';
-import { createLogger } from '../../../../shared/logging/createLogger.ts';
-import { createZohoSimulator } from '../../../fakes/zohoSimulator.ts';
-import { createTestDatabase } from '../../../helpers/testDatabase.ts';
 
-const zoho = await createZohoSimulator();
-t.teardown(() => zoho.close());
-const db = await createDbPool(await createTestDatabase(t));
-t.teardown(() => db.end());
-const log = createLogger({ service: 'test', level: 'silent' });
-const tokens = createZohoTokenProvider({
-  db,
-  credentials: { accountsUrl: zoho.accountsUrl, clientId: zoho.clientId, clientSecret: zoho.clientSecret, refreshToken: zoho.refreshToken },
-  secretBox: createSecretBox(Buffer.alloc(32, 5).toString('base64')),
-  log,
-});
+const { zoho, tokens, log } = await startZohoTestSetup(t);
 const client = createZohoClient({ tokens, log, maxConcurrency: 3, rateLimitBaseDelayMs: 20, timeoutMs: 2000 });
 
 t.test('criteria values and COQL strings are escaped', async (t) => {

@@ -1,26 +1,11 @@
 import t from 'tap';
+import { startZohoTestSetup } from '../../../helpers/zohoTestSetup.ts';
 import { createZohoClient } from '../../../../shared/clients/zoho/createZohoClient.ts';
-import { createZohoTokenProvider } from '../../../../shared/clients/zoho/createZohoTokenProvider.ts';
-import { createSecretBox } from '../../../../shared/crypto/secretBox.ts';
-import { createDbPool } from '../../../../shared/db/createDbPool.ts';
 import { withFieldOverrides, ZOHO_FIELD_MAPPINGS } from '../../../../shared/domain/zoho/fieldMappings.ts';
 import { ZohoRecordError } from '../../../../shared/domain/zoho/zohoRecordSchemas.ts';
-import { createLogger } from '../../../../shared/logging/createLogger.ts';
-import { createZohoSimulator } from '../../../fakes/zohoSimulator.ts';
 import { studentRecord } from '../../domain/zoho/sampleRecords.ts';
-import { createTestDatabase } from '../../../helpers/testDatabase.ts';
 
-const zoho = await createZohoSimulator();
-t.teardown(() => zoho.close());
-const db = await createDbPool(await createTestDatabase(t));
-t.teardown(() => db.end());
-const log = createLogger({ service: 'test', level: 'silent' });
-const tokens = createZohoTokenProvider({
-  db,
-  credentials: { accountsUrl: zoho.accountsUrl, clientId: zoho.clientId, clientSecret: zoho.clientSecret, refreshToken: zoho.refreshToken },
-  secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
-  log,
-});
+const { zoho, tokens, log } = await startZohoTestSetup(t);
 
 t.test('fetchRecord returns the typed student, and null once it is deleted in Zoho', async (t) => {
   const client = createZohoClient({ tokens, log });

@@ -1,0 +1,23 @@
+import type { Test } from 'tap';
+import { createZohoTokenProvider, type ZohoTokenProvider } from '../../shared/clients/zoho/createZohoTokenProvider.ts';
+import { createSecretBox } from '../../shared/crypto/secretBox.ts';
+import { createDbPool } from '../../shared/db/createDbPool.ts';
+import { createLogger, type Logger } from '../../shared/logging/createLogger.ts';
+import { createZohoSimulator, type ZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { createTestDatabase } from './testDatabase.ts';
+
+/** A Zoho simulator, a test database and a token provider against both; closed in teardown. */
+export async function startZohoTestSetup(t: Test): Promise<{ zoho: ZohoSimulator; tokens: ZohoTokenProvider; log: Logger }> {
+  const zoho = await createZohoSimulator();
+  t.teardown(() => zoho.close());
+  const db = await createDbPool(await createTestDatabase(t));
+  t.teardown(() => db.end());
+  const log = createLogger({ service: 'test', level: 'silent' });
+  const tokens = createZohoTokenProvider({
+    db,
+    credentials: { accountsUrl: zoho.accountsUrl, clientId: zoho.clientId, clientSecret: zoho.clientSecret, refreshToken: zoho.refreshToken },
+    secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
+    log,
+  });
+  return { zoho, tokens, log };
+}
