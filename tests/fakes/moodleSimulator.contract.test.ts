@@ -4,6 +4,7 @@ import t, { type Test } from 'tap';
 import { compareWithRecording } from './moodle/compareWithRecording.ts';
 import { fixtureSiteSeed, INT101_END, INT101_START } from './moodle/fixtureSiteSeed.ts';
 import { parseMoodleXml } from './moodle/parseMoodleXml.ts';
+import { loadMoodleFixtures, MOODLE_FIXTURES_DIR, type MoodleFixture } from '../helpers/moodleFixtures.ts';
 import { createMoodleSimulator, type MoodleSeed, type MoodleSimulator } from './moodleSimulator.ts';
 
 /**
@@ -14,7 +15,7 @@ import { createMoodleSimulator, type MoodleSeed, type MoodleSimulator } from './
  * one the simulator cannot answer fails.
  */
 
-const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/moodle/', import.meta.url));
+const FIXTURES_DIR = MOODLE_FIXTURES_DIR;
 const SHARED_DIR = process.env.MOODLE_FIXTURES_SOURCE ?? fileURLToPath(new URL('../../../shared/fixtures/moodle/', import.meta.url));
 /** The recording machine's clock (Nov 2026): deleted usernames and enrolment dates behave as recorded. */
 const RECORDED_NOW = 1795310900;
@@ -22,16 +23,7 @@ const RECORDED_SITE = 'http://127.0.0.1:8088';
 /** Timestamps, and the course image URL (it holds the course's context id, 17 on the recorded site). Ids are compared. */
 const VOLATILE_KEYS = new Set(['timecreated', 'timemodified', 'cacherev', 'courseimage']);
 
-interface Fixture {
-  function: string;
-  case: string;
-  request: Record<string, string>;
-  status: number;
-  response: unknown;
-  response_raw?: string;
-  http: { response_content_type: string };
-  note?: string;
-}
+type Fixture = MoodleFixture;
 
 interface Prepared {
   /** Replaces a `<token of …>` placeholder in the recorded request. */
@@ -121,7 +113,8 @@ function plainUserToken(sim: MoodleSimulator): string {
 
 // ---- the tests ---------------------------------------------------------------------------
 
-const files = readdirSync(FIXTURES_DIR).filter((name) => name.endsWith('.json')).sort();
+const fixtures = loadMoodleFixtures();
+const files = fixtures.map((f) => f.file);
 
 t.test('tests/fixtures/moodle/ is a byte-identical copy of the shared recordings', async (t) => {
   if (!existsSync(SHARED_DIR)) {
@@ -144,9 +137,9 @@ t.test('every setup in the table belongs to an existing recording', async (t) =>
   t.ok(files.length >= 114, `${files.length} recordings found`);
 });
 
-for (const file of files) {
+for (const fixture of fixtures) {
+  const { file } = fixture;
   t.test(`${file}: the simulator answers like the recording`, async (t) => {
-    const fixture = JSON.parse(readFileSync(`${FIXTURES_DIR}${file}`, 'utf8')) as Fixture;
     const name = file.replace(/\.json$/, '');
     const sim = await createMoodleSimulator({ now: () => RECORDED_NOW, debug: name.endsWith('_debuginfo') });
     try {

@@ -12,7 +12,7 @@ export interface MoodleFixture {
   status: number;
   response: unknown;
   response_raw?: string;
-  http?: { response_content_type?: string };
+  http: { response_content_type: string };
   note?: string;
 }
 
