@@ -16,18 +16,13 @@ import {
   retryEvents,
 } from '../shared/db/queries/eventOperations.ts';
 import { EVENT_STATUSES, type EventRow } from '../shared/db/queries/integrationEventsLog.ts';
+import { timeWindowSchema } from '../shared/domain/timeWindow.ts';
 import { reportFatal } from '../shared/runProcess.ts';
 import { renderEvent, renderEventList, renderStatus } from './lib/renderEvents.ts';
 
 /** A user mistake (unknown id, nothing to do): one line on stderr, exit 1. */
 class CliError extends Error {}
 
-const UNITS = { m: 'minutes', h: 'hours', d: 'days', w: 'weeks' } as const;
-/** `--since 24h` → the PostgreSQL interval '24 hours'. */
-const sinceSchema = z
-  .string()
-  .regex(/^\d{1,4}[mhdw]$/, 'must be a number (up to 4 digits) and a unit m, h, d or w, e.g. 30m, 24h, 7d')
-  .transform((value) => `${value.slice(0, -1)} ${UNITS[value.slice(-1) as keyof typeof UNITS]}`);
 const statusListSchema = z.array(z.enum(EVENT_STATUSES));
 
 function parseWith<T>(schema: z.ZodType<T>, option: string) {
@@ -63,7 +58,7 @@ const json = { json: { type: 'boolean', default: false, description: 'print JSON
 const since = {
   type: 'string',
   description: 'only events received within this window, e.g. 30m, 24h, 7d',
-  coerce: parseWith(sinceSchema, 'since'),
+  coerce: parseWith(timeWindowSchema, 'since'),
 } as const;
 
 const cli = yargs(hideBin(process.argv))

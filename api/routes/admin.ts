@@ -3,16 +3,12 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { getQueueStatus, listEvents } from '../../shared/db/queries/eventOperations.ts';
 import { EVENT_STATUSES } from '../../shared/db/queries/integrationEventsLog.ts';
+import { timeWindowSchema } from '../../shared/domain/timeWindow.ts';
 import { describeZodIssues, HttpError } from '../httpError.ts';
 
-const UNITS = { m: 'minutes', h: 'hours', d: 'days' } as const;
 const listQuerySchema = z.object({
   status: z.enum(EVENT_STATUSES).optional(),
-  since: z
-    .string()
-    .regex(/^\d{1,6}[mhd]$/, 'must look like 30m, 24h or 7d')
-    .transform((v) => `${v.slice(0, -1)} ${UNITS[v.slice(-1) as keyof typeof UNITS]}`)
-    .optional(),
+  since: timeWindowSchema.optional(),
   record: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
