@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
-import { createApp } from '../../api/app.ts';
-import { apiEnvSchema, loadConfig } from '../../shared/config/env.ts';
-import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { listMigrationFiles } from '../../shared/db/migrateDatabase.ts';
-import { createLogger } from '../../shared/logging/createLogger.ts';
-import { MOODLE_SECRET, ZOHO_SECRET } from '../helpers/signing.ts';
 import { startTestApp } from '../helpers/startTestApp.ts';
 import { databaseUrl, withAdminClient } from '../helpers/testDatabase.ts';
 
@@ -78,24 +71,9 @@ t.test('a valid incoming x-request-id is echoed back and logged; an invalid one 
   }
 });
 
-/** The ingress against `databaseUrl`, as startTestApp builds it, without migrating anything. */
+/** The ingress against `url` as it is, without migrating anything. */
 async function startAppOn(t: Test, url: string): Promise<string> {
-  const config = loadConfig(apiEnvSchema, {
-    DATABASE_URL: url,
-    ZOHO_WEBHOOK_SECRET: ZOHO_SECRET,
-    MOODLE_WEBHOOK_SECRET: MOODLE_SECRET,
-    LOG_LEVEL: 'warn',
-  });
-  const log = createLogger({ service: 'api', level: config.LOG_LEVEL, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-  const db = await createDbPool(url, { maximumPoolSize: 2 });
-  const server = createApp({ config, db, log }).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await db.end();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return (await startTestApp(t, { LOG_LEVEL: 'warn' }, { databaseUrl: url })).url;
 }
 
 async function createEmptyDatabase(t: Test, prefix: string): Promise<{ name: string; url: string }> {

@@ -17,9 +17,16 @@ export interface TestApp {
   rawLogs: string[];
 }
 
-/** The ingress on port 0 against a fresh database; closed and dropped in teardown. */
-export async function startTestApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase(t);
+/**
+ * The ingress on port 0 against a fresh migrated database (dropped in teardown), or
+ * against `options.databaseUrl` as it is (e.g. an empty one).
+ */
+export async function startTestApp(
+  t: Test,
+  env: Record<string, string> = {},
+  options: { databaseUrl?: string } = {},
+): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t));
   const config = loadConfig(apiEnvSchema, {
     DATABASE_URL: databaseUrl,
     ZOHO_WEBHOOK_SECRET: ZOHO_SECRET,
