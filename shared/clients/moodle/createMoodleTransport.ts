@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.ts';
+import { fetchFailure } from '../fetchFailure.ts';
 import { encodeMoodleParams, type MoodleParam } from './encodeMoodleParams.ts';
 import { classifyMoodleException, classifyMoodleHttp, MoodleConfigurationError } from './moodleErrors.ts';
 import { moodleExceptionSchema } from './moodleSchemas.ts';
@@ -53,10 +54,8 @@ export function createMoodleTransport({ url, token, timeoutMs, log }: MoodleTran
     try {
       response = await fetch(endpoint, { method: 'POST', body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
       text = await response.text();
-    } catch (cause) {
-      const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
-      throw new RetryableError(timedOut ? 'moodle.timeout' : 'moodle.network',
-        timedOut ? `${wsfunction}: no answer within ${timeoutMs} ms` : `${wsfunction}: ${(cause as Error).message}${describeCause(cause)}`);
+    } catch (thrown) {
+      throw fetchFailure('moodle', wsfunction, timeoutMs, thrown);
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (response.status !== 200 || !contentType.includes('json')) {
@@ -74,11 +73,4 @@ export function createMoodleTransport({ url, token, timeoutMs, log }: MoodleTran
     }
     return parsed;
   }
-}
-
-/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is in its cause. */
-function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
-  const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message;
-  return reason ? ` (${reason})` : '';
 }

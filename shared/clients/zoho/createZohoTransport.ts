@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../../domain/errors.ts';
+import { fetchFailure } from '../fetchFailure.ts';
 import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
 import { ZohoConfigurationError } from './zohoErrors.ts';
 
@@ -87,10 +88,8 @@ export function createZohoTransport(options: ZohoTransportOptions) {
         }
         const credits = answer.headers.get('x-api-credits-remaining');
         return { status: answer.status, body, creditsRemaining: credits === null ? undefined : Number(credits) };
-      } catch (cause) {
-        const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
-        throw new RetryableError(timedOut ? 'zoho.timeout' : 'zoho.network',
-          `${request.method} ${request.path}: ${timedOut ? `no answer within ${options.timeoutMs} ms` : (cause as Error).message}`);
+      } catch (thrown) {
+        throw fetchFailure('zoho', `${request.method} ${request.path}`, options.timeoutMs, thrown);
       }
     });
     return { response, token: token.accessToken };
