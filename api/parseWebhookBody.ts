@@ -1,7 +1,16 @@
-import type { Request } from 'express';
+import express, { type Request } from 'express';
 import { HttpError } from './httpError.ts';
 
 export type BodyFormat = 'json' | 'form';
+
+/**
+ * Reads the body as raw bytes, for any content type (checked before), up to `limit`
+ * (413 beyond). The signature covers these exact bytes. Senders post plain JSON: a
+ * compressed body is refused (415), never inflated.
+ */
+export function rawWebhookBody(limit: number) {
+  return express.raw({ type: () => true, limit, inflate: false });
+}
 
 /**
  * Which body formats a route takes, decided from Content-Type before the body is read.

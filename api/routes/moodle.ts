@@ -1,8 +1,8 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { DatabasePool } from 'slonik';
-import { isMoodleEntity, MOODLE_ENTITIES } from '../../shared/domain/events.ts';
+import { isMoodleEntity, MOODLE_ENTITIES, type MoodleEntity } from '../../shared/domain/events.ts';
 import { HttpError } from '../httpError.ts';
-import { parseWebhookBody, requireContentType } from '../parseWebhookBody.ts';
+import { parseWebhookBody, rawWebhookBody, requireContentType } from '../parseWebhookBody.ts';
 import { toMoodleEvent } from '../events/toMoodleEvent.ts';
 import type { StandardWebhookVerifier } from '../verify/standardWebhook.ts';
 import { acceptEvent } from './acceptEvent.ts';
@@ -16,26 +16,22 @@ export interface MoodleRouteDeps {
 /** `POST /v1/events/moodle/:entity`: signed by the Moodle plugin with Standard Webhooks. */
 export function createMoodleRouter(deps: MoodleRouteDeps): Router {
   const router = Router();
-  const rawBody = express.raw({
-    type: () => true,
-    limit: deps.bodyLimitBytes,
-    // Senders post plain JSON; a compressed body is refused (415), never inflated.
-    inflate: false,
-  });
+  const rawBody = rawWebhookBody(deps.bodyLimitBytes);
 
   router.post(
     '/v1/events/moodle/:entity',
-    (req, _res, next) => {
-      if (!isMoodleEntity(String(req.params.entity))) {
+    (req, res, next) => {
+      const entity = String(req.params.entity);
+      if (!isMoodleEntity(entity)) {
         throw new HttpError(404, 'unknown_entity', `unknown Moodle entity; expected one of ${MOODLE_ENTITIES.join(', ')}`);
       }
       requireContentType(req, ['json']);
+      res.locals.entity = entity;
       next();
     },
     rawBody,
     async (req, res) => {
-      const entity = String(req.params.entity);
-      if (!isMoodleEntity(entity)) throw new Error('unreachable: entity checked above');
+      const entity = res.locals.entity as MoodleEntity;
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       try {
         deps.verifyStandardWebhook(raw, req.headers);

@@ -1,9 +1,9 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import type { DatabasePool } from 'slonik';
 import type { Logger } from 'pino';
-import { isZohoEntity, ZOHO_ENTITIES } from '../../shared/domain/events.ts';
+import { isZohoEntity, ZOHO_ENTITIES, type ZohoEntity } from '../../shared/domain/events.ts';
 import { HttpError } from '../httpError.ts';
-import { parseWebhookBody, requireContentType, type BodyFormat } from '../parseWebhookBody.ts';
+import { parseWebhookBody, rawWebhookBody, requireContentType, type BodyFormat } from '../parseWebhookBody.ts';
 import { toZohoEvent } from '../events/toZohoEvent.ts';
 import type { StandardWebhookVerifier } from '../verify/standardWebhook.ts';
 import { acceptEvent } from './acceptEvent.ts';
@@ -24,12 +24,7 @@ export interface ZohoRouteDeps {
  */
 export function createZohoRouter(deps: ZohoRouteDeps): Router {
   const router = Router();
-  const rawBody = express.raw({
-    type: () => true,
-    limit: deps.bodyLimitBytes,
-    // Senders post plain JSON; a compressed body is refused (415), never inflated.
-    inflate: false,
-  });
+  const rawBody = rawWebhookBody(deps.bodyLimitBytes);
 
   router.post(
     '/v1/events/zoho/:entity',
@@ -38,14 +33,14 @@ export function createZohoRouter(deps: ZohoRouteDeps): Router {
       if (!isZohoEntity(entity)) {
         throw new HttpError(404, 'unknown_entity', `unknown Zoho entity; expected one of ${ZOHO_ENTITIES.join(', ')}`);
       }
+      res.locals.entity = entity;
       // Form bodies only make sense for plain workflow webhooks (token mode).
       res.locals.format = requireContentType(req, deps.verifyBearerToken ? ['json', 'form'] : ['json']);
       next();
     },
     rawBody,
     async (req, res) => {
-      const entity = String(req.params.entity);
-      if (!isZohoEntity(entity)) throw new Error('unreachable: entity checked above');
+      const entity = res.locals.entity as ZohoEntity;
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const webhookId = authenticate(deps, req, raw);
       const body = parseWebhookBody(raw, res.locals.format as BodyFormat);
