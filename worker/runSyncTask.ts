@@ -16,7 +16,7 @@ import {
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
 import type { EventKind } from '../shared/domain/events.ts';
 import type { HandlerRegistry, SyncClients, SyncOutcome } from './handlers/syncHandler.ts';
-import { recordLockKey, withRecordLock } from './withRecordLock.ts';
+import { lockAnotherRecord, recordLockKey, withRecordLock } from './withRecordLock.ts';
 
 export interface RunSyncTaskDeps {
   db: DatabasePool;
@@ -106,6 +106,7 @@ async function runLocked(
         clients: deps.clients ?? {},
         attempt: helpers.job.attempts,
         signal: helpers.abortSignal ?? new AbortController().signal,
+        lockRecord: (key) => lockAnotherRecord(deps.connection, key),
       },
       event,
     );

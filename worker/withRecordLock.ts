@@ -1,5 +1,6 @@
 import { sql, type DatabasePool, type DatabasePoolConnection } from 'slonik';
 import { z } from 'zod';
+import { RetryableError } from '../shared/domain/errors.ts';
 
 /**
  * Runs `fn` while holding a session advisory lock on `key` (one record), on a
@@ -32,6 +33,41 @@ export async function withRecordLock<T>(
       await connection.query(sql.unsafe`select pg_advisory_unlock(${RECORD_LOCK_CLASS}, hashtext(${key}))`);
     }
   });
+}
+
+/**
+ * Takes a second record's lock on a connection that already holds one (a handler syncing a
+ * dependency): waits up to `waitMs`, then gives up with a retryable error. Dependencies only
+ * point one way (enrolment → class → program / teacher, enrolment → student), so two jobs
+ * never wait on each other in a circle; PostgreSQL would report it as a deadlock if they did.
+ */
+export async function lockAnotherRecord(
+  connection: DatabasePoolConnection,
+  key: string,
+  waitMs = 10_000,
+): Promise<() => Promise<void>> {
+  try {
+    await connection.transaction(async (transaction) => {
+      await transaction.query(sql.unsafe`select set_config('lock_timeout', ${`${waitMs}ms`}, true)`);
+      await transaction.query(sql.unsafe`select pg_advisory_lock(${RECORD_LOCK_CLASS}, hashtext(${key}))`);
+    });
+  } catch (error) {
+    if (lockTimedOut(error)) throw new RetryableError('dependency.busy', `${key} is being synced by another job; will try again`);
+    throw error;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    await connection.query(sql.unsafe`select pg_advisory_unlock(${RECORD_LOCK_CLASS}, hashtext(${key}))`);
+  };
+}
+
+function lockTimedOut(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === '55P03') return true;
+  }
+  return false;
 }
 
 const acquiredSchema = z.object({ acquired: z.boolean() });

@@ -51,6 +51,10 @@ export interface ZohoSimulator {
   maxConcurrent: number;
   seed(module: string, records: Record<string, unknown>[]): string[];
   record(module: string, id: string): Record<string, unknown> | undefined;
+  /** A person editing the record in Zoho's UI: fields replaced, Modified_Time moves on. */
+  edit(module: string, id: string, fields: Record<string, unknown>): void;
+  /** A person deleting the record in Zoho: the API no longer returns it. */
+  remove(module: string, id: string): void;
   setUniqueFields(module: string, fields: string[]): void;
   setMandatoryFields(module: string, fields: string[]): void;
   setSubformFields(module: string, fields: string[]): void;
@@ -252,6 +256,14 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     record(module, id) {
       const found = store.get(module, id);
       return found ? structuredClone(found.data) : undefined;
+    },
+    edit(module, id, fields) {
+      const found = store.get(module, id);
+      if (!found) throw new Error(`simulator: no ${module} record ${id} to edit`);
+      store.save(module, { ...found.data, ...structuredClone(fields), id, Modified_Time: store.timestamp() });
+    },
+    remove(module, id) {
+      if (!store.remove(module, id)) throw new Error(`simulator: no ${module} record ${id} to delete`);
     },
     setUniqueFields(module, fields) {
       store.uniqueFields.set(module, fields);

@@ -21,6 +21,13 @@ export interface HandlerContext {
   attempt: number;
   /** Aborted when the worker is shutting down forcefully. */
   signal: AbortSignal;
+  /**
+   * Holds another record's lock (as `recordLockKey` names it) while this handler syncs that
+   * record as a dependency, so it never applies twice at once with that record's own event.
+   * Waits a few seconds for it; returns the release function.
+   * @throws RetryableError `dependency.busy` when the record stays busy.
+   */
+  lockRecord: (key: string) => Promise<() => Promise<void>>;
 }
 
 /** What a handler did; stored in `integration_events_log.result`. Failures are thrown, not returned. */

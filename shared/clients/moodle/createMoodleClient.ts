@@ -121,6 +121,10 @@ export function createMoodleClient(options: MoodleClientOptions) {
 
     createCategories: (categories: NewMoodleCategory[]) =>
       call('core_course_create_categories', { categories }, z.array(z.object({ id: z.number(), name: z.string() }))),
+    /** Renames / re-describes categories (Moodle answers null; an unknown id is an error). */
+    updateCategories: async (categories: ({ id: number } & Partial<Omit<NewMoodleCategory, 'parent'>>)[]): Promise<void> => {
+      await call('core_course_update_categories', { categories }, voidSchema);
+    },
     getCategoryByIdnumber,
     getCategoryById: async (id: number): Promise<MoodleCategory | null> =>
       (await call('core_course_get_categories', { criteria: [{ key: 'id', value: id }], addsubcategories: false }, z.array(categorySchema)))[0] ?? null,

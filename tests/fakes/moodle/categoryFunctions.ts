@@ -1,5 +1,5 @@
 import { CORE_VERSION, type CallContext, type MoodleFunction } from './MoodleFunction.ts';
-import { invalidParameter, moodleError } from './MoodleException.ts';
+import { dmlMissingRecord, invalidParameter, moodleError } from './MoodleException.ts';
 import { CONTEXT_COURSECAT, ensureContext, takeId, type MoodleCategory, type MoodleState } from './moodleState.ts';
 import { multiple, single, value } from './validateParameters.ts';
 
@@ -116,6 +116,49 @@ export const categoryFunctions: MoodleFunction[] = [
         }
       }
       return [...result.values()].sort((a, b) => a.sortorder - b.sortorder).map((c) => formatCategory(state, c));
+    },
+  },
+  {
+    // core_course_external::update_categories → core_course_category::update(): the same
+    // checks as create for what is given; an unknown id is a missing course_categories
+    // record. Returns null.
+    name: 'core_course_update_categories',
+    version: CORE_VERSION,
+    params: {
+      categories: multiple(single({
+        id: value('int'),
+        name: value('text', 'optional'),
+        idnumber: value('raw', 'optional'),
+        parent: value('int', 'optional'),
+        description: value('raw', 'optional'),
+        descriptionformat: value('int', { default: 1 }),
+        theme: value('theme', 'optional'),
+      })),
+    },
+    run(ctx, params) {
+      const { state } = ctx;
+      for (const input of params.categories as (Partial<CategoryInput> & { id: number })[]) {
+        const category = state.categories.find((c) => c.id === input.id);
+        if (!category) throw dmlMissingRecord('course_categories', 'SELECT * FROM {course_categories} WHERE id = ?', [input.id]);
+        if (input.name !== undefined) {
+          if (input.name.trim() === '') throw moodleError('categorynamerequired', 'The category name is required');
+          if ([...input.name].length > 255) throw moodleError('categorytoolong', 'Category name too long');
+          category.name = input.name;
+        }
+        if (input.idnumber !== undefined && input.idnumber !== category.idnumber) {
+          if ([...input.idnumber].length > 100) throw moodleError('idnumbertoolong', 'ID number is too long');
+          if (input.idnumber !== '' && state.categories.some((c) => c.id !== category.id && c.idnumber === input.idnumber)) {
+            throw moodleError('categoryidnumbertaken', 'ID number is already used for another category');
+          }
+          category.idnumber = input.idnumber;
+        }
+        if (input.description !== undefined) category.description = input.description;
+        if (input.parent !== undefined && input.parent !== category.parent) {
+          throw invalidParameter('moving categories is not simulated');
+        }
+        category.timemodified = ctx.now;
+      }
+      return null;
     },
   },
 ];

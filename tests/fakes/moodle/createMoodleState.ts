@@ -3,7 +3,7 @@ import { blankUser, CONTEXT_COURSE, CONTEXT_COURSECAT, CONTEXT_MODULE, CONTEXT_S
 /** The external service of the recorded site: its 21 functions plus the three mod_assign ones. */
 export const DEFAULT_SERVICE_FUNCTIONS = [
   'core_webservice_get_site_info', 'core_user_create_users', 'core_user_get_users_by_field', 'core_user_get_users',
-  'core_user_update_users', 'core_user_delete_users', 'core_course_get_categories', 'core_course_create_categories',
+  'core_user_update_users', 'core_user_delete_users', 'core_course_get_categories', 'core_course_create_categories', 'core_course_update_categories',
   'core_course_create_courses', 'core_course_get_courses_by_field', 'core_course_update_courses', 'enrol_manual_enrol_users',
   'enrol_manual_unenrol_users', 'core_enrol_get_enrolled_users', 'core_enrol_get_users_courses',
   'core_enrol_get_course_enrolment_methods', 'core_cohort_create_cohorts', 'core_cohort_add_cohort_members',

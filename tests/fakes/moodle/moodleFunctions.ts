@@ -20,7 +20,7 @@ export const moodleFunctions: ReadonlyMap<string, MoodleFunction> = new Map(
  * answer HTTP 500 "not simulated" (a gap to fill, never a silent success).
  */
 export const unsimulatedMoodleFunctions: ReadonlySet<string> = new Set([
-  'core_course_delete_courses', 'core_course_get_courses', 'core_course_update_categories', 'core_course_delete_categories',
+  'core_course_delete_courses', 'core_course_get_courses', 'core_course_delete_categories',
   'core_cohort_delete_cohorts', 'core_cohort_update_cohorts', 'core_cohort_search_cohorts', 'core_role_unassign_roles',
   'core_user_get_course_user_profiles', 'core_enrol_get_enrolled_users_with_capability', 'core_group_create_groups',
   'core_group_add_group_members', 'core_grades_update_grades', 'enrol_self_enrol_user', 'mod_assign_get_submissions',

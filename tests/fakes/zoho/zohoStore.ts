@@ -79,6 +79,10 @@ export function createZohoStore(options: ZohoStoreOptions) {
       records.set(id, stored);
       return stored;
     },
+    /** Deletes a record (as Zoho's recycle bin takes it: gone from the API). */
+    remove(module: string, id: string): boolean {
+      return modules.get(module)?.delete(id) ?? false;
+    },
     isSubform(module: string, field: string): boolean {
       return subformFields.get(module)?.includes(field) ?? false;
     },

@@ -1,0 +1,64 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export const LINK_ENTITIES = ['student', 'teacher', 'program', 'class', 'enrollment'] as const;
+export type LinkEntity = (typeof LINK_ENTITIES)[number];
+
+const linkRowSchema = z.object({
+  entity: z.enum(LINK_ENTITIES),
+  zoho_id: z.string(),
+  moodle_id: z.coerce.number(),
+  moodle_user_id: z.coerce.number().nullable(),
+  fingerprint: z.string().nullable(),
+  state: z.enum(['active', 'suspended']),
+  synced_at: z.coerce.date(),
+});
+export type SyncLink = z.infer<typeof linkRowSchema>;
+
+export interface LinkUpdate {
+  entity: LinkEntity;
+  zohoId: string;
+  moodleId: number;
+  moodleUserId?: number | null;
+  fingerprint: string | null;
+  state?: 'active' | 'suspended';
+  eventId?: number | null;
+}
+
+export async function getLink(db: CommonQueryMethods, entity: LinkEntity, zohoId: string): Promise<SyncLink | null> {
+  return db.maybeOne(sql.type(linkRowSchema)`
+    select entity, zoho_id, moodle_id, moodle_user_id, fingerprint, state, synced_at
+      from sync_links where entity = ${entity} and zoho_id = ${zohoId}
+  `);
+}
+
+/** The Zoho record linked to a Moodle object (`moodleUserId` for enrolments). */
+export async function findLinkByMoodleId(
+  db: CommonQueryMethods,
+  entity: LinkEntity,
+  moodleId: number,
+  moodleUserId?: number,
+): Promise<SyncLink | null> {
+  return db.maybeOne(sql.type(linkRowSchema)`
+    select entity, zoho_id, moodle_id, moodle_user_id, fingerprint, state, synced_at
+      from sync_links
+     where entity = ${entity} and moodle_id = ${moodleId}
+       and (${moodleUserId ?? null}::bigint is null or moodle_user_id = ${moodleUserId ?? null})
+     order by synced_at desc limit 1
+  `);
+}
+
+export async function saveLink(db: CommonQueryMethods, link: LinkUpdate): Promise<void> {
+  await db.query(sql.unsafe`
+    insert into sync_links (entity, zoho_id, moodle_id, moodle_user_id, fingerprint, state, last_event_id)
+    values (${link.entity}, ${link.zohoId}, ${link.moodleId}, ${link.moodleUserId ?? null}, ${link.fingerprint},
+            ${link.state ?? 'active'}, ${link.eventId ?? null})
+    on conflict (entity, zoho_id) do update set
+      moodle_id = excluded.moodle_id,
+      moodle_user_id = excluded.moodle_user_id,
+      fingerprint = excluded.fingerprint,
+      state = excluded.state,
+      last_event_id = coalesce(excluded.last_event_id, sync_links.last_event_id),
+      synced_at = now()
+  `);
+}

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { sql } from 'slonik';
+import type { Test } from 'tap';
+import { saveSetting } from '../../shared/db/queries/appSettings.ts';
+import { eventRowSchema, type EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
+import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts';
+import { createMoodleSimulator, type MoodleSeed, type MoodleSimulator } from '../fakes/moodleSimulator.ts';
+import { createZohoSimulator, type ZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { MOODLE_SECRET, signedHeaders, ZOHO_SECRET, ZOHO_TOKEN } from './signing.ts';
+import { PROJECT_ROOT } from './spawnProcess.ts';
+import { createTestDatabase } from './testDatabase.ts';
+import { waitFor } from './waitFor.ts';
+
+export interface SyncStack {
+  /** The ingress's base URL. */
+  url: string;
+  db: DatabasePool;
+  zoho: ZohoSimulator;
+  moodle: MoodleSimulator;
+  /** Log lines of both processes, parsed. */
+  logs: { api: Record<string, unknown>[]; worker: Record<string, unknown>[] };
+  /** POSTs a Zoho envelope signed with Standard Webhooks; returns the HTTP status and body. */
+  sendZoho(entity: string, envelope: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** POSTs a plain Zoho workflow webhook `{zoho_id, module}` with the shared bearer token. */
+  sendPlainZoho(entity: string, body: Record<string, unknown>, event?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The event row once it is final (completed, failed, skipped). */
+  settled(eventId: string, timeoutMs?: number): Promise<EventRow>;
+  setting: typeof saveSetting extends (db: never, ...rest: infer R) => infer Out ? (...args: R) => Out : never;
+  /** Restarts the worker process (e.g. after a crash test). */
+  worker: ChildProcess;
+}
+
+/**
+ * The real service: the ingress (`api/main.ts`) and the worker (`worker/main.ts`) as child
+ * processes on a fresh database, pointed at a Zoho simulator and a Moodle simulator. All
+ * stopped in teardown.
+ */
+export async function startSyncStack(t: Test, options: { moodleSeed?: MoodleSeed; workerConcurrency?: number; workerEnv?: Record<string, string> } = {}): Promise<SyncStack> {
+  const databaseUrl = await createTestDatabase(t);
+  const zoho = await createZohoSimulator();
+  const moodle = await createMoodleSimulator({ seed: options.moodleSeed });
+  const logs = { api: [] as Record<string, unknown>[], worker: [] as Record<string, unknown>[] };
+  const common = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'debug', MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token };
+  const children: ChildProcess[] = [];
+  const start = (name: 'api' | 'worker', script: string, env: Record<string, string>) => {
+    const child = spawn(process.execPath, [script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('{')) logs[name].push(JSON.parse(line) as Record<string, unknown>);
+    });
+    children.push(child);
+    return child;
+  };
+  t.teardown(async () => {
+    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all([zoho.close(), moodle.close()]);
+  });
+
+  // The ingress migrates the database; the worker starts after it, so they never race on it.
+  start('api', 'api/main.ts', { PORT: '0', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
+  const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress');
+  const url = `http://127.0.0.1:${String(listening.port)}`;
+  const worker = start('worker', 'worker/main.ts', {
+    ZOHO_ACCOUNTS_URL: zoho.accountsUrl,
+    ZOHO_CLIENT_ID: zoho.clientId,
+    ZOHO_CLIENT_SECRET: zoho.clientSecret,
+    ZOHO_REFRESH_TOKEN: zoho.refreshToken,
+    ZOHO_API_URL: zoho.apiUrl,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    WORKER_CONCURRENCY: String(options.workerConcurrency ?? 4),
+    ...options.workerEnv,
+  });
+  const db = await createDbPool(databaseUrl);
+  t.teardown(() => db.end());
+
+  const post = async (path: string, body: string, headers: Record<string, string>) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', headers, body });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  return {
+    url,
+    db,
+    zoho,
+    moodle,
+    logs,
+    worker,
+    sendZoho(entity, envelope) {
+      const body = JSON.stringify(envelope);
+      return post(`/v1/events/zoho/${entity}`, body, signedHeaders(ZOHO_SECRET, body));
+    },
+    sendPlainZoho(entity, body, event = 'updated') {
+      return post(`/v1/events/zoho/${entity}?event=${event}`, JSON.stringify(body), { 'content-type': 'application/json', authorization: `Bearer ${ZOHO_TOKEN}` });
+    },
+    settled(eventId, timeoutMs = 30_000) {
+      return waitFor(async () => {
+        const row = await db.maybeOne(sql.type(eventRowSchema)`select * from integration_events_log where event_id = ${eventId}`);
+        return row && ['completed', 'failed', 'skipped', 'cancelled'].includes(row.status) ? row : undefined;
+      }, timeoutMs, `event ${eventId} to settle`);
+    },
+    setting: (key, value, updatedBy) => saveSetting(db, key, value, updatedBy),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

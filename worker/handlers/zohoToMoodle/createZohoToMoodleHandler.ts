@@ -1,0 +1,64 @@
+import { loadSyncSettings, type SyncSettings } from '../../../shared/db/queries/appSettings.ts';
+import { MoodleConfigurationError } from '../../../shared/clients/moodle/moodleErrors.ts';
+import { ZohoConfigurationError } from '../../../shared/clients/zoho/zohoErrors.ts';
+import { PermanentError } from '../../../shared/domain/errors.ts';
+import { ZOHO_MODULES } from '../../../shared/domain/events.ts';
+import type { SyncHandler, SyncOutcome } from '../syncHandler.ts';
+import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
+
+export type ZohoToMoodleEntity = 'student' | 'teacher' | 'program' | 'class' | 'enrollment';
+
+/** Which `sync.directions` key governs an entity (programs and classes always flow Zoho → Moodle). */
+const DIRECTION_KEY: Partial<Record<ZohoToMoodleEntity, string>> = {
+  student: 'student_profile',
+  teacher: 'student_profile',
+  enrollment: 'enrollments',
+};
+
+/** Why an event of `module` must not run under these settings, or null when it may. */
+export function settingsVeto(settings: SyncSettings, entity: ZohoToMoodleEntity, eventType: string): string | null {
+  const module = ZOHO_MODULES[entity];
+  if (settings['modules.enabled'][module] === false) return `module disabled (modules.enabled.${module} is false)`;
+  const workflow = `${module}.${eventType}`;
+  if (settings['workflows.auto_enabled'][workflow] === false) return `workflow disabled (workflows.auto_enabled["${workflow}"] is false)`;
+  const key = DIRECTION_KEY[entity];
+  const direction = key ? settings['sync.directions'][key] : undefined;
+  if (key && direction !== undefined && direction !== 'zoho_to_moodle' && direction !== 'bidirectional') {
+    return `direction ${direction} (sync.directions.${key}) does not sync Zoho → Moodle`;
+  }
+  return null;
+}
+
+export function isDryRun(settings: SyncSettings, entity: ZohoToMoodleEntity): boolean {
+  const dryRun = settings['system.dry_run'];
+  return dryRun.enabled && (dryRun.modules.length === 0 || dryRun.modules.includes(ZOHO_MODULES[entity]));
+}
+
+/**
+ * The worker handler of one Zoho entity: settings first (read per event, so a change
+ * applies without a restart), then the entity's sync against the current Zoho record.
+ * Disabled, filtered and dry-run events end `skipped` with the reason (a dry run also
+ * records what it would have done).
+ */
+export function createZohoToMoodleHandler(entity: ZohoToMoodleEntity, sync: (run: ZohoSyncRun, zohoId: string) => Promise<EntityResult>): SyncHandler {
+  return async (ctx, event) => {
+    const settings = await loadSyncSettings(ctx.db);
+    const veto = settingsVeto(settings, entity, event.event_type);
+    if (veto) return { status: 'skipped', result: { reason: veto } };
+    if (!event.record_id) throw new PermanentError('event.no_record', `${event.module} event without a record id`);
+    const { zoho, moodle } = ctx.clients;
+    if (!zoho) throw new ZohoConfigurationError('zoho.not_configured', 'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)');
+    if (!moodle) throw new MoodleConfigurationError('moodle.not_configured', 'Moodle is not configured (MOODLE_URL, MOODLE_TOKEN)');
+
+    const dryRun = isDryRun(settings, entity);
+    const result = await sync({ ctx, event, settings, dryRun, zoho, moodle }, event.record_id);
+    return toOutcome(result, dryRun);
+  };
+}
+
+function toOutcome(result: EntityResult, dryRun: boolean): SyncOutcome {
+  const body = { ...result } as Record<string, unknown>;
+  if (dryRun) return { status: 'skipped', result: { ...body, dryRun: true, reason: `dry run (system.dry_run): would be ${result.action}${result.reason ? ` (${result.reason})` : ''}; nothing written` } };
+  if (result.action === 'skipped') return { status: 'skipped', result: { ...body, reason: result.reason ?? 'skipped' } };
+  return { status: 'completed', result: body };
+}
