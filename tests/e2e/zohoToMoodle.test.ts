@@ -84,4 +84,197 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     t.equal(moodle.calls.length, before, 'no Moodle call at all for unchanged records');
   });
 
+  t.test('updates: a changed record updates only what changed; an unchanged one writes nothing', async (t) => {
+    const ids = seedCollege(zoho, 'b1');
+    await send(stack, 'student', ids.studentId);
+    const user = () => moodle.state.users.find((u) => u.idnumber === ids.studentId)!;
+
+    zoho.edit('BTEC_Students', ids.studentId, { Last_Name: 'Çelik-Yılmaz', City: 'Ankara' });
+    const updated = await send(stack, 'student', ids.studentId, 'updated');
+    t.match(updated, { status: 'completed', result: { action: 'updated', moodleId: user().id } });
+    t.same((updated.result as { changes: string[] }).changes.sort(), ['city', 'lastname']);
+    t.match(user(), { lastname: 'Çelik-Yılmaz', city: 'Ankara', username: 'zeynep.b1@college.example' });
+
+    // Zoho edited a field we do not map: same canonical model, nothing to write.
+    zoho.edit('BTEC_Students', ids.studentId, { Phone_Number: '+90 555 000 0000' });
+    const before = moodle.calls.length;
+    const unchanged = await send(stack, 'student', ids.studentId, 'updated');
+    t.match(unchanged, { status: 'completed', result: { action: 'unchanged' } });
+    t.equal(moodle.calls.length, before, 'no Moodle call');
+
+    // A class renamed and moved: the course follows.
+    zoho.edit('BTEC_Classes', ids.classId, { Class_Name: 'Unit 4 Marketing (evening) b1', End_Date: '2027-02-28' });
+    const classEvent = await send(stack, 'class', ids.classId, 'updated');
+    t.match(classEvent, { status: 'completed', result: { action: 'created' } }, 'first event of the class creates it');
+    zoho.edit('BTEC_Classes', ids.classId, { Class_Name: 'Unit 4 Marketing (late) b1' });
+    const renamed = await send(stack, 'class', ids.classId, 'updated');
+    t.match(renamed, { status: 'completed', result: { action: 'updated', changes: ['fullname'] } });
+    t.equal(moodle.state.courses.find((c) => c.idnumber === ids.classId)?.fullname, 'Unit 4 Marketing (late) b1');
+
+    // Status Graduated suspends the account; Active again re-activates it.
+    zoho.edit('BTEC_Students', ids.studentId, { Status: 'Graduated' });
+    t.match(await send(stack, 'student', ids.studentId, 'updated'), { status: 'completed', result: { action: 'suspended' } });
+    t.equal(user().suspended, true);
+    zoho.edit('BTEC_Students', ids.studentId, { Status: 'Active' });
+    t.match(await send(stack, 'student', ids.studentId, 'updated'), { status: 'completed', result: { action: 'updated', changes: ['suspended'] } });
+    t.equal(user().suspended, false);
+  });
+
+  t.test('deletes: students and teachers are suspended, enrolments suspended, courses hidden — nothing is deleted', async (t) => {
+    const ids = seedCollege(zoho, 'c1');
+    await send(stack, 'enrollment', ids.enrollmentId);
+    const course = moodle.state.courses.find((c) => c.idnumber === ids.classId)!;
+    const student = moodle.state.users.find((u) => u.idnumber === ids.studentId)!;
+
+    zoho.remove('BTEC_Enrollments', ids.enrollmentId);
+    const enrolmentGone = await send(stack, 'enrollment', ids.enrollmentId, 'deleted');
+    t.match(enrolmentGone, { status: 'completed', result: { action: 'suspended', moodleId: course.id, details: { userId: student.id } } });
+    t.match(moodle.state.enrolments.find((e) => e.courseid === course.id && e.userid === student.id), { status: 1 }, 'enrolment suspended, still there (grades kept)');
+
+    zoho.remove('BTEC_Students', ids.studentId);
+    t.match(await send(stack, 'student', ids.studentId, 'deleted'), { status: 'completed', result: { action: 'suspended', moodleId: student.id } });
+    t.match(moodle.state.users.find((u) => u.id === student.id), { suspended: true, deleted: false });
+
+    zoho.remove('BTEC_Classes', ids.classId);
+    t.match(await send(stack, 'class', ids.classId, 'deleted'), { status: 'completed', result: { action: 'suspended', changes: ['visible'] } });
+    t.match(moodle.state.courses.find((c) => c.id === course.id), { visible: 0 }, 'course hidden, not deleted');
+
+    // The same delete delivered again: already done.
+    t.match(await send(stack, 'student', ids.studentId, 'deleted'), { status: 'completed', result: { action: 'unchanged' } });
+    zoho.remove('Products', ids.programId);
+    t.match(await send(stack, 'program', ids.programId, 'deleted'), { status: 'skipped', result: { reason: /category is kept/ } });
+    t.ok(moodle.state.categories.some((c) => c.idnumber === ids.programId), 'category kept');
+  });
+
+  t.test('a record deleted in Zoho before its event runs is reported, not crashed on', async (t) => {
+    const [ghost] = zoho.seed('BTEC_Students', [{ First_Name: 'Ghost', Last_Name: 'Student', Academic_Email: 'ghost@college.example' }]);
+    zoho.remove('BTEC_Students', ghost!);
+    const event = await send(stack, 'student', ghost!, 'created');
+    t.match(event, { status: 'skipped', result: { action: 'skipped', reason: /no longer exists in Zoho and has no Moodle account/ } });
+    t.notOk(moodle.state.users.some((u) => u.idnumber === ghost), 'no account created');
+  });
+
+  t.test('dry run records what would happen and writes nothing anywhere', async (t) => {
+    const ids = seedCollege(zoho, 'd1');
+    await stack.setting('system.dry_run', { enabled: true, modules: [] });
+    t.teardown(() => stack.setting('system.dry_run', { enabled: false, modules: [] }));
+    const zohoWrites = zoho.calls.filter((c) => c.method !== 'GET' && !c.path.includes('coql')).length;
+    const event = await send(stack, 'enrollment', ids.enrollmentId);
+    t.match(event, { status: 'skipped', result: { dryRun: true, action: 'created', reason: /^dry run/, dependencies: [{ entity: 'class', action: 'created' }, { entity: 'student', action: 'created' }] } });
+    t.notOk(moodle.state.users.some((u) => u.idnumber === ids.studentId || u.idnumber === ids.teacherId), 'no Moodle user');
+    t.notOk(moodle.state.courses.some((c) => c.idnumber === ids.classId), 'no course');
+    t.notOk(moodle.state.categories.some((c) => c.idnumber === ids.programId), 'no category');
+    t.equal(zoho.calls.filter((c) => c.method !== 'GET' && !c.path.includes('coql')).length, zohoWrites, 'no Zoho write');
+    const links = await stack.db.any(sql.type(linkSchema)`select entity, zoho_id, moodle_id, moodle_user_id, state from sync_links where zoho_id = any(${sql.array(Object.values(ids), 'text')})`);
+    t.same(links, [], 'no link stored');
+
+    // Only for listed modules: students dry, programs real.
+    await stack.setting('system.dry_run', { enabled: true, modules: ['BTEC_Students'] });
+    t.match(await send(stack, 'program', ids.programId), { status: 'completed', result: { action: 'created' } });
+    t.match(await send(stack, 'student', ids.studentId), { status: 'skipped', result: { dryRun: true } });
+  });
+
+  t.test('a disabled module or workflow skips its events with the reason; re-enabled it syncs again', async (t) => {
+    const ids = seedCollege(zoho, 'e1');
+    await stack.setting('modules.enabled', { BTEC_Teachers: false });
+    t.match(await send(stack, 'teacher', ids.teacherId), { status: 'skipped', result: { reason: 'module disabled (modules.enabled.BTEC_Teachers is false)' } });
+    await stack.setting('modules.enabled', { BTEC_Teachers: true });
+    await stack.setting('workflows.auto_enabled', { 'BTEC_Teachers.created': false });
+    t.match(await send(stack, 'teacher', ids.teacherId), { status: 'skipped', result: { reason: /workflow disabled/ } });
+    t.match(await send(stack, 'teacher', ids.teacherId, 'updated'), { status: 'completed', result: { action: 'created' } }, 'other event types still run');
+    await stack.setting('workflows.auto_enabled', {});
+    await stack.setting('sync.directions', { student_profile: 'moodle_to_zoho', enrollments: 'bidirectional' });
+    t.teardown(() => stack.setting('sync.directions', { student_profile: 'zoho_to_moodle', finance: 'zoho_to_moodle', enrollments: 'bidirectional', grades: 'moodle_to_zoho' }));
+    t.match(await send(stack, 'student', ids.studentId), { status: 'skipped', result: { reason: /does not sync Zoho → Moodle/ } });
+  });
+
+  t.test('the same webhook twice is stored once and synced once', async (t) => {
+    const ids = seedCollege(zoho, 'f1');
+    const envelope = { event_id: randomUUID(), event_type: 'created', module: 'BTEC_Students', record_id: ids.studentId };
+    const first = await stack.sendZoho('student', envelope);
+    const second = await stack.sendZoho('student', envelope);
+    t.equal(first.status, 202);
+    t.match(second, { status: 200, body: { status: 'duplicate' } });
+    await stack.settled(envelope.event_id);
+    const rows = await stack.db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from integration_events_log where event_id = ${envelope.event_id}`);
+    t.equal(rows, 1);
+    t.equal(moodle.state.users.filter((u) => u.idnumber === ids.studentId).length, 1);
+  });
+
+  t.test('plain {zoho_id, module} webhooks: a burst for one record coalesces into one run', async (t) => {
+    const ids = seedCollege(zoho, 'g1');
+    moodle.setLatency(150); // the first run is still busy while the burst arrives
+    t.teardown(() => moodle.setLatency(0));
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push(await stack.sendPlainZoho('student', { zoho_id: ids.studentId, module: 'BTEC_Students' }, i === 0 ? 'created' : 'updated'));
+    t.ok(answers.every((a) => a.status === 202), 'all accepted');
+    const events = await Promise.all(answers.map((a) => stack.settled(String(a.body.event_id))));
+    t.ok(events.every((e) => e.status === 'completed'), 'every delivery settled completed');
+    const covered = events.filter((e) => (e.result as { covered_by?: string } | null)?.covered_by !== undefined).length;
+    const runs = events.length - covered;
+    t.ok(runs <= 2 && covered >= 8, `${runs} runs for 10 deliveries (${covered} covered by a run)`);
+    t.equal(moodle.calls.filter((c) => c.wsfunction === 'core_user_create_users' && JSON.stringify(c.params).includes(ids.studentId)).length, 1, 'one account created');
+  });
+
+  t.test('a Moodle outage: the job retries with backoff and completes; a write that happened before the failure is not repeated', async (t) => {
+    const ids = seedCollege(zoho, 'h1');
+    moodle.failNext('core_user_create_users', 'http503');
+    const event = await send(stack, 'student', ids.studentId);
+    t.match(event, { status: 'completed', attempts: 2, result: { action: 'created' } });
+
+    // The create commits in Moodle but its answer is lost (timeout, crash): the retry finds it by idnumber.
+    const [other] = zoho.seed('BTEC_Students', [{ First_Name: 'Omar', Last_Name: 'Saleh', Academic_Email: 'omar.h1@college.example' }]);
+    moodle.failNext('core_user_create_users', 'http500', { when: 'after' });
+    const retried = await send(stack, 'student', other!);
+    t.match(retried, { status: 'completed', attempts: 2, result: { action: 'unchanged', linkedBy: 'idnumber' } });
+    t.equal(moodle.state.users.filter((u) => u.idnumber === other).length, 1, 'one account, not two');
+  });
+
+  t.test('existing Moodle accounts are adopted by e-mail, never duplicated; conflicts fail naming both', async (t) => {
+    moodle.seed({ users: [{ username: 'maya.k1@college.example', email: 'maya.k1@college.example', firstname: 'Maya', lastname: 'K' }] });
+    const [maya] = zoho.seed('BTEC_Students', [{ First_Name: 'Maya', Last_Name: 'Khoury', Academic_Email: 'maya.k1@college.example', Country: 'Lebanon' }]);
+    const adopted = await send(stack, 'student', maya!);
+    t.match(adopted, { status: 'completed', result: { action: 'updated', linkedBy: 'email' } });
+    t.match(moodle.state.users.filter((u) => u.email === 'maya.k1@college.example'), [{ idnumber: maya, lastname: 'Khoury', country: 'LB' }]);
+
+    const [twin] = zoho.seed('BTEC_Students', [{ First_Name: 'Maya', Last_Name: 'Twin', Academic_Email: 'maya.k1@college.example' }]);
+    const conflict = await send(stack, 'student', twin!);
+    t.match(conflict, { status: 'failed', error_code: 'moodle.conflict', last_error: new RegExp(`BTEC_Students ${twin}.*already belongs to Zoho record ${maya}`) });
+  });
+
+  t.test('bad records fail permanently with a reason naming the record, never its data', async (t) => {
+    const [noEmail] = zoho.seed('BTEC_Students', [{ First_Name: 'No', Last_Name: 'Mail' }]);
+    const failed = await send(stack, 'student', noEmail!);
+    t.match(failed, { status: 'failed', attempts: 1, error_code: 'zoho.missing_email', last_error: new RegExp(`BTEC_Students ${noEmail}: Academic_Email is empty`) });
+    const [badEmail] = zoho.seed('BTEC_Students', [{ First_Name: 'Bad', Last_Name: 'Mail', Academic_Email: 'not-an-email' }]);
+    const invalid = await send(stack, 'student', badEmail!);
+    t.match(invalid, { status: 'failed', error_code: 'zoho.invalid_record', last_error: /Academic_Email/ });
+    t.notMatch(String(invalid.last_error), /not-an-email/, 'the value is not echoed');
+  });
+
+  t.test('a class not yet Active is skipped; when it becomes Active its waiting enrolments follow', async (t) => {
+    const ids = seedCollege(zoho, 'i1');
+    zoho.edit('BTEC_Classes', ids.classId, { Class_Status: 'Pending' });
+    const early = await send(stack, 'enrollment', ids.enrollmentId);
+    t.match(early, { status: 'skipped', result: { reason: /is not a Moodle course: Class_Status is "Pending"/ } });
+    t.notOk(moodle.state.users.some((u) => u.idnumber === ids.studentId), 'student not created for a class that is no course');
+
+    zoho.edit('BTEC_Classes', ids.classId, { Class_Status: 'Active' });
+    const active = await send(stack, 'class', ids.classId, 'updated');
+    t.match(active, { status: 'completed', result: { action: 'created', details: { enrollmentsQueued: 1 } } });
+    const course = moodle.state.courses.find((c) => c.idnumber === ids.classId)!;
+    const student = await waitForValue(() => moodle.state.users.find((u) => u.idnumber === ids.studentId));
+    await waitForValue(() => moodle.state.enrolments.find((e) => e.courseid === course.id && e.userid === student.id && e.status === 0));
+    t.pass('the queued enrolment made the student and enrolled them');
+  });
 });
+
+async function waitForValue<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
