@@ -1,0 +1,67 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+namespace local_zohosync\external;
+
+use core_external\external_api;
+use core_external\external_function_parameters;
+use core_external\external_single_structure;
+use local_zohosync\local\ws_common;
+
+/**
+ * Web service local_zohosync_delete_finance.
+ *
+ * Deletes finance summaries by Zoho record id, so the student no longer sees them.
+ *
+ * Idempotent: an id that is not stored answers "notfound".
+ *
+ * @package    local_zohosync
+ * @copyright  2026 Moodle-Zoho sync maintainers
+ * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+class delete_finance extends external_api {
+    /**
+     * Parameters.
+     *
+     * @return external_function_parameters
+     */
+    public static function execute_parameters(): external_function_parameters {
+        return ws_common::delete_parameters();
+    }
+
+    /**
+     * Runs the function.
+     *
+     * @param string[] $zohoids The Zoho record ids.
+     * @return array One result per record, in request order.
+     */
+    public static function execute(array $zohoids): array {
+        $params = self::validate_parameters(self::execute_parameters(), ['zohoids' => $zohoids]);
+        $context = \context_system::instance();
+        self::validate_context($context);
+        require_capability('local/zohosync:managedata', $context);
+        return ws_common::delete('finance', $params['zohoids']);
+    }
+
+    /**
+     * Return structure.
+     *
+     * @return external_single_structure
+     */
+    public static function execute_returns(): external_single_structure {
+        return ws_common::returns();
+    }
+}
