@@ -142,6 +142,7 @@ export async function createMoodleSimulator(options: MoodleSimulatorOptions = {}
       if (typeof response !== 'string' && typeof failure.kind !== 'string') record.errorcode = failure.kind.errorcode;
       if (failure.kind === 'dbwrite') record.errorcode = 'dmlwriteexception';
     }
+    record.atMs = Date.now();
     calls.push(record);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (response === 'reset') {

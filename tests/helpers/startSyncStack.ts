@@ -37,12 +37,15 @@ export interface SyncStack {
  * processes on a fresh database, pointed at a Zoho simulator and a Moodle simulator. All
  * stopped in teardown.
  */
-export async function startSyncStack(t: Test, options: { moodleSeed?: MoodleSeed; workerConcurrency?: number; workerEnv?: Record<string, string> } = {}): Promise<SyncStack> {
-  const databaseUrl = await createTestDatabase(t);
+export async function startSyncStack(
+  t: Pick<Test, 'teardown'>,
+  options: { moodleSeed?: MoodleSeed; workerConcurrency?: number; workerEnv?: Record<string, string>; databaseUrl?: string; logLevel?: string } = {},
+): Promise<SyncStack> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t as Test));
   const zoho = await createZohoSimulator();
   const moodle = await createMoodleSimulator({ seed: options.moodleSeed });
   const logs = { api: [] as Record<string, unknown>[], worker: [] as Record<string, unknown>[] };
-  const common = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'debug', MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token };
+  const common = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: options.logLevel ?? 'debug', MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token };
   const children: ChildProcess[] = [];
   const start = (name: 'api' | 'worker', script: string, env: Record<string, string>) => {
     const child = spawn(process.execPath, [script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -59,7 +62,7 @@ export async function startSyncStack(t: Test, options: { moodleSeed?: MoodleSeed
 
   // The ingress migrates the database; the worker starts after it, so they never race on it.
   start('api', 'api/main.ts', { PORT: '0', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
-  const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress');
+  const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress (is LOG_LEVEL at least info?)');
   const url = `http://127.0.0.1:${String(listening.port)}`;
   const worker = start('worker', 'worker/main.ts', {
     ZOHO_ACCOUNTS_URL: zoho.accountsUrl,

@@ -30,6 +30,8 @@ export interface MoodleCallRecord {
   injected?: string;
   /** Unix seconds. */
   time: number;
+  /** Wall-clock milliseconds when the simulator had applied the call (benchmarks time writes with it). */
+  atMs?: number;
 }
 
 export const JSON_TYPE = 'application/json';
