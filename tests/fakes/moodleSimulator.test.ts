@@ -110,7 +110,8 @@ t.test('setLatency delays every answer', async (t) => {
 
 t.test('calls records every call with parsed parameters and the token masked', async (t) => {
   await call(sim, 'core_user_get_users_by_field', { field: 'email', values: ['a@example.com'] });
-  t.same(sim.calls, [{ wsfunction: 'core_user_get_users_by_field', params: { field: 'email', values: ['a@example.com'] }, wstoken: '***', format: 'json', status: 200, time: sim.calls[0]!.time }]);
+  t.same(sim.calls, [{ wsfunction: 'core_user_get_users_by_field', params: { field: 'email', values: ['a@example.com'] }, wstoken: '***', format: 'json', status: 200, time: sim.calls[0]!.time, atMs: sim.calls[0]!.atMs }]);
+  t.ok(Math.abs(sim.calls[0]!.atMs! - Date.now()) < 60_000, 'atMs is wall-clock milliseconds');
   t.notOk(JSON.stringify(sim.calls).includes(sim.token));
 });
 

@@ -12,6 +12,13 @@ const ALIASES: Record<string, string> = {
   'democratic republic of the congo': 'CD', 'republic of the congo': 'CG', 'vatican': 'VA', 'iran, islamic republic of': 'IR',
 };
 
+/**
+ * Codes ICU names that are no ISO 3166-1 country, so Moodle has none of them: groupings (EU,
+ * EZ, UN, QO), the unknown region (ZZ), pseudo-locales (XA, XB), Kosovo's user-assigned XK
+ * and the exceptionally reserved AC, CP, CQ, DG, EA, IC, TA.
+ */
+const NOT_COUNTRIES = new Set(['AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XA', 'XB', 'XK', 'ZZ']);
+
 const normalise = (name: string) =>
   name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[’']/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -25,6 +32,9 @@ function names(): Map<string, string> {
   for (const a of letters) {
     for (const b of letters) {
       const code = a + b;
+      // ICU also names withdrawn codes (UK, FX, SU, YU, ZR…) as their successors; they must
+      // neither be accepted nor replace the current code of the same name ("France" → FR).
+      if (NOT_COUNTRIES.has(code) || new Intl.Locale(`und-${code}`).region !== code) continue;
       const name = display.of(code);
       if (name) byName.set(normalise(name), code);
     }
@@ -36,9 +46,11 @@ function names(): Map<string, string> {
 export function countryCode(value: string | null | undefined): string | null {
   if (!value) return null;
   const trimmed = value.trim();
+  const named = names().get(normalise(trimmed)); // first: the alias "UK" is GB
+  if (named) return named;
   if (/^[A-Za-z]{2}$/.test(trimmed)) {
     const code = trimmed.toUpperCase();
     return [...names().values()].includes(code) ? code : null;
   }
-  return names().get(normalise(trimmed)) ?? null;
+  return null;
 }

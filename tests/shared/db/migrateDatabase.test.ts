@@ -16,7 +16,7 @@ import { databaseUrl, withAdminClient } from '../../helpers/testDatabase.ts';
  * the migrated template).
  */
 
-const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens'];
+const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links'];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
 async function createEmptyDatabase(t: Test): Promise<string> {
@@ -120,14 +120,14 @@ t.test('on an empty database', async (t) => {
     t.same(found, { events: true, settings: true, heartbeats: true, graphile: true, jobs: true });
   });
 
-  t.test('app_settings holds the defaults of sql/2_app_settings.sql', async (t) => {
+  t.test('app_settings holds the defaults of sql/2_app_settings.sql and sql/5_sync_links.sql', async (t) => {
     const rows = await db.any(sql.type(z.object({ key: z.string(), value: z.unknown(), updated_by: z.string() }))`
       select key, value, updated_by from app_settings order by key
     `);
     const settings = Object.fromEntries(rows.map((r) => [r.key, r.value]));
     t.same(Object.keys(settings).sort(), [
-      'classes.create_when_status', 'events.retention', 'grades', 'modules.enabled', 'moodle.roles', 'retry.policy',
-      'sync.directions', 'system.dry_run', 'workflows.auto_enabled',
+      'classes.create_when_status', 'events.retention', 'grades', 'modules.enabled', 'moodle.new_users', 'moodle.roles', 'retry.policy',
+      'students.suspend_when_status', 'sync.directions', 'system.dry_run', 'workflows.auto_enabled',
     ]);
     t.same(settings['retry.policy'], { max_attempts: 12 });
     t.same(settings['moodle.roles'], { student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' });
