@@ -267,6 +267,37 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     await waitForValue(() => moodle.state.enrolments.find((e) => e.courseid === course.id && e.userid === student.id && e.status === 0));
     t.pass('the queued enrolment made the student and enrolled them');
   });
+  t.test("a program's MoodleID links the college's own category; renames follow; a taken shortname gets the record number", async (t) => {
+    moodle.seed({ categories: [{ id: 700, name: 'Business (made by hand)' }], courses: [{ shortname: 'U9-ACC-j1', fullname: 'Someone else' }] });
+    const [programId] = zoho.seed('Products', [{ Product_Name: 'Business j1', MoodleID: '700' }]);
+    const linked = await send(stack, 'program', programId!);
+    t.match(linked, { status: 'completed', result: { action: 'updated', moodleId: 700, linkedBy: 'zoho_moodle_id' } });
+    t.same((linked.result as { changes: string[] }).changes.sort(), ['idnumber', 'name']);
+    t.match(moodle.state.categories.find((c) => c.id === 700), { name: 'Business j1', idnumber: programId });
+
+    zoho.edit('Products', programId!, { Product_Name: 'Business & Management j1' });
+    t.match(await send(stack, 'program', programId!, 'updated'), { status: 'completed', result: { action: 'updated', changes: ['name'] } });
+    t.equal(moodle.state.categories.find((c) => c.id === 700)?.name, 'Business & Management j1', 'renamed through core_course_update_categories');
+
+    const [teacherA, teacherB] = zoho.seed('BTEC_Teachers', [
+      { Name: 'Teacher A j1', Academic_Email: 'teacher.a.j1@college.example' },
+      { Name: 'Teacher B j1', Email: 'teacher.b.j1@college.example' },
+    ]);
+    const [classId] = zoho.seed('BTEC_Classes', [{ Name: 'CL-77', Class_Name: 'Unit 9 Accounting', Class_Short_Name: 'U9-ACC-j1', Class_Status: 'Active', BTEC_Program: lookup(programId!), Teacher: lookup(teacherA!) }]);
+    const created = await send(stack, 'class', classId!);
+    t.match(created, { status: 'completed', result: { action: 'created', warnings: [/belongs to another course; used "U9-ACC-j1 \(CL-77\)"/] } });
+    const course = moodle.state.courses.find((c) => c.idnumber === classId)!;
+    t.match(course, { shortname: 'U9-ACC-j1 (CL-77)', category: 700 });
+
+    // The class gets another teacher: B enrolled, A's enrolment suspended (not removed).
+    zoho.edit('BTEC_Classes', classId!, { Teacher: lookup(teacherB!) });
+    const moved = await send(stack, 'class', classId!, 'updated');
+    t.match(moved, { status: 'completed', result: { action: 'updated', changes: ['teacher'], details: { previousTeacherSuspended: Number } } });
+    const userA = moodle.state.users.find((u) => u.idnumber === teacherA)!;
+    const userB = moodle.state.users.find((u) => u.idnumber === teacherB)!;
+    t.equal(userB.username, 'teacher.b.j1@college.example', 'a teacher without Academic_Email uses Email');
+    t.match(moodle.state.enrolments.filter((e) => e.courseid === course.id).map((e) => [e.userid, e.status]).sort(), [[userA.id, 1], [userB.id, 0]].sort());
+  });
 });
 
 async function waitForValue<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {

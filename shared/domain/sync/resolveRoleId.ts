@@ -14,7 +14,8 @@ export const STANDARD_ROLE_IDS: Readonly<Record<string, number>> = {
 export function resolveRoleId(setting: string, value: string | number): number {
   if (typeof value === 'number') return value;
   if (/^\d+$/.test(value)) return Number(value);
-  const id = STANDARD_ROLE_IDS[value];
+  // Own keys only: "constructor", "toString"… are inherited by every object, and no role.
+  const id = Object.hasOwn(STANDARD_ROLE_IDS, value) ? STANDARD_ROLE_IDS[value] : undefined;
   if (id === undefined) {
     throw new PermanentError('settings.invalid', `app_settings moodle.roles.${setting} = "${value}" is not a standard Moodle role shortname: give the role's numeric id instead (Site administration > Users > Define roles)`);
   }

@@ -86,7 +86,11 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
   }
 
   const teacher = await enrolTeacher(run, result.moodleId, teacherUserId, link);
-  if (teacher) result.details = teacher;
+  if (teacher) {
+    result.details = teacher;
+    result.changes = [...(result.changes ?? []), 'teacher'];
+    if (result.action === 'unchanged') result.action = 'updated';
+  }
   if (dependencies.length) result.dependencies = dependencies;
   if (run.dryRun || result.moodleId === null) return result;
 
