@@ -11,7 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { createMoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
+import { createZohoClientFromConfig } from '../../shared/clients/zoho/createZohoClientFromConfig.ts';
+import { workerEnvSchema } from '../../shared/config/env.ts';
+import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
+import { syncPerson } from '../../worker/handlers/zohoToMoodle/syncPerson.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
 import { describeLoad, describeMachine, envInt, formatMs, formatPercent, formatRate, percentile, printTable, runBenchmark, sleep } from './benchSupport.ts';
@@ -35,6 +41,9 @@ interface Sample {
 }
 
 async function runRound(stack: SyncStack, name: string, studentIds: string[], ratePerSecond: number | null) {
+  // Every round starts from the same small Moodle site, so rounds compare (the simulator
+  // copies its whole site for each write, which grows with the users created).
+  stack.moodle.reset();
   const accepted = new Map<string, { recordId: string; at: number }>();
   const started = Date.now();
   const sendOne = async (recordId: string) => {
@@ -78,6 +87,34 @@ async function runRound(stack: SyncStack, name: string, studentIds: string[], ra
   });
   const elapsed = (Math.max(...writes.values()) - started) / 1000;
   return { name, samples, throughput: samples.length / elapsed };
+}
+
+/**
+ * The baseline: the same handler (`syncPerson`: Zoho fetch, Moodle look-ups, create, Zoho
+ * write-back, link) called directly from this process, one event at a time, with no ingress,
+ * no event row and no queue. What the service adds on top of this is its overhead.
+ */
+async function runDirect(stack: SyncStack, studentIds: string[]) {
+  stack.moodle.reset();
+  const log = createLogger({ service: 'bench', level: 'warn' });
+  const config = workerEnvSchema.parse({
+    DATABASE_URL: stack.databaseUrl,
+    ZOHO_ACCOUNTS_URL: stack.zoho.accountsUrl, ZOHO_CLIENT_ID: stack.zoho.clientId, ZOHO_CLIENT_SECRET: stack.zoho.clientSecret,
+    ZOHO_REFRESH_TOKEN: stack.zoho.refreshToken, ZOHO_API_URL: stack.zoho.apiUrl, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  });
+  const zoho = createZohoClientFromConfig(config, stack.db, log)!;
+  const moodle = createMoodleClient({ url: stack.moodle.url, token: stack.moodle.token, log });
+  const ctx = { db: stack.db, log, clients: { zoho, moodle }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const event = { id: 0 } as EventRow;
+  const settings = await loadSyncSettings(stack.db);
+  const durations: number[] = [];
+  for (const id of studentIds) {
+    const started = performance.now();
+    const result = await syncPerson({ ctx, event, settings, dryRun: false, zoho, moodle }, 'student', id);
+    if (result.action !== 'created') throw new Error(`direct sync of ${id}: ${result.action}`);
+    durations.push(performance.now() - started);
+  }
+  return durations.sort((a, b) => a - b);
 }
 
 async function waitForAll(stack: SyncStack, eventIds: string[]) {
@@ -140,11 +177,16 @@ await runBenchmark('bench:sync', async (cleanup) => {
 
   // Warm-up: token, connections, JIT.
   await runRound(stack, 'warm-up', seedStudents('w').slice(0, 50), RATE);
+  await runDirect(stack, seedStudents('x').slice(0, 50));
+  const direct = await runDirect(stack, seedStudents('d'));
   const rounds = [
     await runRound(stack, `paced ${RATE}/s`, seedStudents('p'), RATE),
     await runRound(stack, 'burst', seedStudents('b'), null),
   ];
   printTable(['round', 'events', 'latency p50', 'latency p99', 'queue wait p50', 'handler p50', 'queue share (median)', 'writes/s'], rounds.map(summarise));
+  const paced = rounds[0]!.samples.map((s) => s.latency).sort((a, b) => a - b);
+  console.log(`\nbaseline, the same handler called directly (no ingress, no queue), one at a time: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`);
+  console.log(`paced p50 latency / direct p50 = ${(percentile(paced, 50) / percentile(direct, 50)).toFixed(2)}× — the service's own overhead (ingress commit, queue, event bookkeeping) is the difference`);
   console.log(`\nlatency = webhook 202 received by the sender → Moodle simulator applied the user create;`);
   console.log(`queue wait = received_at → started_at of the event row (commit, NOTIFY, worker pick-up, and any backlog);`);
   console.log(`handler = started_at → Moodle write (Zoho fetch, 3 Moodle look-ups, the create);`);

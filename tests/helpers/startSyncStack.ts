@@ -16,6 +16,7 @@ import { waitFor } from './waitFor.ts';
 export interface SyncStack {
   /** The ingress's base URL. */
   url: string;
+  databaseUrl: string;
   db: DatabasePool;
   zoho: ZohoSimulator;
   moodle: MoodleSimulator;
@@ -83,6 +84,7 @@ export async function startSyncStack(
   };
   return {
     url,
+    databaseUrl,
     db,
     zoho,
     moodle,

@@ -60,7 +60,10 @@ export function parseSyncSettings(values: Partial<Record<string, unknown>>): Syn
 
 /** Changes one setting (tests, admin API). */
 export async function saveSetting(db: CommonQueryMethods, key: SettingKey, value: unknown, updatedBy = 'admin'): Promise<void> {
-  SETTING_SCHEMAS[key].parse(value);
+  const parsed = (SETTING_SCHEMAS[key] as z.ZodType).safeParse(value);
+  if (!parsed.success) {
+    throw new PermanentError('settings.invalid', parsed.error.issues.map((issue) => `${[key, ...issue.path].join('.')}: ${issue.message}`).join('; '));
+  }
   await db.query(sql.unsafe`
     insert into app_settings (key, value, updated_by) values (${key}, ${sql.jsonb(value as never)}, ${updatedBy})
     on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by

@@ -8,7 +8,7 @@ const ALIASES: Record<string, string> = {
   uk: 'GB', 'great britain': 'GB', england: 'GB', 'czech republic': 'CZ', 'ivory coast': 'CI',
   macedonia: 'MK', swaziland: 'SZ', burma: 'MM', myanmar: 'MM', 'korea, south': 'KR', 'republic of korea': 'KR',
   'korea, north': 'KP', 'russian federation': 'RU', 'syrian arab republic': 'SY', 'viet nam': 'VN',
-  uae: 'AE', 'the netherlands': 'NL', holland: 'NL', 'cape verde': 'CV', 'cabo verde': 'CV',
+  uae: 'AE', 'hong kong': 'HK', macau: 'MO', macao: 'MO', 'bosnia': 'BA', 'saint lucia': 'LC', 'st lucia': 'LC', 'the netherlands': 'NL', holland: 'NL', 'cape verde': 'CV', 'cabo verde': 'CV',
   'democratic republic of the congo': 'CD', 'republic of the congo': 'CG', 'vatican': 'VA', 'iran, islamic republic of': 'IR',
 };
 
@@ -20,7 +20,7 @@ const ALIASES: Record<string, string> = {
 const NOT_COUNTRIES = new Set(['AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XA', 'XB', 'XK', 'ZZ']);
 
 const normalise = (name: string) =>
-  name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[’']/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
+  name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[’']/g, "'").replace(/\s*&\s*/g, ' and ').replace(/\s+/g, ' ').trim().toLowerCase();
 
 let byName: Map<string, string> | undefined;
 

@@ -13,6 +13,6 @@ export function mapProgramToCategory(program: ZohoProgram): DesiredCategory {
   return {
     name: program.name.trim(),
     idnumber: program.id,
-    existingCategoryId: existing && /^[1-9]\d{0,17}$/.test(existing) ? Number(existing) : null,
+    existingCategoryId: existing && /^[1-9]\d{0,14}$/.test(existing) ? Number(existing) : null,
   };
 }

@@ -13,7 +13,7 @@ export const STANDARD_ROLE_IDS: Readonly<Record<string, number>> = {
  */
 export function resolveRoleId(setting: string, value: string | number): number {
   if (typeof value === 'number') return value;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^[1-9]\d{0,8}$/.test(value)) return Number(value);
   // Own keys only: "constructor", "toString"… are inherited by every object, and no role.
   const id = Object.hasOwn(STANDARD_ROLE_IDS, value) ? STANDARD_ROLE_IDS[value] : undefined;
   if (id === undefined) {

@@ -34,6 +34,9 @@ export interface MoodleCallRecord {
   atMs?: number;
 }
 
+/** Moodle's read functions all have `_get_` in their name. */
+const READ_ONLY = /_get_/;
+
 export const JSON_TYPE = 'application/json';
 export const XML_TYPE = 'application/xml; charset=utf-8';
 
@@ -114,12 +117,14 @@ function execute(state: MoodleState, token: unknown, wsfunction: unknown, params
   if (!fn) throw new Error(`moodleSimulator: ${wsfunction} is in the service but not simulated`);
   const validated = validateParameters(single(fn.params), params) as Record<string, unknown>;
   const ctx: CallContext = { state, userid: user.id, now: env.now, wwwroot: env.wwwroot, afterCommit: [] };
-  const snapshot = snapshotState(state);
+  // Read functions change nothing, so they need no snapshot to roll back to (a copy of the
+  // whole site per call would make a large simulated site slow for no reason).
+  const snapshot = READ_ONLY.test(wsfunction) ? null : snapshotState(state);
   let result: unknown;
   try {
     result = fn.run(ctx, validated);
   } catch (error) {
-    rollbackState(state, snapshot);
+    if (snapshot) rollbackState(state, snapshot);
     throw error;
   }
   for (const work of ctx.afterCommit) work();

@@ -50,7 +50,7 @@ export async function findMoodleUser(
       `${lookup.label}: Moodle user ${user.id} (found by ${how}) already belongs to Zoho record ${user.idnumber}; fix the duplicate in Zoho or clear that user's ID number in Moodle`,
     );
   };
-  if (lookup.zohoMoodleId && /^\d{1,18}$/.test(lookup.zohoMoodleId.trim())) {
+  if (lookup.zohoMoodleId && /^[1-9]\d{0,14}$/.test(lookup.zohoMoodleId.trim())) {
     const user = adoptable(await byId(Number(lookup.zohoMoodleId.trim())), 'the Moodle id in Zoho');
     // Only when it is the same person: an old id may point at someone else by now.
     if (user && (user.email ?? '').toLowerCase() === lookup.email) return { user, linkedBy: 'zoho_moodle_id' };

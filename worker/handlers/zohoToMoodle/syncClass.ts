@@ -113,7 +113,7 @@ async function courseWithIdnumber(run: ZohoSyncRun, courseId: number, zohoId: st
 /** `Moodle_Class_ID` set in Zoho (by the predecessor, or by hand) names a course with no other owner. */
 async function adoptByZohoMoodleId(run: ZohoSyncRun, record: ZohoClass): Promise<MoodleCourse | null> {
   const id = record.moodleClassId?.trim();
-  if (!id || !/^\d{1,18}$/.test(id)) return null;
+  if (!id || !/^[1-9]\d{0,14}$/.test(id)) return null;
   const course = await run.moodle.getCourseByField('id', Number(id));
   if (!course) return null;
   if (course.idnumber && course.idnumber !== record.id) {

@@ -103,3 +103,11 @@ t.test('every country name ICU knows maps to a code Moodle has', async (t) => {
   t.equal(named, 249, 'ICU names every current Moodle code');
   t.strictSame(wrong, [], 'each ICU name gives its own code');
 });
+
+t.test('names people pick that ICU spells otherwise, and "&" for "and"', async (t) => {
+  const cases: [string, string | null][] = [
+    ['Hong Kong', 'HK'], ['Macao', 'MO'], ['Macau', 'MO'], ['Bosnia & Herzegovina', 'BA'], ['Bosnia and Herzegovina', 'BA'],
+    ['Trinidad & Tobago', 'TT'], ['Saint Lucia', 'LC'], ['St Lucia', 'LC'], ['Kosovo', null],
+  ];
+  for (const [name, code] of cases) t.equal(countryCode(name), code, name);
+});

@@ -27,3 +27,8 @@ const CASES: { name: string; input: Record<string, unknown>; expected: Partial<D
 t.test('mapProgramToCategory', async (t) => {
   for (const c of CASES) t.strictSame(mapProgramToCategory(program(c.input)), { ...SAMPLE, ...c.expected }, c.name);
 });
+
+t.test('a MoodleID too long to be an exact JavaScript number is ignored, never rounded to another id', async (t) => {
+  t.equal(mapProgramToCategory(program({ MoodleID: '123456789012345678' })).existingCategoryId, null);
+  t.equal(mapProgramToCategory(program({ MoodleID: '123456789012345' })).existingCategoryId, 123456789012345);
+});

@@ -48,3 +48,9 @@ t.test('an unknown shortname is a PermanentError settings.invalid naming the set
     t.match(error.message, /give the role's numeric id instead/, `${c.name}: message says how to fix it`);
   }
 });
+
+t.test('role id 0 or an absurdly long number is not a role id', async (t) => {
+  for (const value of ['0', '00', '1234567890123']) {
+    t.ok(thrownBy(() => resolveRoleId('student', value)) instanceof PermanentError, value);
+  }
+});
