@@ -57,7 +57,7 @@ t.test('npm start without DATABASE_URL runs ingress and worker on an embedded Po
     return rows[0];
   }, 30_000, 'the worker to run the event');
   await client.end();
-  t.same(settled, { status: 'failed', error_code: 'handler.missing' }, 'the worker ran it (no handler in this version)');
+  t.same(settled, { status: 'failed', error_code: 'moodle.invalid_payload' }, 'the worker ran it (an empty data object fails validation, naming the fields)');
 
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -24,6 +24,8 @@ export interface SyncStack {
   logs: { api: Record<string, unknown>[]; worker: Record<string, unknown>[] };
   /** POSTs a Zoho envelope signed with Standard Webhooks; returns the HTTP status and body. */
   sendZoho(entity: string, envelope: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** POSTs a Moodle plugin envelope signed with Standard Webhooks (`webhook-id` = its event_id). */
+  sendMoodle(entity: string, envelope: Record<string, unknown> & { event_id: string }): Promise<{ status: number; body: Record<string, unknown> }>;
   /** POSTs a plain Zoho workflow webhook `{zoho_id, module}` with the shared bearer token. */
   sendPlainZoho(entity: string, body: Record<string, unknown>, event?: string): Promise<{ status: number; body: Record<string, unknown> }>;
   /** The event row once it is final (completed, failed, skipped). */
@@ -93,6 +95,10 @@ export async function startSyncStack(
     sendZoho(entity, envelope) {
       const body = JSON.stringify(envelope);
       return post(`/v1/events/zoho/${entity}`, body, signedHeaders(ZOHO_SECRET, body));
+    },
+    sendMoodle(entity, envelope) {
+      const body = JSON.stringify(envelope);
+      return post(`/v1/events/moodle/${entity}`, body, signedHeaders(MOODLE_SECRET, body, { id: envelope.event_id }));
     },
     sendPlainZoho(entity, body, event = 'updated') {
       return post(`/v1/events/zoho/${entity}?event=${event}`, JSON.stringify(body), { 'content-type': 'application/json', authorization: `Bearer ${ZOHO_TOKEN}` });

@@ -1,20 +1,47 @@
+import { moodleEnrolmentDataSchema, moodleGradeDataSchema, moodleUserDataSchema } from '../../shared/domain/moodle/moodleEventData.ts';
+import { applyBtecRule, btecRuleSchema } from './moodleToZoho/applyBtecRule.ts';
+import { createMoodleToZohoHandler } from './moodleToZoho/moodleSyncRun.ts';
+import { linkUserToZoho } from './moodleToZoho/linkUserToZoho.ts';
+import { syncEnrolmentToZoho } from './moodleToZoho/syncEnrolmentToZoho.ts';
+import { syncGradeToZoho } from './moodleToZoho/syncGradeToZoho.ts';
 import type { HandlerRegistry } from './syncHandler.ts';
 import { createZohoToMoodleHandler } from './zohoToMoodle/createZohoToMoodleHandler.ts';
 import { syncClass } from './zohoToMoodle/syncClass.ts';
+import { syncDashboardGrade } from './zohoToMoodle/syncDashboardGrade.ts';
 import { syncEnrollment } from './zohoToMoodle/syncEnrollment.ts';
+import { syncPayment } from './zohoToMoodle/syncPayment.ts';
 import { syncPerson } from './zohoToMoodle/syncPerson.ts';
 import { syncProgram } from './zohoToMoodle/syncProgram.ts';
+import { syncRegistration } from './zohoToMoodle/syncRegistration.ts';
+import { syncStudent } from './zohoToMoodle/syncStudent.ts';
+import { syncUnit } from './zohoToMoodle/syncUnit.ts';
 
 /**
  * The sync handlers of this version, one per event kind. A kind missing here fails its
  * events permanently with "no handler for <kind>" (visible, and re-queueable with
- * `bin/jobs retry` once a version that handles it is deployed): registrations, payments,
- * grades, units and every Moodle → Zoho event arrive with the dashboard and grade flows.
+ * `bin/jobs retry` once a version that handles it is deployed).
  */
+const gradeHandler = createMoodleToZohoHandler({ module: 'BTEC_Grades', direction: 'grades', dataSchema: moodleGradeDataSchema, sync: syncGradeToZoho });
+const applyBtecRuleHandler = createMoodleToZohoHandler({ module: 'BTEC_Grades', direction: 'grades', dataSchema: btecRuleSchema, sync: applyBtecRule, payload: 'whole' });
+
 export const handlers: HandlerRegistry = {
-  'zoho.student': createZohoToMoodleHandler('student', (run, id) => syncPerson(run, 'student', id)),
+  // The student's account, then their finance summary on the dashboard (syncStudent).
+  'zoho.student': createZohoToMoodleHandler('student', syncStudent),
   'zoho.teacher': createZohoToMoodleHandler('teacher', (run, id) => syncPerson(run, 'teacher', id)),
   'zoho.program': createZohoToMoodleHandler('program', syncProgram),
   'zoho.class': createZohoToMoodleHandler('class', syncClass),
   'zoho.enrollment': createZohoToMoodleHandler('enrollment', syncEnrollment),
+  // Dashboard data, pushed into the Moodle plugin's tables (moodle-plugin/README.md).
+  'zoho.registration': createZohoToMoodleHandler('registration', syncRegistration),
+  'zoho.payment': createZohoToMoodleHandler('payment', syncPayment),
+  'zoho.grade': createZohoToMoodleHandler('grade', syncDashboardGrade),
+  'zoho.unit': createZohoToMoodleHandler('unit', syncUnit),
+  // Grades from the plugin, and the F / RR actions the nightly BTEC rules queue (event type btec_rule).
+  'moodle.grade': (ctx, event) => (event.event_type === 'btec_rule' ? applyBtecRuleHandler : gradeHandler)(ctx, event),
+  'moodle.enrollment': createMoodleToZohoHandler({ module: 'BTEC_Enrollments', direction: 'enrollments', dataSchema: moodleEnrolmentDataSchema, sync: syncEnrolmentToZoho }),
+  // Linking a Moodle user to their Zoho record runs in every direction; creating Zoho
+  // students from Moodle is decided inside by sync.directions.student_profile.
+  'moodle.user': createMoodleToZohoHandler({ module: 'BTEC_Students', direction: null, dataSchema: moodleUserDataSchema, sync: linkUserToZoho }),
+  // Courses are made from Zoho classes; a course changed in Moodle is recorded, not sent back.
+  'moodle.course': async () => ({ status: 'skipped', result: { reason: 'courses come from Zoho classes: Moodle course changes are recorded here, not sent to Zoho' } }),
 };

@@ -102,6 +102,7 @@ $services = [
             'core_user_update_users',
             'core_course_get_categories',
             'core_course_create_categories',
+            'core_course_update_categories',
             'core_course_get_courses_by_field',
             'core_course_create_courses',
             'core_course_update_courses',
@@ -110,6 +111,9 @@ $services = [
             'core_enrol_get_enrolled_users',
             'core_enrol_get_users_courses',
             'core_role_assign_roles',
+            'mod_assign_get_assignments',
+            'mod_assign_get_submissions',
+            'mod_assign_get_grades',
         ]),
     ],
 ];

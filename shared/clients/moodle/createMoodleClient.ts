@@ -4,6 +4,9 @@ import { PermanentError } from '../../domain/errors.ts';
 import { createMoodleTransport, type MoodleCall } from './createMoodleTransport.ts';
 import { isolateBatch, type BatchOutcome } from './isolateBatch.ts';
 import {
+  assignGradesSchema,
+  assignmentsSchema,
+  submissionsSchema,
   categorySchema,
   courseSchema,
   coursesByFieldSchema,
@@ -150,6 +153,11 @@ export function createMoodleClient(options: MoodleClientOptions) {
     getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles') =>
       call('core_enrol_get_enrolled_users', { courseid: courseId, options: [{ name: 'userfields', value: userfields }] }, z.array(enrolledUserSchema)),
     getUserCourses: (userId: number) => call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
+    /** Assignments of courses the token's user need not be enrolled in (an admin's token). */
+    getAssignments: (courseIds: number[]) =>
+      call('mod_assign_get_assignments', { courseids: courseIds, includenotenrolledcourses: true }, assignmentsSchema),
+    getSubmissions: (assignmentIds: number[]) => call('mod_assign_get_submissions', { assignmentids: assignmentIds }, submissionsSchema),
+    getAssignGrades: (assignmentIds: number[]) => call('mod_assign_get_grades', { assignmentids: assignmentIds }, assignGradesSchema),
     assignRoles: async (assignments: RoleAssignment[]): Promise<void> => {
       await call('core_role_assign_roles', { assignments }, voidSchema);
     },

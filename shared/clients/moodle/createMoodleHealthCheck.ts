@@ -1,5 +1,6 @@
 import { RetryableError, SyncError } from '../../domain/errors.ts';
 import type { MoodleClient } from './createMoodleClient.ts';
+import { DASHBOARD_FUNCTIONS } from './createDashboardClient.ts';
 import { MoodleConfigurationError } from './moodleErrors.ts';
 
 export type MoodleHealth =
@@ -14,6 +15,7 @@ export const REQUIRED_MOODLE_FUNCTIONS = [
   'core_user_get_users_by_field',
   'core_course_create_categories',
   'core_course_get_categories',
+  'core_course_update_categories',
   'core_course_create_courses',
   'core_course_update_courses',
   'core_course_get_courses_by_field',
@@ -22,6 +24,12 @@ export const REQUIRED_MOODLE_FUNCTIONS = [
   'core_enrol_get_enrolled_users',
   'core_enrol_get_users_courses',
   'core_role_assign_roles',
+  // The nightly BTEC rules (F / RR) read assignments, submissions and grades.
+  'mod_assign_get_assignments',
+  'mod_assign_get_submissions',
+  'mod_assign_get_grades',
+  // The student dashboard's data, stored by the local_zohosync plugin (its own service has them).
+  ...Object.values(DASHBOARD_FUNCTIONS).flatMap((fns) => [fns.upsert, fns.delete]),
 ];
 
 /**

@@ -91,3 +91,34 @@ export type UserCourse = z.infer<typeof userCourseSchema>;
 
 /** Functions that return nothing answer the JSON literal `null`. */
 export const voidSchema = z.null();
+
+/** mod_assign_get_assignments: the fields the BTEC rules read. */
+export const assignmentsSchema = warningsSchema.extend({
+  courses: z.array(z.object({
+    id: z.number(),
+    assignments: z.array(z.object({
+      id: z.number(),
+      cmid: z.number(),
+      course: z.number(),
+      name: z.string(),
+      duedate: z.number(),
+      attemptreopenmethod: z.string().default('none'),
+    })),
+  })),
+});
+
+/** mod_assign_get_submissions: every attempt's submission row, with its status. */
+export const submissionsSchema = warningsSchema.extend({
+  assignments: z.array(z.object({
+    assignmentid: z.number(),
+    submissions: z.array(z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), status: z.string() })),
+  })),
+});
+
+/** mod_assign_get_grades: each user's latest grade row (the grade as a decimal string, −1 = none). */
+export const assignGradesSchema = warningsSchema.extend({
+  assignments: z.array(z.object({
+    assignmentid: z.number(),
+    grades: z.array(z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), grade: z.string() })),
+  })),
+});

@@ -189,6 +189,18 @@ export function createZohoClient(options: ZohoClientOptions) {
     updateOne: (module: string, record: ZohoRecord) => single(write('update', module, [record])),
     upsertOne: (module: string, record: Record<string, unknown>, duplicateCheckFields: string[]) => single(write('upsert', module, [record], duplicateCheckFields)),
     /**
+     * Deletes one record (Zoho moves it to its recycle bin) without running workflow rules
+     * (`wf_trigger=false`), so the delete does not come back to us as a webhook.
+     * @returns false when the record was already gone.
+     */
+    async deleteOne(module: string, id: string): Promise<boolean> {
+      const { body } = await request({ method: 'DELETE', path: `${API}/${module}/${encodeURIComponent(id)}`, query: { wf_trigger: 'false' }, perRecordResults: true });
+      const [result] = parse(writeResultsSchema, body, `delete ${module}`).data;
+      if (result?.code === 'SUCCESS') return true;
+      if (result?.code === 'INVALID_DATA') return false;
+      throw new PermanentError(`zoho.${(result?.code ?? 'bad_response').toLowerCase()}`, `delete ${module} ${id}: ${result?.code ?? 'no result'} ${result?.message ?? ''}`.trim());
+    },
+    /**
      * Replaces all rows of a subform: the record's current rows are deleted
      * (`{id, _delete: null}`) and the new rows appended, in one update.
      */

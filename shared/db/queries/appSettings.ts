@@ -23,6 +23,19 @@ const SETTING_SCHEMAS = {
     .default({ student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' }),
   'moodle.new_users': z.object({ auth: z.string().min(1).default('manual') }).default({ auth: 'manual' }),
   'classes.create_when_status': z.array(z.string()).default(['Active']),
+  grades: z
+    .object({
+      points_thresholds: z
+        .object({ D: z.number().min(0).max(100), M: z.number().min(0).max(100), P: z.number().min(0).max(100) })
+        .refine((t) => t.D >= t.M && t.M >= t.P, 'must satisfy D ≥ M ≥ P')
+        .default({ D: 70, M: 60, P: 40 }),
+      iv_role_shortname: z.string().default('internalverifier'),
+      /** The nightly F / RR rules (worker crontab). */
+      btec_rules_enabled: z.boolean().default(true),
+      /** Days after a first-attempt Refer before a missing second attempt becomes RR. */
+      rr_after_days: z.number().int().min(0).max(365).default(14),
+    })
+    .default({ points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 }),
   'students.suspend_when_status': z.array(z.string()).default(['Passive', 'Withdraw', 'Graduated', 'Blocked', 'Unregistered']),
 } as const;
 

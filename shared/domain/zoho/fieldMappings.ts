@@ -112,6 +112,22 @@ export const ZOHO_FIELD_MAPPINGS = {
     studyMode: { apiName: 'Study_Mode', type: 'picklist', picklist: STUDY_MODES },
     registrationDate: { apiName: 'Registration_Date', type: 'date' },
     program: { apiName: 'Program', type: 'lookup', lookupModule: 'Products' },
+    // The finance summary shown on the student dashboard (contract §1.1 "51 finance fields",
+    // the ones the plugin's local_zohosync_upsert_finance takes). Picklists are read unchecked:
+    // the contract's value lists are paraphrased ("Partial Scholarship %"), and a finance value
+    // must never stop the profile sync. Scholarship_Reason is not in the export: not mapped.
+    scholarship: { apiName: 'Scholarship', type: 'picklist' },
+    scholarshipPercentage: { apiName: 'Scholarship_Percentage', type: 'number' }, // Zoho type: double
+    currency: { apiName: 'Currency', type: 'picklist' },
+    amountTransferred: { apiName: 'Amount_Transferred', type: 'money' },
+    paymentMethod: { apiName: 'Payment_Method', type: 'picklist' },
+    paymentMode: { apiName: 'Payment_Mode', type: 'picklist' },
+    bankName: { apiName: 'Bank_Name', type: 'text' },
+    bankHolderName: { apiName: 'Bank_Holder_Name', type: 'text' },
+    registrationFees: { apiName: 'Registration_Fees', type: 'money' },
+    invoiceRegFees: { apiName: 'Invoice_Reg_Fees', type: 'text' },
+    totalAmount: { apiName: 'Total_Amount', type: 'money' }, // a Zoho formula
+    discountAmount: { apiName: 'Discount_Amount', type: 'money' },
     ...SYSTEM_TIMES,
   },
   BTEC_Teachers: {

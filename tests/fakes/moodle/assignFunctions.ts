@@ -1,6 +1,6 @@
 import { PLUGIN_VERSION, type CallContext, type MoodleFunction } from './MoodleFunction.ts';
 import { dmlMissingRecord } from './MoodleException.ts';
-import { CONTEXT_MODULE, ensureContext, isActiveEnrolment, isSiteAdmin, takeId, type MoodleAssignment } from './moodleState.ts';
+import { CONTEXT_MODULE, ensureContext, isActiveEnrolment, isSiteAdmin, takeId, type MoodleAssignment, type MoodleAssignSubmission } from './moodleState.ts';
 import { multiple, single, value, type ParamDesc } from './validateParameters.ts';
 
 /**
@@ -23,12 +23,30 @@ export function saveGrade(ctx: Pick<CallContext, 'state' | 'now' | 'userid'>, in
   }
 }
 
+/** Records a submission (a student pressing "submit"): the user's latest attempt row, made or updated. */
+export function saveSubmission(ctx: Pick<CallContext, 'state' | 'now'>, input: { assignmentid: number; userid: number; status?: MoodleAssignSubmission['status']; attemptnumber?: number }): void {
+  const { state, now } = ctx;
+  const mine = state.assignSubmissions.filter((s) => s.assignment === input.assignmentid && s.userid === input.userid);
+  const attempt = input.attemptnumber ?? Math.max(0, ...mine.map((s) => s.attemptnumber));
+  const existing = mine.find((s) => s.attemptnumber === attempt);
+  for (const s of mine) s.latest = s.attemptnumber === attempt ? 1 : 0;
+  if (existing) {
+    Object.assign(existing, { status: input.status ?? 'submitted', timemodified: now, latest: 1 });
+    return;
+  }
+  state.assignSubmissions.push({
+    id: takeId(state, 'assignSubmission'), assignment: input.assignmentid, userid: input.userid, attemptnumber: attempt,
+    status: input.status ?? 'submitted', latest: 1, timecreated: now, timemodified: now,
+  });
+}
+
 /** Adds an assignment (course module) to a course. */
-export function createAssignment(ctx: Pick<CallContext, 'state' | 'now'>, input: { course: number; name: string; id?: number; cmid?: number; grade?: number; duedate?: number; intro?: string }): MoodleAssignment {
+export function createAssignment(ctx: Pick<CallContext, 'state' | 'now'>, input: { course: number; name: string; id?: number; cmid?: number; grade?: number; duedate?: number; intro?: string; attemptreopenmethod?: string }): MoodleAssignment {
   const { state } = ctx;
   const assignment: MoodleAssignment = {
     id: input.id ?? takeId(state, 'assignment'), course: input.course, cmid: input.cmid ?? takeId(state, 'cm'), name: input.name,
     intro: input.intro ?? '', grade: input.grade ?? 100, duedate: input.duedate ?? 0, timemodified: ctx.now,
+    attemptreopenmethod: input.attemptreopenmethod ?? 'untilpass',
   };
   state.assignments.push(assignment);
   ensureContext(state, CONTEXT_MODULE, assignment.cmid);
@@ -40,7 +58,7 @@ function formatAssignment(a: MoodleAssignment): Record<string, unknown> {
     id: a.id, cmid: a.cmid, course: a.course, name: a.name, nosubmissions: 0, submissiondrafts: 0, sendnotifications: 0,
     sendlatenotifications: 0, sendstudentnotifications: 1, duedate: a.duedate, allowsubmissionsfromdate: 0, grade: a.grade,
     timemodified: a.timemodified, completionsubmit: 0, cutoffdate: 0, gradingduedate: 0, teamsubmission: 0, requireallteammemberssubmit: 0,
-    teamsubmissiongroupingid: 0, blindmarking: 0, hidegrader: 0, revealidentities: 0, attemptreopenmethod: 'untilpass', maxattempts: -1,
+    teamsubmissiongroupingid: 0, blindmarking: 0, hidegrader: 0, revealidentities: 0, attemptreopenmethod: a.attemptreopenmethod, maxattempts: -1,
     markingworkflow: 0, markingallocation: 0, markinganonymous: 0, requiresubmissionstatement: 0, preventsubmissionnotingroup: 0,
     configs: [], intro: a.intro, introformat: 1, introfiles: [], introattachments: [], timelimit: 0, submissionattachments: 0,
   };
@@ -102,6 +120,43 @@ export const assignFunctions: MoodleFunction[] = [
           id: g.id, userid: g.userid, attemptnumber: g.attemptnumber, timecreated: g.timecreated, timemodified: g.timemodified, grader: g.grader, grade: g.grade.toFixed(5),
         }));
         assignments.push({ assignmentid: id, grades });
+      }
+      return { assignments, warnings };
+    },
+  },
+  {
+    // mod_assign_external::get_submissions: every submission row (all attempts) of each
+    // assignment, with its status; an assignment without any gets warning 3. Site admin sees all.
+    name: 'mod_assign_get_submissions',
+    version: PLUGIN_VERSION,
+    params: {
+      assignmentids: multiple(value('int')),
+      status: value('alpha', { default: '' }),
+      since: value('int', { default: 0 }),
+      before: value('int', { default: 0 }),
+    },
+    run(ctx, params) {
+      const assignments: unknown[] = [];
+      const warnings: unknown[] = [];
+      for (const id of params.assignmentids as number[]) {
+        const assignment = ctx.state.assignments.find((a) => a.id === id);
+        const rows = ctx.state.assignSubmissions
+          .filter((s) => s.assignment === id)
+          .filter((s) => !params.status || s.status === params.status)
+          .filter((s) => s.timemodified >= (params.since as number) && (!(params.before as number) || s.timemodified <= (params.before as number)))
+          .sort((a, b) => a.id - b.id);
+        if (!assignment || rows.length === 0) {
+          warnings.push({ item: 'module', itemid: id, warningcode: '3', message: 'No submissions found' });
+          continue;
+        }
+        assignments.push({
+          assignmentid: id,
+          submissions: rows.map((s) => ({
+            id: s.id, userid: s.userid, attemptnumber: s.attemptnumber, timecreated: s.timecreated, timemodified: s.timemodified,
+            timestarted: null, status: s.status, groupid: 0, assignment: s.assignment, latest: s.latest, plugins: [],
+            gradingstatus: ctx.state.assignGrades.some((g) => g.assignment === id && g.userid === s.userid && g.attemptnumber === s.attemptnumber && g.grade >= 0) ? 'graded' : 'notgraded',
+          })),
+        });
       }
       return { assignments, warnings };
     },

@@ -1,6 +1,12 @@
-import { blankUser, CONTEXT_COURSE, CONTEXT_COURSECAT, CONTEXT_MODULE, CONTEXT_SYSTEM, CONTEXT_USER, type MoodleState } from './moodleState.ts';
+import {
+  blankUser, CONTEXT_COURSE, CONTEXT_COURSECAT, CONTEXT_MODULE, CONTEXT_SYSTEM, CONTEXT_USER, emptyZohosyncTables, ZOHOSYNC_TABLES, type MoodleState, type ZohosyncTable,
+} from './moodleState.ts';
+import { ZOHOSYNC_FUNCTION_NAMES } from './zohosyncFunctions.ts';
 
-/** The external service of the recorded site: its 21 functions plus the three mod_assign ones. */
+/**
+ * The external service of the recorded site: its 21 functions plus the three mod_assign ones,
+ * plus the local_zohosync plugin's ten dashboard functions (the plugin's service has them).
+ */
 export const DEFAULT_SERVICE_FUNCTIONS = [
   'core_webservice_get_site_info', 'core_user_create_users', 'core_user_get_users_by_field', 'core_user_get_users',
   'core_user_update_users', 'core_user_delete_users', 'core_course_get_categories', 'core_course_create_categories', 'core_course_update_categories',
@@ -8,7 +14,8 @@ export const DEFAULT_SERVICE_FUNCTIONS = [
   'enrol_manual_unenrol_users', 'core_enrol_get_enrolled_users', 'core_enrol_get_users_courses',
   'core_enrol_get_course_enrolment_methods', 'core_cohort_create_cohorts', 'core_cohort_add_cohort_members',
   'core_cohort_get_cohorts', 'core_cohort_delete_cohort_members', 'core_role_assign_roles',
-  'mod_assign_get_assignments', 'mod_assign_get_grades', 'mod_assign_save_grade',
+  'mod_assign_get_assignments', 'mod_assign_get_grades', 'mod_assign_save_grade', 'mod_assign_get_submissions',
+  ...ZOHOSYNC_FUNCTION_NAMES,
 ];
 
 /**
@@ -55,8 +62,13 @@ export function createMoodleState(token: string, now: number): MoodleState {
     cohortMembers: [],
     assignments: [],
     assignGrades: [],
+    assignSubmissions: [],
     tokens: [{ token, userid: 2, restUse: true }],
     messages: [],
-    nextId: { user: 3, category: 2, course: 2, context: 6, enrolment: 1, roleAssignment: 1, cohort: 1, assignment: 1, cm: 1, assignGrade: 1 },
+    zohosync: emptyZohosyncTables(),
+    nextId: {
+      user: 3, category: 2, course: 2, context: 6, enrolment: 1, roleAssignment: 1, cohort: 1, assignment: 1, cm: 1, assignGrade: 1, assignSubmission: 1,
+      ...(Object.fromEntries(ZOHOSYNC_TABLES.map((table) => [table, 1])) as Record<ZohosyncTable, number>),
+    },
   };
 }

@@ -152,6 +152,20 @@ export interface MoodleAssignment {
   /** Maximum grade. */
   grade: number;
   duedate: number;
+  /** `none`, `manual` or `untilpass` (Moodle 4.5's default for new assignments). */
+  attemptreopenmethod: string;
+  timemodified: number;
+}
+
+/** An `assign_submission` row: one per user and attempt; `latest` marks the current attempt. */
+export interface MoodleAssignSubmission {
+  id: number;
+  assignment: number;
+  userid: number;
+  attemptnumber: number;
+  status: 'new' | 'draft' | 'submitted' | 'reopened';
+  latest: 0 | 1;
+  timecreated: number;
   timemodified: number;
 }
 
@@ -207,10 +221,33 @@ export interface MoodleState {
   cohortMembers: { cohortid: number; userid: number; timeadded: number }[];
   assignments: MoodleAssignment[];
   assignGrades: MoodleAssignGrade[];
+  assignSubmissions: MoodleAssignSubmission[];
   tokens: MoodleToken[];
   /** Course welcome messages "sent" by enrolments (none when welcomeEmailFails). */
   messages: { kind: 'welcome'; userid: number; courseid: number; time: number }[];
-  nextId: Record<'user' | 'category' | 'course' | 'context' | 'enrolment' | 'roleAssignment' | 'cohort' | 'assignment' | 'cm' | 'assignGrade', number>;
+  /** The tables of the local_zohosync plugin's dashboard data (see ZohosyncTables). */
+  zohosync: ZohosyncTables;
+  nextId: Record<'user' | 'category' | 'course' | 'context' | 'enrolment' | 'roleAssignment' | 'cohort' | 'assignment' | 'cm' | 'assignGrade' | 'assignSubmission' | ZohosyncTable, number>;
+}
+
+/** A row of a plugin table as the plugin's data_store writes it (empty optional values null, amounts "4400.00"). */
+export type ZohosyncRow = { id: number } & Record<string, string | number | null>;
+
+export const ZOHOSYNC_TABLES = [
+  'local_zohosync_finance', 'local_zohosync_registration', 'local_zohosync_installment', 'local_zohosync_payment',
+  'local_zohosync_grade', 'local_zohosync_grade_lo', 'local_zohosync_unit', 'local_zohosync_unit_crit',
+] as const;
+export type ZohosyncTable = (typeof ZOHOSYNC_TABLES)[number];
+
+/**
+ * local_zohosync's dashboard tables (moodle-plugin/zohosync/db/install.xml), by table name,
+ * and who holds `local/zohosync:managedata` in the system context besides the site admins
+ * (who hold every capability).
+ */
+export type ZohosyncTables = Record<ZohosyncTable, ZohosyncRow[]> & { managers: number[] };
+
+export function emptyZohosyncTables(): ZohosyncTables {
+  return { ...(Object.fromEntries(ZOHOSYNC_TABLES.map((table) => [table, []])) as unknown as Record<ZohosyncTable, ZohosyncRow[]>), managers: [] };
 }
 
 export function blankUser(id: number, fields: Partial<MoodleUser>, now: number): MoodleUser {

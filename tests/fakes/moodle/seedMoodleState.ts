@@ -1,4 +1,4 @@
-import { createAssignment, saveGrade } from './assignFunctions.ts';
+import { createAssignment, saveGrade, saveSubmission } from './assignFunctions.ts';
 import { createCategory } from './categoryFunctions.ts';
 import { addCohortMember, createCohort } from './cohortFunctions.ts';
 import { createCourse } from './courseFunctions.ts';
@@ -28,7 +28,9 @@ export interface MoodleSeed {
   roleAssignments?: { roleid: number; userid: number; courseid: number }[];
   /** categoryid default: system cohort. */
   cohorts?: { id?: number; name: string; idnumber: string; description?: string; categoryid?: number; members?: number[] }[];
-  assignments?: { id?: number; cmid?: number; courseid: number; name?: string; grade?: number }[];
+  assignments?: { id?: number; cmid?: number; courseid: number; name?: string; grade?: number; duedate?: number; attemptreopenmethod?: string }[];
+  /** Submissions (status default `submitted`, attempt default the latest). */
+  submissions?: { assignmentid: number; userid: number; status?: 'new' | 'draft' | 'submitted' | 'reopened'; attemptnumber?: number }[];
   /** Assignment grades; grader default the admin (2). */
   grades?: { assignmentid: number; userid: number; grade: number; grader?: number }[];
 }
@@ -79,9 +81,14 @@ export function seedMoodleState(state: MoodleState, seed: MoodleSeed, now: numbe
     for (const userid of members ?? []) addCohortMember(state, cohort.id, userid, now);
   }
   for (const a of seed.assignments ?? []) {
-    createAssignment(ctx, { course: a.courseid, name: a.name ?? `Assignment ${a.id ?? ''}`.trim(), ...(a.grade === undefined ? {} : { grade: a.grade }), ...(a.id === undefined ? {} : { id: a.id }), ...(a.cmid === undefined ? {} : { cmid: a.cmid }) });
+    createAssignment(ctx, {
+      course: a.courseid, name: a.name ?? `Assignment ${a.id ?? ''}`.trim(), ...(a.grade === undefined ? {} : { grade: a.grade }), ...(a.id === undefined ? {} : { id: a.id }),
+      ...(a.cmid === undefined ? {} : { cmid: a.cmid }), ...(a.duedate === undefined ? {} : { duedate: a.duedate }),
+      ...(a.attemptreopenmethod === undefined ? {} : { attemptreopenmethod: a.attemptreopenmethod }),
+    });
     if (a.id !== undefined) state.nextId.assignment = Math.max(state.nextId.assignment, a.id + 1);
     if (a.cmid !== undefined) state.nextId.cm = Math.max(state.nextId.cm, a.cmid + 1);
   }
   for (const g of seed.grades ?? []) saveGrade({ state, now, userid: g.grader ?? 2 }, g);
+  for (const s of seed.submissions ?? []) saveSubmission({ state, now }, s);
 }

@@ -48,6 +48,15 @@ export function routeApiRequest(ctx: ApiContext, method: string, path: string, q
     // Single-record GET includes subforms and lookups as {name, id} (https://www.zoho.com/crm/developer/docs/api/v8/get-records.html).
     return record ? { status: 200, body: { data: [structuredClone(record.data)] } } : { status: 204 };
   }
+  if (method === 'DELETE') {
+    // DELETE /{module}/{id} moves the record to the recycle bin: {data:[{code:SUCCESS, details:{id},
+    // message:"record deleted", status:"success"}]} (Zoho's delete-records docs). An unknown id is
+    // assumed to answer 400 INVALID_DATA per record, as other per-record errors do.
+    if (ctx.store.remove(module, second)) {
+      return { status: 200, body: { data: [{ code: 'SUCCESS', details: { id: second }, message: 'record deleted', status: 'success' }] } };
+    }
+    return { status: 400, body: { data: [{ code: 'INVALID_DATA', details: { id: second }, message: 'the related id given seems to be invalid', status: 'error' }] } };
+  }
   if (method === 'PUT') {
     const data = (body as { data?: unknown } | null)?.data;
     const rows = Array.isArray(data) ? data.map((r: unknown) => ({ ...(r as object), id: second })) : data;

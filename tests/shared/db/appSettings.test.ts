@@ -23,6 +23,7 @@ const DEFAULTS: SyncSettings = {
   'moodle.new_users': { auth: 'manual' },
   'classes.create_when_status': ['Active'],
   'students.suspend_when_status': ['Passive', 'Withdraw', 'Graduated', 'Blocked', 'Unregistered'],
+  grades: { points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 },
 };
 
 /** What the migrations seed (sql/2_app_settings.sql, sql/5_sync_links.sql), as documented there. */
@@ -51,7 +52,7 @@ const PARSE_CASES: { name: string; input: Record<string, unknown>; expected: Par
   { name: 'an empty suspend list', input: { 'students.suspend_when_status': [] }, expected: { 'students.suspend_when_status': [] } },
   {
     name: 'keys the sync does not read are ignored',
-    input: { 'retry.policy': 'anything', grades: 42, 'classes.create_when_status': ['Active', 'Pending'] },
+    input: { 'retry.policy': 'anything', 'events.retention': 42, 'classes.create_when_status': ['Active', 'Pending'] },
     expected: { 'classes.create_when_status': ['Active', 'Pending'] },
   },
 ];
@@ -219,13 +220,18 @@ t.test('an invalid stored value gives a clear settings.invalid error', async (t)
   t.ok(await loadSyncSettings(db), 'loads again once the rows are put back');
 });
 
+t.test('grades: thresholds must be ordered D ≥ M ≥ P', async (t) => {
+  t.strictSame(parseSyncSettings({ grades: { points_thresholds: { D: 80, M: 65, P: 50 } } }).grades, { points_thresholds: { D: 80, M: 65, P: 50 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 });
+  t.throws(() => parseSyncSettings({ grades: { points_thresholds: { D: 50, M: 60, P: 40 } } }), { code: 'settings.invalid', message: /grades\.points_thresholds: must satisfy D ≥ M ≥ P/ });
+});
+
 t.test('a JSON null row reads as the default; rows of other keys are not read', async (t) => {
   await withStoredValue('system.dry_run', 'null', async () => {
     t.strictSame((await loadSyncSettings(db))['system.dry_run'], { enabled: false, modules: [] });
   });
   const before = await loadSyncSettings(db);
   await withStoredValue('retry.policy', '"not an object"', async () => {
-    await withStoredValue('grades', '[1, 2, 3]', async () => {
+    await withStoredValue('events.retention', '[1, 2, 3]', async () => {
       t.strictSame(await loadSyncSettings(db), before, 'loads as before; unrelated keys ignored');
     });
   });

@@ -16,7 +16,7 @@ import { databaseUrl, withAdminClient } from '../../helpers/testDatabase.ts';
  * the migrated template).
  */
 
-const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links'];
+const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links', '6_dashboard_links', '7_moodle_grade_pushes'];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
 async function createEmptyDatabase(t: Test): Promise<string> {
@@ -120,7 +120,7 @@ t.test('on an empty database', async (t) => {
     t.same(found, { events: true, settings: true, heartbeats: true, graphile: true, jobs: true });
   });
 
-  t.test('app_settings holds the defaults of sql/2_app_settings.sql and sql/5_sync_links.sql', async (t) => {
+  t.test('app_settings holds the defaults of sql/2_app_settings.sql, 5_sync_links.sql and 7_moodle_grade_pushes.sql', async (t) => {
     const rows = await db.any(sql.type(z.object({ key: z.string(), value: z.unknown(), updated_by: z.string() }))`
       select key, value, updated_by from app_settings order by key
     `);
@@ -141,7 +141,7 @@ t.test('on an empty database', async (t) => {
     });
     t.same(settings['system.dry_run'], { enabled: false, modules: [] });
     t.same(settings['events.retention'], { completed_days: 90, failed_days: 365 });
-    t.same(settings['grades'], { points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier' });
+    t.same(settings['grades'], { points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 });
     t.same(settings['workflows.auto_enabled'], {});
     t.ok(rows.every((r) => r.updated_by === 'migration'));
   });

@@ -6,14 +6,28 @@ import { ZOHO_MODULES } from '../../../shared/domain/events.ts';
 import type { SyncHandler, SyncOutcome } from '../syncHandler.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 
-export type ZohoToMoodleEntity = 'student' | 'teacher' | 'program' | 'class' | 'enrollment';
+export type ZohoToMoodleEntity = 'student' | 'teacher' | 'program' | 'class' | 'enrollment' | 'registration' | 'payment' | 'grade' | 'unit';
 
-/** Which `sync.directions` key governs an entity (programs and classes always flow Zoho → Moodle). */
+/**
+ * Which `sync.directions` key governs an entity. Programs, classes and units always flow
+ * Zoho → Moodle. Registrations and payments are finance data (`finance`). Zoho grades go to
+ * the dashboard always: `sync.directions.grades` says who owns grade *values* (Moodle by
+ * default, written to Zoho), while the dashboard's copy only shows students what Zoho holds;
+ * `modules.enabled.BTEC_Grades` switches that copy off.
+ */
 const DIRECTION_KEY: Partial<Record<ZohoToMoodleEntity, string>> = {
   student: 'student_profile',
   teacher: 'student_profile',
   enrollment: 'enrollments',
+  registration: 'finance',
+  payment: 'finance',
 };
+
+/** Whether a `sync.directions` entry lets data flow Zoho → Moodle (unset: yes, the default). */
+export function flowsToMoodle(settings: SyncSettings, key: string): boolean {
+  const direction = settings['sync.directions'][key];
+  return direction === undefined || direction === 'zoho_to_moodle' || direction === 'bidirectional';
+}
 
 /** Why an event of `module` must not run under these settings, or null when it may. */
 export function settingsVeto(settings: SyncSettings, entity: ZohoToMoodleEntity, eventType: string): string | null {
@@ -22,10 +36,7 @@ export function settingsVeto(settings: SyncSettings, entity: ZohoToMoodleEntity,
   const workflow = `${module}.${eventType}`;
   if (settings['workflows.auto_enabled'][workflow] === false) return `workflow disabled (workflows.auto_enabled["${workflow}"] is false)`;
   const key = DIRECTION_KEY[entity];
-  const direction = key ? settings['sync.directions'][key] : undefined;
-  if (key && direction !== undefined && direction !== 'zoho_to_moodle' && direction !== 'bidirectional') {
-    return `direction ${direction} (sync.directions.${key}) does not sync Zoho → Moodle`;
-  }
+  if (key && !flowsToMoodle(settings, key)) return `direction ${settings['sync.directions'][key]} (sync.directions.${key}) does not sync Zoho → Moodle`;
   return null;
 }
 

@@ -3,6 +3,7 @@ import { PermanentError, SyncError } from '../../../shared/domain/errors.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import { mapStudentToMoodleUser, mapTeacherToMoodleUser, type DesiredMoodleUser } from '../../../shared/domain/sync/mapPersonToMoodleUser.ts';
 import { planUserChanges } from '../../../shared/domain/sync/planUserChanges.ts';
+import type { ZohoStudent, ZohoTeacher } from '../../../shared/domain/zoho/zohoRecordSchemas.ts';
 import { findMoodleUser } from './findMoodleUser.ts';
 import { writeBackMoodleId } from './writeBackMoodleId.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
@@ -24,10 +25,16 @@ export function personModule(entity: PersonEntity) {
  * alone; suspended (never deleted) when the record is gone from Zoho or its status says
  * so. The Moodle id goes back to Zoho when Zoho does not have it.
  */
-export async function syncPerson(run: ZohoSyncRun, entity: PersonEntity, zohoId: string): Promise<EntityResult> {
+export async function syncPerson(
+  run: ZohoSyncRun,
+  entity: PersonEntity,
+  zohoId: string,
+  /** The record when the caller has fetched it already (null: deleted in Zoho). */
+  fetched?: { record: ZohoStudent | ZohoTeacher | null },
+): Promise<EntityResult> {
   const { module, moodleIdField } = PERSON[entity];
   const link = await getLink(run.ctx.db, entity, zohoId);
-  const record = await run.zoho.fetchRecord(module, zohoId);
+  const record = fetched ? fetched.record : await run.zoho.fetchRecord(module, zohoId);
   if (!record) return suspendPerson(run, entity, zohoId, link);
 
   const desired: DesiredMoodleUser =

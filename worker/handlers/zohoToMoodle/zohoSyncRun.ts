@@ -16,14 +16,15 @@ export interface ZohoSyncRun {
   moodle: MoodleClient;
 }
 
-export type EntityAction = 'created' | 'updated' | 'unchanged' | 'suspended' | 'skipped';
+/** `deleted`: a dashboard row removed from the Moodle plugin after its Zoho record was deleted. */
+export type EntityAction = 'created' | 'updated' | 'unchanged' | 'suspended' | 'deleted' | 'skipped';
 
 /** What a sync did (or, in a dry run, would do) to one record; stored in the event's result. */
 export interface EntityResult {
   entity: LinkEntity;
   zohoId: string;
   action: EntityAction;
-  /** The Moodle object (user, category, course); null when none exists (yet). */
+  /** The Moodle object (user, category, course; the plugin's row for dashboard data); null when none exists (yet). */
   moodleId: number | null;
   /** Fields written (or that would be). */
   changes?: string[];

@@ -130,6 +130,11 @@ final class data_store {
                     if ($problem !== null) {
                         return ['invalidfield', $child['param'] . '[' . $index . '].' . $field . ': ' . $problem];
                     }
+                    // A learning outcome's code column is NOT NULL, and to_db() stores '' as null: refuse the
+                    // record here instead of failing the whole call's transaction on the insert.
+                    if ($field === 'code' && trim((string) ($row[$field] ?? '')) === '') {
+                        return ['invalidfield', $child['param'] . '[' . $index . '].code: required'];
+                    }
                 }
                 if ($child['key'] !== null) {
                     $keys[] = (string) $row[$child['key']];

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { getGradePush, saveGradePush } from '../../../shared/db/queries/gradePushes.ts';
+import { findLinkByMoodleId } from '../../../shared/db/queries/syncLinks.ts';
+import { PermanentError } from '../../../shared/domain/errors.ts';
+import { unixToZohoDate } from '../../../shared/domain/grades/mapGradeToZohoRecord.ts';
+import type { SyncOutcome } from '../syncHandler.ts';
+import type { MoodleSyncRun } from './moodleSyncRun.ts';
+import { resolveZohoStudent } from './resolveZohoRecords.ts';
+import { queueDashboardCopy } from './syncGradeToZoho.ts';
+import { upsertZohoGrade } from './upsertZohoGrade.ts';
+
+const id = z.number().int().positive();
+export const btecRuleSchema = z.object({
+  btec_rule: z.discriminatedUnion('rule', [
+    z.object({ rule: z.literal('F'), compositeKey: z.string(), userId: id, courseId: id, assignmentId: id, assignmentName: z.string(), dueDate: z.number().int().positive() }),
+    z.object({ rule: z.literal('RR'), compositeKey: z.string(), userId: id, courseId: id, assignmentId: id, assignmentName: z.string(), zohoGradeId: z.string() }),
+  ]),
+});
+export type BtecRuleEvent = z.infer<typeof btecRuleSchema>;
+
+/**
+ * Applies one planned BTEC rule (queued by the nightly `queueBtecRules`), checking first that
+ * it still holds: a grade written meanwhile wins over the rule.
+ * - F: a BTEC_Grades record with Grade F, attempt 1, dated the due date, saying why.
+ * - RR: the first-attempt R record becomes Grade RR, attempt 2 (everything else kept).
+ * Both are `Released` (a value of the Grade_Status picklist: the result is final).
+ */
+export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<SyncOutcome> {
+  const action = run.data.btec_rule;
+  const base = { entity: 'grade', rule: action.rule, compositeKey: action.compositeKey };
+  const push = await getGradePush(run.ctx.db, action.compositeKey);
+  const today = Math.floor(Date.now() / 1000);
+
+  if (action.rule === 'F') {
+    if (push) return skipped(base, `graded meanwhile (Zoho has ${push.letter}): no F`);
+    const studentZohoId = await resolveZohoStudent(run, action.userId, null);
+    if (!studentZohoId) throw new PermanentError('zoho.student_not_found', `F for ${action.compositeKey}: Moodle user ${action.userId} is no BTEC_Students record`);
+    const classZohoId = (await findLinkByMoodleId(run.ctx.db, 'class', action.courseId))?.zoho_id ?? null;
+    const dueDay = unixToZohoDate(action.dueDate);
+    const fields = {
+      Moodle_Grade_Composite_Key: action.compositeKey, Grade: 'F', Grade_Status: 'Released', Attempt_Number: 1, Attempt_Date: dueDay,
+      BTEC_Grade_Name: `${action.assignmentName} - F - ${dueDay}`.slice(0, 255),
+      Feedback: `No submission by the due date (${dueDay}): F applied by the integration's nightly BTEC rules.`,
+      Student: { id: studentZohoId }, ...(classZohoId ? { Class: { id: classZohoId } } : {}),
+    };
+    if (run.dryRun) return { status: 'completed', result: { ...base, action: 'created', letter: 'F' } };
+    const written = await upsertZohoGrade(run.zoho, action.compositeKey, fields, []);
+    await saveGradePush(run.ctx.db, {
+      composite_key: action.compositeKey, zoho_grade_id: written.zohoId, moodle_grade_id: null, student_moodle_id: action.userId,
+      course_moodle_id: action.courseId, assignment_id: action.assignmentId, student_zoho_id: studentZohoId, class_zoho_id: classZohoId,
+      letter: 'F', attempt_number: 1, graded_at: today, due_date: action.dueDate, fingerprint: `btec_rules:F:${dueDay}`, origin: 'btec_rules',
+      lastEventId: run.event.id,
+    });
+    await queueDashboardCopy(run, written.zohoId);
+    return { status: 'completed', result: { ...base, action: written.action, letter: 'F', zohoId: written.zohoId, ...(written.warnings.length ? { warnings: written.warnings } : {}) } };
+  }
+
+  if (!push || push.letter !== 'R' || push.attempt_number !== 1) {
+    return skipped(base, `changed meanwhile (Zoho has ${push ? `${push.letter}, attempt ${push.attempt_number}` : 'no grade'}): no RR`);
+  }
+  if (run.dryRun) return { status: 'completed', result: { ...base, action: 'updated', letter: 'RR', zohoId: push.zoho_grade_id } };
+  const { id: zohoId } = await run.zoho.updateOne('BTEC_Grades', { id: push.zoho_grade_id, Grade: 'RR', Attempt_Number: 2, Grade_Status: 'Released' });
+  await saveGradePush(run.ctx.db, { ...push, letter: 'RR', attempt_number: 2, graded_at: today, fingerprint: `btec_rules:RR:${push.fingerprint}`, origin: 'btec_rules', lastEventId: run.event.id });
+  await queueDashboardCopy(run, zohoId);
+  return { status: 'completed', result: { ...base, action: 'updated', letter: 'RR', zohoId } };
+}
+
+function skipped(base: Record<string, unknown>, reason: string): SyncOutcome {
+  return { status: 'skipped', result: { ...base, action: 'skipped', reason } };
+}
