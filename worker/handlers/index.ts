@@ -16,14 +16,14 @@ import { syncRegistration } from './zohoToMoodle/syncRegistration.ts';
 import { syncStudent } from './zohoToMoodle/syncStudent.ts';
 import { syncUnit } from './zohoToMoodle/syncUnit.ts';
 
-/**
- * The sync handlers of this version, one per event kind. A kind missing here fails its
- * events permanently with "no handler for <kind>" (visible, and re-queueable with
- * `bin/jobs retry` once a version that handles it is deployed).
- */
 const gradeHandler = createMoodleToZohoHandler({ module: 'BTEC_Grades', direction: 'grades', dataSchema: moodleGradeDataSchema, sync: syncGradeToZoho });
 const applyBtecRuleHandler = createMoodleToZohoHandler({ module: 'BTEC_Grades', direction: 'grades', dataSchema: btecRuleSchema, sync: applyBtecRule, payload: 'whole' });
 
+/**
+ * The sync handlers of this version, one per event kind (every kind of shared/domain/events.ts
+ * has one). A kind missing here would fail its events permanently with "no handler for <kind>"
+ * (visible, and re-queueable with `bin/jobs retry` once a version that handles it is deployed).
+ */
 export const handlers: HandlerRegistry = {
   // The student's account, then their finance summary on the dashboard (syncStudent).
   'zoho.student': createZohoToMoodleHandler('student', syncStudent),
