@@ -17,6 +17,8 @@ export interface SyncStack {
   /** The ingress's base URL. */
   url: string;
   databaseUrl: string;
+  /** The worker's ENCRYPTION_KEY (another process sharing the Zoho token must use the same). */
+  encryptionKey: string;
   db: DatabasePool;
   zoho: ZohoSimulator;
   moodle: MoodleSimulator;
@@ -67,13 +69,14 @@ export async function startSyncStack(
   start('api', 'api/main.ts', { PORT: '0', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
   const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress (is LOG_LEVEL at least info?)');
   const url = `http://127.0.0.1:${String(listening.port)}`;
+  const encryptionKey = randomBytes(32).toString('base64');
   const worker = start('worker', 'worker/main.ts', {
     ZOHO_ACCOUNTS_URL: zoho.accountsUrl,
     ZOHO_CLIENT_ID: zoho.clientId,
     ZOHO_CLIENT_SECRET: zoho.clientSecret,
     ZOHO_REFRESH_TOKEN: zoho.refreshToken,
     ZOHO_API_URL: zoho.apiUrl,
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ENCRYPTION_KEY: encryptionKey,
     WORKER_CONCURRENCY: String(options.workerConcurrency ?? 4),
     ...options.workerEnv,
   });
@@ -87,6 +90,7 @@ export async function startSyncStack(
   return {
     url,
     databaseUrl,
+    encryptionKey,
     db,
     zoho,
     moodle,

@@ -6,7 +6,7 @@ import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog.ts';
 import { taskIdentifierFor } from '../../shared/domain/events.ts';
 import { planBtecRules, type RuleAction, type RuleAssignment } from '../../shared/domain/grades/planBtecRules.ts';
-import { STANDARD_ROLE_IDS } from '../../shared/domain/sync/resolveRoleId.ts';
+import { resolveRoleId } from '../../shared/domain/sync/resolveRoleId.ts';
 
 const classLinkSchema = z.object({ moodle_id: z.coerce.number() });
 const pushSchema = z.object({
@@ -58,12 +58,14 @@ export async function queueBtecRules(deps: { db: DatabasePool; log: Logger; mood
   report.assignments = assignments.length;
   if (assignments.length === 0) return report;
 
+  // The role as the sync enrols with it (a shortname, an id, or an id written as a string "5").
   const studentRole = settings['moodle.roles'].student;
-  const isStudent = (role: { roleid: number; shortname?: string }) =>
-    typeof studentRole === 'number' ? role.roleid === studentRole : role.shortname === studentRole || role.roleid === STANDARD_ROLE_IDS[studentRole];
+  const studentRoleId = resolveRoleId('student', studentRole);
+  const isStudent = (role: { roleid: number; shortname?: string }) => role.roleid === studentRoleId || (typeof studentRole === 'string' && role.shortname === studentRole);
   const studentsByCourse = new Map<number, number[]>();
   for (const courseId of new Set(assignments.map((a) => a.courseId))) {
-    const users = await moodle.getEnrolledUsers(courseId, 'id,roles');
+    // Active enrolments only: a suspended one (Zoho enrollment deleted, student withdrawn) gets no F.
+    const users = await moodle.getEnrolledUsers(courseId, 'id,roles', { onlyActive: true });
     studentsByCourse.set(courseId, users.filter((u) => (u.roles ?? []).some(isStudent)).map((u) => u.id));
   }
   const submitted = new Set<string>();

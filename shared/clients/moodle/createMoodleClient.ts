@@ -150,8 +150,12 @@ export function createMoodleClient(options: MoodleClientOptions) {
     unenrolUsers: async (enrolments: { userid: number; courseid: number; roleid?: number }[]): Promise<void> => {
       await call('enrol_manual_unenrol_users', { enrolments }, voidSchema);
     },
-    getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles') =>
-      call('core_enrol_get_enrolled_users', { courseid: courseId, options: [{ name: 'userfields', value: userfields }] }, z.array(enrolledUserSchema)),
+    /** `onlyActive`: only users whose enrolment is active now (not suspended, inside its dates); by default Moodle lists suspended ones too. */
+    getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles', options: { onlyActive?: boolean } = {}) =>
+      call('core_enrol_get_enrolled_users', {
+        courseid: courseId,
+        options: [{ name: 'userfields', value: userfields }, ...(options.onlyActive ? [{ name: 'onlyactive', value: 1 }] : [])],
+      }, z.array(enrolledUserSchema)),
     getUserCourses: (userId: number) => call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
     /** Assignments of courses the token's user need not be enrolled in (an admin's token). */
     getAssignments: (courseIds: number[]) =>
