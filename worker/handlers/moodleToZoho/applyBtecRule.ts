@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coqlString } from '../../../shared/clients/zoho/createZohoClient.ts';
 import { getGradePush, saveGradePush } from '../../../shared/db/queries/gradePushes.ts';
 import { findLinkByMoodleId } from '../../../shared/db/queries/syncLinks.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
@@ -10,10 +11,12 @@ import { queueDashboardCopy } from './syncGradeToZoho.ts';
 import { upsertZohoGrade } from './upsertZohoGrade.ts';
 
 const id = z.number().int().positive();
+/** `{userid}_{courseid}_{assignmentid}` (see gradeCompositeKey). */
+const compositeKey = z.string().regex(/^\d{1,18}_\d{1,18}_\d{1,18}$/, 'must be {userid}_{courseid}_{assignmentid}');
 export const btecRuleSchema = z.object({
   btec_rule: z.discriminatedUnion('rule', [
-    z.object({ rule: z.literal('F'), compositeKey: z.string(), userId: id, courseId: id, assignmentId: id, assignmentName: z.string(), dueDate: z.number().int().positive() }),
-    z.object({ rule: z.literal('RR'), compositeKey: z.string(), userId: id, courseId: id, assignmentId: id, assignmentName: z.string(), zohoGradeId: z.string() }),
+    z.object({ rule: z.literal('F'), compositeKey, userId: id, courseId: id, assignmentId: id, assignmentName: z.string(), dueDate: z.number().int().positive() }),
+    z.object({ rule: z.literal('RR'), compositeKey, userId: id, courseId: id, assignmentId: id, assignmentName: z.string(), zohoGradeId: z.string() }),
   ]),
 });
 export type BtecRuleEvent = z.infer<typeof btecRuleSchema>;
@@ -33,6 +36,12 @@ export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<
 
   if (action.rule === 'F') {
     if (push) return skipped(base, `graded meanwhile (Zoho has ${push.letter}): no F`);
+    // A grade Zoho holds that we never wrote (entered in Zoho, or by the predecessor) is not in
+    // the pushes table: never overwrite it with F. Our own F (a retry after a crash) is redone.
+    const [held] = await run.zoho.coql(`select id, Grade from BTEC_Grades where Moodle_Grade_Composite_Key = ${coqlString(action.compositeKey)} limit 1`);
+    if (held && typeof held.Grade === 'string' && held.Grade !== '' && held.Grade !== 'F') {
+      return skipped(base, `Zoho already has a grade for this key (${held.Grade}, record ${held.id}): no F`);
+    }
     const studentZohoId = await resolveZohoStudent(run, action.userId, null);
     if (!studentZohoId) throw new PermanentError('zoho.student_not_found', `F for ${action.compositeKey}: Moodle user ${action.userId} is no BTEC_Students record`);
     const classZohoId = (await findLinkByMoodleId(run.ctx.db, 'class', action.courseId))?.zoho_id ?? null;
@@ -45,13 +54,16 @@ export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<
     };
     if (run.dryRun) return { status: 'completed', result: { ...base, action: 'created', letter: 'F' } };
     const written = await upsertZohoGrade(run.zoho, action.compositeKey, fields, []);
-    await saveGradePush(run.ctx.db, {
-      composite_key: action.compositeKey, zoho_grade_id: written.zohoId, moodle_grade_id: null, student_moodle_id: action.userId,
-      course_moodle_id: action.courseId, assignment_id: action.assignmentId, student_zoho_id: studentZohoId, class_zoho_id: classZohoId,
-      letter: 'F', attempt_number: 1, graded_at: today, due_date: action.dueDate, fingerprint: `btec_rules:F:${dueDay}`, origin: 'btec_rules',
-      lastEventId: run.event.id,
+    // Together, as in syncGradeToZoho: a retry that finds the push must not miss the dashboard copy.
+    await run.ctx.db.transaction(async (transaction) => {
+      await saveGradePush(transaction, {
+        composite_key: action.compositeKey, zoho_grade_id: written.zohoId, moodle_grade_id: null, student_moodle_id: action.userId,
+        course_moodle_id: action.courseId, assignment_id: action.assignmentId, student_zoho_id: studentZohoId, class_zoho_id: classZohoId,
+        letter: 'F', attempt_number: 1, graded_at: today, due_date: action.dueDate, fingerprint: `btec_rules:F:${dueDay}`, origin: 'btec_rules',
+        lastEventId: run.event.id,
+      });
+      await queueDashboardCopy(transaction, run.event.id, written.zohoId);
     });
-    await queueDashboardCopy(run, written.zohoId);
     return { status: 'completed', result: { ...base, action: written.action, letter: 'F', zohoId: written.zohoId, ...(written.warnings.length ? { warnings: written.warnings } : {}) } };
   }
 
@@ -60,8 +72,10 @@ export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<
   }
   if (run.dryRun) return { status: 'completed', result: { ...base, action: 'updated', letter: 'RR', zohoId: push.zoho_grade_id } };
   const { id: zohoId } = await run.zoho.updateOne('BTEC_Grades', { id: push.zoho_grade_id, Grade: 'RR', Attempt_Number: 2, Grade_Status: 'Released' });
-  await saveGradePush(run.ctx.db, { ...push, letter: 'RR', attempt_number: 2, graded_at: today, fingerprint: `btec_rules:RR:${push.fingerprint}`, origin: 'btec_rules', lastEventId: run.event.id });
-  await queueDashboardCopy(run, zohoId);
+  await run.ctx.db.transaction(async (transaction) => {
+    await saveGradePush(transaction, { ...push, letter: 'RR', attempt_number: 2, graded_at: today, fingerprint: `btec_rules:RR:${push.fingerprint}`, origin: 'btec_rules', lastEventId: run.event.id });
+    await queueDashboardCopy(transaction, run.event.id, zohoId);
+  });
   return { status: 'completed', result: { ...base, action: 'updated', letter: 'RR', zohoId } };
 }
 

@@ -1,5 +1,5 @@
 import { coqlString } from '../../../shared/clients/zoho/createZohoClient.ts';
-import { findLinkByMoodleId, saveLink } from '../../../shared/db/queries/syncLinks.ts';
+import { findLinkByMoodleId, getLink, saveLink } from '../../../shared/db/queries/syncLinks.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import type { MoodleSyncRun } from './moodleSyncRun.ts';
 
@@ -17,7 +17,8 @@ export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUser
   if (link) return link.zoho_id;
   let rows = await run.zoho.coql(`select id, Student_Moodle_ID from BTEC_Students where Student_Moodle_ID = '${moodleUserId}' limit 2`);
   const address = email?.trim().toLowerCase();
-  if (rows.length === 0 && address && address.includes('@')) {
+  const byEmail = rows.length === 0 && !!address && address.includes('@');
+  if (byEmail) {
     rows = await run.zoho.coql(`select id, Student_Moodle_ID from BTEC_Students where Academic_Email = ${coqlString(address)} limit 2`);
   }
   if (rows.length > 1) {
@@ -25,6 +26,14 @@ export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUser
   }
   const [row] = rows;
   if (!row) return null;
+  // Found by e-mail only: a student Zoho (or our link) already gives another Moodle account is
+  // not this user's; re-pointing it would move their dashboard data to this account.
+  const claimed = typeof row.Student_Moodle_ID === 'string' ? row.Student_Moodle_ID.trim() : '';
+  const linked = byEmail ? await getLink(run.ctx.db, 'student', row.id) : null;
+  const other = !byEmail ? null : claimed !== '' && claimed !== String(moodleUserId) ? claimed : linked && linked.moodle_id !== moodleUserId ? String(linked.moodle_id) : null;
+  if (other !== null) {
+    throw new PermanentError('zoho.conflict', `Moodle user ${moodleUserId}: BTEC_Students ${row.id} has its e-mail but belongs to Moodle user ${other}; merge the two Moodle accounts or correct Student_Moodle_ID`);
+  }
   if (!run.dryRun) {
     await saveLink(run.ctx.db, { entity: 'student', zohoId: row.id, moodleId: moodleUserId, fingerprint: null, eventId: run.event.id });
     if (row.Student_Moodle_ID !== String(moodleUserId)) await run.zoho.updateOne('BTEC_Students', { id: row.id, Student_Moodle_ID: String(moodleUserId) });

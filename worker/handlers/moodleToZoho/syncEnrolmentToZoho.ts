@@ -29,8 +29,9 @@ export async function syncEnrolmentToZoho(run: MoodleSyncRun<MoodleEnrolmentData
   }
 
   if (link) return completed(base, 'unchanged', link.zoho_id, 'already linked to its Zoho enrollment (made by the integration, or synced before)');
+  // The plugin sends role shortnames; a role given by id ("5" or 5) cannot be compared with them.
   const studentRole = run.settings['moodle.roles'].student;
-  if (typeof studentRole === 'string' && enrolment.roles.length > 0 && !enrolment.roles.includes(studentRole)) {
+  if (typeof studentRole === 'string' && !/^\d+$/.test(studentRole) && enrolment.roles.length > 0 && !enrolment.roles.includes(studentRole)) {
     return skipped(base, `not a student enrolment (roles: ${enrolment.roles.join(', ')})`);
   }
   const studentZohoId = await resolveZohoStudent(run, enrolment.user_id, null);

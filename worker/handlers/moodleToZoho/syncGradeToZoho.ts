@@ -1,3 +1,4 @@
+import type { CommonQueryMethods } from 'slonik';
 import { getGradePush, saveGradePush } from '../../../shared/db/queries/gradePushes.ts';
 import { recordWebhookEvent } from '../../../shared/db/queries/integrationEventsLog.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
@@ -74,13 +75,17 @@ async function writeGrade(
   const written = await upsertZohoGrade(run.zoho, compositeKey, mapped.fields, mapped.learningOutcomes);
   warnings.push(...written.warnings);
   const { zohoId, action } = written;
-  await saveGradePush(run.ctx.db, {
-    composite_key: compositeKey, zoho_grade_id: zohoId, moodle_grade_id: grade.grade_id, student_moodle_id: grade.student_id,
-    course_moodle_id: grade.course_id, assignment_id: grade.assignment_id!, student_zoho_id: studentZohoId, class_zoho_id: classZohoId,
-    letter: conversion.letter, attempt_number: grade.attempt_number, graded_at: grade.graded_at, due_date: grade.due_date,
-    fingerprint: print, lastEventId: run.event.id,
+  // The push row and the dashboard copy's event commit together: a crash between them would
+  // leave a retry finding the grade unchanged and the dashboard copy never queued.
+  const dashboardQueued = await run.ctx.db.transaction(async (transaction) => {
+    await saveGradePush(transaction, {
+      composite_key: compositeKey, zoho_grade_id: zohoId, moodle_grade_id: grade.grade_id, student_moodle_id: grade.student_id,
+      course_moodle_id: grade.course_id, assignment_id: grade.assignment_id!, student_zoho_id: studentZohoId, class_zoho_id: classZohoId,
+      letter: conversion.letter, attempt_number: grade.attempt_number, graded_at: grade.graded_at, due_date: grade.due_date,
+      fingerprint: print, lastEventId: run.event.id,
+    });
+    return queueDashboardCopy(transaction, run.event.id, zohoId);
   });
-  const dashboardQueued = await queueDashboardCopy(run, zohoId);
   return { status: 'completed', result: { ...base, ...(warnings.length ? { warnings } : {}), action, zohoId, dashboardQueued } };
 }
 
@@ -98,11 +103,11 @@ function isOlder(grade: MoodleGradeData, previous: { attempt_number: number; gra
  * Our write sends `"trigger": []`, so Zoho's BTEC_Grades workflow does not fire and would not
  * refresh the dashboard's copy: queue that Zoho grade event ourselves (one per Moodle event).
  */
-export async function queueDashboardCopy(run: Pick<MoodleSyncRun<unknown>, 'ctx' | 'event'>, zohoId: string): Promise<boolean> {
-  const id = await recordWebhookEvent(run.ctx.db, {
-    source: 'zoho', eventId: `moodle-grade:${run.event.id}:${zohoId}`, eventType: 'updated', entity: 'grade', module: 'BTEC_Grades',
+export async function queueDashboardCopy(db: CommonQueryMethods, causeEventId: number, zohoId: string): Promise<boolean> {
+  const id = await recordWebhookEvent(db, {
+    source: 'zoho', eventId: `moodle-grade:${causeEventId}:${zohoId}`, eventType: 'updated', entity: 'grade', module: 'BTEC_Grades',
     recordId: zohoId, dedupe: 'event_id', taskIdentifier: taskIdentifierFor('zoho.grade'),
-    payload: { cause: 'grade written from Moodle', caused_by_event: run.event.id }, jobKey: null,
+    payload: { cause: 'grade written from Moodle', caused_by_event: causeEventId }, jobKey: null,
   });
   return id !== null;
 }

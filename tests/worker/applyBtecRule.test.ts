@@ -1,0 +1,65 @@
+import t from 'tap';
+import { createZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
+import { createZohoTokenProvider } from '../../shared/clients/zoho/createZohoTokenProvider.ts';
+import { createSecretBox } from '../../shared/crypto/secretBox.ts';
+import { createDbPool } from '../../shared/db/createDbPool.ts';
+import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
+import { getGradePush } from '../../shared/db/queries/gradePushes.ts';
+import { createLogger } from '../../shared/logging/createLogger.ts';
+import { applyBtecRule, btecRuleSchema, type BtecRuleEvent } from '../../worker/handlers/moodleToZoho/applyBtecRule.ts';
+import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { addTestEvent } from '../helpers/testEvents.ts';
+import { createTestDatabase } from '../helpers/testDatabase.ts';
+
+/**
+ * The nightly F applies only where nobody has graded: a grade that Zoho already holds for the
+ * composite key (entered in Zoho, or written by the predecessor, so not in our pushes table)
+ * must not be overwritten with F. A retry of our own F (crash after the Zoho write) still
+ * completes and records the push.
+ */
+
+const log = createLogger({ service: 'test', level: 'silent' });
+const zohoSim = await createZohoSimulator();
+t.teardown(() => zohoSim.close());
+const db = await createDbPool(await createTestDatabase(t));
+t.teardown(() => db.end());
+const tokens = createZohoTokenProvider({
+  db,
+  credentials: { accountsUrl: zohoSim.accountsUrl, clientId: zohoSim.clientId, clientSecret: zohoSim.clientSecret, refreshToken: zohoSim.refreshToken },
+  secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
+  log,
+});
+const zoho = createZohoClient({ tokens, log, apiUrl: zohoSim.apiUrl });
+
+const DUE = 1_790_000_000;
+const [student] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Rami', Last_Name: 'Aziz', Academic_Email: 'rami@college.example', Student_Moodle_ID: '70' }]);
+
+async function apply(userId: number, assignmentId: number) {
+  const data: BtecRuleEvent = btecRuleSchema.parse({
+    btec_rule: { rule: 'F', compositeKey: `${userId}_80_${assignmentId}`, userId, courseId: 80, assignmentId, assignmentName: 'Finance report', dueDate: DUE },
+  });
+  const id = await addTestEvent(db);
+  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  return applyBtecRule({ ctx, event: { id } as EventRow, settings: await loadSyncSettings(db), dryRun: false, zoho, moodle: undefined, data });
+}
+
+t.test('a grade Zoho already holds for the key is not overwritten with F', async (t) => {
+  const [existing] = zohoSim.seed('BTEC_Grades', [{ Moodle_Grade_Composite_Key: '70_80_90', Grade: 'P', Student: { id: student } }]);
+  const outcome = await apply(70, 90);
+  t.match(outcome, { status: 'skipped', result: { rule: 'F', reason: /Zoho already has/ } });
+  t.equal(zohoSim.record('BTEC_Grades', existing!)!.Grade, 'P', 'the grade in Zoho stays');
+  t.equal(await getGradePush(db, '70_80_90'), null);
+});
+
+t.test('no grade in Zoho: F is created; our own F found again on a retry completes', async (t) => {
+  const first = await apply(70, 91);
+  t.match(first, { status: 'completed', result: { rule: 'F', action: 'created', letter: 'F' } });
+  const zohoId = (first.result as { zohoId: string }).zohoId;
+  t.equal(zohoSim.record('BTEC_Grades', zohoId)!.Grade, 'F');
+  // As after a crash between the Zoho write and the push row.
+  await db.query((await import('slonik')).sql.unsafe`delete from moodle_grade_pushes where composite_key = '70_80_91'`);
+  const again = await apply(70, 91);
+  t.match(again, { status: 'completed', result: { rule: 'F', letter: 'F', zohoId } });
+  t.match(await getGradePush(db, '70_80_91'), { letter: 'F', zoho_grade_id: zohoId });
+});

@@ -1,0 +1,73 @@
+import t from 'tap';
+import { createZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
+import { createZohoTokenProvider } from '../../shared/clients/zoho/createZohoTokenProvider.ts';
+import { createSecretBox } from '../../shared/crypto/secretBox.ts';
+import { createDbPool } from '../../shared/db/createDbPool.ts';
+import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
+import type { MoodleEnrolmentData } from '../../shared/domain/moodle/moodleEventData.ts';
+import { createLogger } from '../../shared/logging/createLogger.ts';
+import { syncEnrolmentToZoho } from '../../worker/handlers/moodleToZoho/syncEnrolmentToZoho.ts';
+import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { addTestEvent } from '../helpers/testEvents.ts';
+import { createTestDatabase } from '../helpers/testDatabase.ts';
+
+/**
+ * `moodle.roles.student` may name the role by id, also as a string ("5", which resolveRoleId
+ * accepts). The plugin's `roles` are shortnames, so an id cannot be compared with them: a
+ * student enrolment must not be skipped as "not a student enrolment" then.
+ */
+
+const log = createLogger({ service: 'test', level: 'silent' });
+const zohoSim = await createZohoSimulator();
+t.teardown(() => zohoSim.close());
+const db = await createDbPool(await createTestDatabase(t));
+t.teardown(() => db.end());
+const tokens = createZohoTokenProvider({
+  db,
+  credentials: { accountsUrl: zohoSim.accountsUrl, clientId: zohoSim.clientId, clientSecret: zohoSim.clientSecret, refreshToken: zohoSim.refreshToken },
+  secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
+  log,
+});
+const zoho = createZohoClient({ tokens, log, apiUrl: zohoSim.apiUrl });
+const [student] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Layla', Last_Name: 'Hassan', Academic_Email: 'layla@college.example', Student_Moodle_ID: '45' }]);
+const [classId] = zohoSim.seed('BTEC_Classes', [{ Class_Name: 'Unit 4 Marketing', Moodle_Class_ID: '6', Class_Status: 'Active' }]);
+
+const enrolment = (roles: string[]): MoodleEnrolmentData => ({
+  user_enrolment_id: 500, user_id: 45, course_id: 6, course_idnumber: '', course_shortname: 'U4', enrol_instance_id: 12, enrol_method: 'manual',
+  status: 0, timestart: null, timeend: null, roles, deleted: false, last_enrolment: null,
+});
+
+async function run(studentRole: string | number, roles: string[]) {
+  const id = await addTestEvent(db);
+  const settings = parseSyncSettings({ 'moodle.roles': { student: studentRole, teacher: 'editingteacher', non_editing_teacher: 'teacher' } });
+  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  return syncEnrolmentToZoho({ ctx, event: { id } as EventRow, settings, dryRun: true, zoho, moodle: undefined, data: enrolment(roles) });
+}
+
+t.test('a student role given by id as a string does not skip student enrolments', async (t) => {
+  t.match(await run('5', ['student']), { status: 'completed', result: { action: 'created', moodleUserId: 45 } });
+  t.match(await run(5, ['student']), { status: 'completed', result: { action: 'created' } });
+});
+
+t.test('by shortname, other roles are still skipped', async (t) => {
+  t.match(await run('student', ['editingteacher']), { status: 'skipped', result: { reason: /not a student enrolment/ } });
+  t.match(await run('student', ['student']), { status: 'completed', result: { action: 'created' } });
+  t.ok(student && classId);
+});
+
+t.test('a Zoho student found by e-mail who is already another Moodle account is not re-pointed to this user', async (t) => {
+  const { resolveZohoStudent } = await import('../../worker/handlers/moodleToZoho/resolveZohoRecords.ts');
+  const { getLink } = await import('../../shared/db/queries/syncLinks.ts');
+  const [sami] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Sami', Last_Name: 'Nasser', Academic_Email: 'sami@college.example', Student_Moodle_ID: '46' }]);
+  const id = await addTestEvent(db);
+  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const run = { ctx, event: { id } as EventRow, settings: parseSyncSettings({}), dryRun: false, zoho, moodle: undefined, data: null };
+  // Moodle user 99 is a second account with Sami's e-mail.
+  await t.rejects(resolveZohoStudent(run, 99, 'sami@college.example'), { code: 'zoho.conflict', message: /BTEC_Students \d+ has its e-mail but belongs to Moodle user 46/ });
+  t.equal(zohoSim.record('BTEC_Students', sami!)!.Student_Moodle_ID, '46', 'Zoho keeps the Moodle id it has');
+  t.equal(await getLink(db, 'student', sami!), null, 'not linked to user 99');
+  // The account Zoho names is resolved as before.
+  t.equal(await resolveZohoStudent(run, 46, 'sami@college.example'), sami);
+  t.match(await getLink(db, 'student', sami!), { moodle_id: 46 });
+});
