@@ -298,6 +298,17 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     t.equal(userB.username, 'teacher.b.j1@college.example', 'a teacher without Academic_Email uses Email');
     t.match(moodle.state.enrolments.filter((e) => e.courseid === course.id).map((e) => [e.userid, e.status]).sort(), [[userA.id, 1], [userB.id, 0]].sort());
   });
+  t.test('a class whose teacher cannot have an account still becomes a course, saying why', async (t) => {
+    const [programId] = zoho.seed('Products', [{ Product_Name: 'Program k1' }]);
+    const [teacherId] = zoho.seed('BTEC_Teachers', [{ Name: 'No Mail Teacher' }]);
+    const [classId] = zoho.seed('BTEC_Classes', [{ Class_Name: 'Unit 2 k1', Class_Status: 'Active', BTEC_Program: lookup(programId!), Teacher: lookup(teacherId!) }]);
+    const event = await send(stack, 'class', classId!);
+    t.match(event, { status: 'completed', result: { action: 'created', warnings: [new RegExp(`teacher ${teacherId} not enrolled: BTEC_Teachers ${teacherId}: Academic_Email \\(or Email\\) is empty`)] } });
+    t.ok(moodle.state.courses.some((c) => c.idnumber === classId), 'the course exists');
+    // Once the teacher has an e-mail, the class's next event enrols them (no fingerprint was kept).
+    zoho.edit('BTEC_Teachers', teacherId!, { Email: 'late.k1@college.example' });
+    t.match(await send(stack, 'class', classId!, 'updated'), { status: 'completed', result: { action: 'updated', changes: ['teacher'] } });
+  });
 });
 
 async function waitForValue<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {

@@ -71,3 +71,16 @@ t.test('a Zoho student found by e-mail who is already another Moodle account is 
   t.equal(await resolveZohoStudent(run, 46, 'sami@college.example'), sami);
   t.match(await getLink(db, 'student', sami!), { moodle_id: 46 });
 });
+
+t.test('re-enrolled by hand after its Zoho enrollment was deleted: a new one is made; a suspended enrolment makes none', async (t) => {
+  const { saveLink } = await import('../../shared/db/queries/syncLinks.ts');
+  await saveLink(db, { entity: 'enrollment', zohoId: '5725767099999999999', moodleId: 6, moodleUserId: 45, fingerprint: null, state: 'suspended' });
+  const id = await addTestEvent(db);
+  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const settings = parseSyncSettings({});
+  const again = await syncEnrolmentToZoho({ ctx, event: { id } as EventRow, settings, dryRun: false, zoho, moodle: undefined, data: enrolment(['student']) });
+  t.match(again, { status: 'completed', result: { action: 'created' } }, 'a suspended link is no reason to stay silent');
+  t.ok(zohoSim.record('BTEC_Enrollments', (again.result as { zohoId: string }).zohoId), 'the Zoho enrollment exists');
+  const suspended = await syncEnrolmentToZoho({ ctx, event: { id } as EventRow, settings, dryRun: false, zoho, moodle: undefined, data: { ...enrolment(['student']), user_id: 46, status: 1 } });
+  t.match(suspended, { status: 'skipped', result: { reason: 'the enrolment is suspended in Moodle' } });
+});

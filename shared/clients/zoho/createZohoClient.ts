@@ -198,6 +198,7 @@ export function createZohoClient(options: ZohoClientOptions) {
       const [result] = parse(writeResultsSchema, body, `delete ${module}`).data;
       if (result?.code === 'SUCCESS') return true;
       if (result?.code === 'INVALID_DATA') return false;
+      if (result && TRANSIENT_RECORD_CODES.has(result.code)) throw new RetryableError(`zoho.${result.code.toLowerCase()}`, `delete ${module} ${id}: ${result.code}`);
       throw new PermanentError(`zoho.${(result?.code ?? 'bad_response').toLowerCase()}`, `delete ${module} ${id}: ${result?.code ?? 'no result'} ${result?.message ?? ''}`.trim());
     },
     /**
@@ -216,7 +217,8 @@ export function createZohoClient(options: ZohoClientOptions) {
 
 export type ZohoClient = ReturnType<typeof createZohoClient>;
 
-function toOutcome(kind: 'insert' | 'update' | 'upsert', module: string, result: z.infer<typeof writeResultsSchema>['data'][number], index: number): WriteOutcome {
+/** One per-record write result → success, or the classified error (exported for its tests). */
+export function toOutcome(kind: 'insert' | 'update' | 'upsert', module: string, result: z.infer<typeof writeResultsSchema>['data'][number], index: number): WriteOutcome {
   const details = (result.details ?? {}) as Record<string, unknown>;
   if (result.code === 'SUCCESS' && typeof details.id === 'string') {
     const action = result.action === 'update' || (kind === 'update' && result.action !== 'insert') ? 'update' : 'insert';
@@ -230,5 +232,10 @@ function toOutcome(kind: 'insert' | 'update' | 'upsert', module: string, result:
     const existingId = typeof duplicate?.id === 'string' ? duplicate.id : typeof details.id === 'string' ? details.id : undefined;
     return { ok: false, error: new ZohoDuplicateError(message, existingId, field) };
   }
+  // Zoho's own trouble, not the record's: worth another attempt later.
+  if (TRANSIENT_RECORD_CODES.has(result.code)) return { ok: false, error: new RetryableError(`zoho.${result.code.toLowerCase()}`, message) };
   return { ok: false, error: new PermanentError(`zoho.${result.code.toLowerCase()}`, message) };
 }
+
+/** Per-record codes that describe Zoho's state, not the data (api-facts.md §1e): retried with backoff. */
+const TRANSIENT_RECORD_CODES = new Set(['INTERNAL_ERROR', 'DEPENDENT_SERVICE_ERROR', 'RECORD_LOCKED']);

@@ -19,6 +19,8 @@ export interface RuleFacts {
   studentsByCourse: ReadonlyMap<number, readonly number[]>;
   /** `${assignmentId}:${userId}` of users with a submission in status `submitted` (any attempt). */
   submitted: ReadonlySet<string>;
+  /** `${assignmentId}:${userId}` of users who submitted a second (or later) attempt, marked or not. */
+  resubmitted?: ReadonlySet<string>;
   /** `${assignmentId}:${userId}` → the latest grade row Moodle has (0-based attempt, grade; −1 = none). */
   latestGrades: ReadonlyMap<string, { attemptNumber: number; grade: number }>;
   /** What was last written to Zoho, by composite key. */
@@ -36,8 +38,8 @@ export type RuleAction =
  * - **F**: the due date has passed and the student submitted nothing and has no grade (in
  *   Moodle or already in Zoho);
  * - **RR**: the student's grade in Zoho is R on the first attempt, it was graded more than
- *   `rrAfterDays` days ago, the assignment allows another attempt, and Moodle has no graded
- *   second attempt.
+ *   `rrAfterDays` days ago, the assignment allows another attempt, and Moodle has neither a
+ *   graded nor a submitted second attempt.
  * Each action is applied once: afterwards Zoho holds F or RR and the plan no longer proposes it.
  */
 export function planBtecRules(facts: RuleFacts): RuleAction[] {
@@ -59,7 +61,9 @@ export function planBtecRules(facts: RuleFacts): RuleAction[] {
       const secondAttemptGraded = latest !== undefined && latest.attemptNumber >= 1 && latest.grade >= 0;
       const referredLongAgo = push?.letter === 'R' && push.attempt_number === 1 && push.graded_at !== null
         && push.graded_at < facts.now - facts.rrAfterDays * 86_400;
-      if (push && referredLongAgo && assignment.attemptReopenMethod !== 'none' && !secondAttemptGraded) {
+      // A resubmission waiting for marking is no missing second attempt.
+      const resubmitted = facts.resubmitted?.has(key) ?? false;
+      if (push && referredLongAgo && assignment.attemptReopenMethod !== 'none' && !secondAttemptGraded && !resubmitted) {
         actions.push({ rule: 'RR', ...base, zohoGradeId: push.zoho_grade_id });
       }
     }

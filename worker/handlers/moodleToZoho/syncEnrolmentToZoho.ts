@@ -28,7 +28,9 @@ export async function syncEnrolmentToZoho(run: MoodleSyncRun<MoodleEnrolmentData
     return completed(base, existed ? 'deleted' : 'unchanged', link.zoho_id, existed ? undefined : 'already gone from Zoho');
   }
 
-  if (link) return completed(base, 'unchanged', link.zoho_id, 'already linked to its Zoho enrollment (made by the integration, or synced before)');
+  if (link && link.state === 'active') return completed(base, 'unchanged', link.zoho_id, 'already linked to its Zoho enrollment (made by the integration, or synced before)');
+  // A suspended enrolment with no live Zoho enrollment is no reason to create one.
+  if (enrolment.status === 1) return skipped(base, 'the enrolment is suspended in Moodle');
   // The plugin sends role shortnames; a role given by id ("5" or 5) cannot be compared with them.
   const studentRole = run.settings['moodle.roles'].student;
   if (typeof studentRole === 'string' && !/^\d+$/.test(studentRole) && enrolment.roles.length > 0 && !enrolment.roles.includes(studentRole)) {

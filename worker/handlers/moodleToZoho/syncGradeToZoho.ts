@@ -94,7 +94,10 @@ function skipped(reason: string, extra: Record<string, unknown> = {}): SyncOutco
 }
 
 /** Whether the event's grade is older than the one written: a lower attempt, or the same attempt graded earlier. */
-function isOlder(grade: MoodleGradeData, previous: { attempt_number: number; graded_at: number | null }): boolean {
+function isOlder(grade: MoodleGradeData, previous: { attempt_number: number; graded_at: number | null; origin: string }): boolean {
+  // F and RR set by the nightly rules are no teacher's grade: any grade given after them wins,
+  // including a correction of attempt 1 after an RR (which recorded attempt 2).
+  if (previous.origin === 'btec_rules') return grade.graded_at !== null && previous.graded_at !== null && grade.graded_at < previous.graded_at;
   if (grade.attempt_number !== previous.attempt_number) return grade.attempt_number < previous.attempt_number;
   return grade.graded_at !== null && previous.graded_at !== null && grade.graded_at < previous.graded_at;
 }

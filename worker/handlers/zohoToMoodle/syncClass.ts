@@ -45,7 +45,18 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
 
   const dependencies: EntityResult[] = [];
   const categoryId = await ensureProgram(run, desired.programZohoId, dependencies);
-  const teacherUserId = desired.teacherZohoId ? await ensurePerson(run, 'teacher', desired.teacherZohoId, dependencies) : null;
+  const classWarnings: string[] = [];
+  let teacherUserId: number | null = null;
+  if (desired.teacherZohoId) {
+    try {
+      teacherUserId = await ensurePerson(run, 'teacher', desired.teacherZohoId, dependencies);
+    } catch (error) {
+      // A teacher who cannot have an account (no e-mail…) must not keep the students out of
+      // their course: make it without them, and say so.
+      if (!(error instanceof PermanentError)) throw error;
+      classWarnings.push(`teacher ${desired.teacherZohoId} not enrolled: ${error.message}`);
+    }
+  }
   const candidates = shortnameCandidates(desired.shortname, record);
 
   let existing: MoodleCourse | null = existingByIdnumber;
@@ -85,6 +96,7 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
     if (fields.length && !run.dryRun) await run.moodle.updateCourses([{ id: existing.id, ...changes }]);
   }
 
+  if (classWarnings.length) result.warnings = [...(result.warnings ?? []), ...classWarnings];
   const teacher = await enrolTeacher(run, result.moodleId, teacherUserId, link);
   if (teacher) {
     result.details = teacher;
@@ -99,7 +111,8 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
     const queued = await queueClassEnrollments(run, zohoId);
     if (queued) result.details = { ...result.details, enrollmentsQueued: queued };
   }
-  await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: result.moodleId, moodleUserId: teacherUserId, fingerprint: print, eventId: run.event.id });
+  // Without its teacher the class is not fully applied: no fingerprint, so its next event tries again.
+  await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: result.moodleId, moodleUserId: teacherUserId, fingerprint: classWarnings.length ? null : print, eventId: run.event.id });
   const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'Moodle_Class_ID', record.moodleClassId, result.moodleId);
   if (written) result.writeBack = written;
   return result;
@@ -150,7 +163,13 @@ async function enrolTeacher(run: ZohoSyncRun, courseId: number | null, teacherUs
 async function hideCourse(run: ZohoSyncRun, zohoId: string, link: SyncLink | null): Promise<EntityResult> {
   const course = (link ? await courseWithIdnumber(run, link.moodle_id, zohoId) : null) ?? (await run.moodle.getCourseByIdnumber(zohoId));
   if (!course) return { entity: 'class', zohoId, action: 'skipped', moodleId: null, reason: 'BTEC_Classes record no longer exists in Zoho and has no Moodle course' };
-  if (course.visible === 0) return { entity: 'class', zohoId, action: 'unchanged', moodleId: course.id, reason: 'deleted in Zoho; the course was already hidden' };
+  if (course.visible === 0) {
+    // Still mark the link: enrolments must not be made into the course of a deleted class.
+    if (!run.dryRun && link?.state !== 'suspended') {
+      await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: course.id, moodleUserId: link?.moodle_user_id ?? null, fingerprint: null, state: 'suspended', eventId: run.event.id });
+    }
+    return { entity: 'class', zohoId, action: 'unchanged', moodleId: course.id, reason: 'deleted in Zoho; the course was already hidden' };
+  }
   if (!run.dryRun) {
     await run.moodle.updateCourses([{ id: course.id, visible: false }]);
     await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: course.id, moodleUserId: link?.moodle_user_id ?? null, fingerprint: null, state: 'suspended', eventId: run.event.id });

@@ -128,3 +128,16 @@ t.test('OAuth scope problems are configuration errors', async (t) => {
   zoho.failNext('*', 'invalid_token', { times: 2 });
   await t.rejects(client.getRecord('BTEC_Students', '5725767000000000001'), { code: 'zoho.invalid_token' }, 'still refused after one refresh');
 });
+
+t.test('per-record codes of Zoho trouble are retryable; codes about the data are permanent', async (t) => {
+  const { toOutcome } = await import('../../../../shared/clients/zoho/createZohoClient.ts');
+  const { PermanentError, RetryableError } = await import('../../../../shared/domain/errors.ts');
+  for (const code of ['INTERNAL_ERROR', 'DEPENDENT_SERVICE_ERROR', 'RECORD_LOCKED']) {
+    const outcome = toOutcome('insert', 'BTEC_Grades', { code, status: 'error', message: 'x', details: {} }, 0);
+    t.ok(!outcome.ok && outcome.error instanceof RetryableError, `${code} is retried`);
+  }
+  for (const code of ['MANDATORY_NOT_FOUND', 'INVALID_DATA', 'PATTERN_NOT_MATCHED']) {
+    const outcome = toOutcome('insert', 'BTEC_Grades', { code, status: 'error', message: 'x', details: {} }, 0);
+    t.ok(!outcome.ok && outcome.error instanceof PermanentError && !(outcome.error instanceof RetryableError), `${code} is permanent`);
+  }
+});

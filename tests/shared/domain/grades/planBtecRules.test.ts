@@ -30,6 +30,7 @@ const CASES: { name: string; facts: RuleFacts; expected: unknown[] }[] = [
   { name: 'R graded 13 days ago: not yet RR', facts: base({ submitted: new Set(['7:45']), pushes: refer(NOW - 13 * DAY) }), expected: [] },
   { name: 'second attempt graded: no RR', facts: base({ submitted: new Set(['7:45']), latestGrades: new Map([['7:45', { attemptNumber: 1, grade: 2 }]]), pushes: refer(NOW - 30 * DAY) }), expected: [] },
   { name: 'second attempt opened but ungraded (−1): RR', facts: base({ submitted: new Set(['7:45']), latestGrades: new Map([['7:45', { attemptNumber: 1, grade: -1 }]]), pushes: refer(NOW - 30 * DAY) }), expected: [{ rule: 'RR' }] },
+  { name: 'second attempt submitted, not marked yet: no RR', facts: base({ submitted: new Set(['7:45']), resubmitted: new Set(['7:45']), pushes: refer(NOW - 30 * DAY) }), expected: [] },
   { name: 'no re-open allowed (none): no RR', facts: base({ assignments: [{ id: 7, courseId: 6, name: 'A', dueDate: NOW - DAY, attemptReopenMethod: 'none' }], submitted: new Set(['7:45']), pushes: refer(NOW - 30 * DAY) }), expected: [] },
   { name: 'P on attempt 1: no RR', facts: base({ submitted: new Set(['7:45']), pushes: new Map([['45_6_7', { letter: 'P' as const, attempt_number: 1, graded_at: NOW - 30 * DAY, zoho_grade_id: 'Z1' }]]) }), expected: [] },
   { name: 'RR already: not again', facts: base({ submitted: new Set(['7:45']), pushes: new Map([['45_6_7', { letter: 'RR' as const, attempt_number: 2, graded_at: NOW - 30 * DAY, zoho_grade_id: 'Z1' }]]) }), expected: [] },
