@@ -225,9 +225,10 @@ t.test('Moodle → Zoho through the real ingress and worker', async (t) => {
     const count = await stack.db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from integration_events_log where event_type = 'btec_rule'`);
     t.equal(count, 2, 'no rule applies twice');
 
-    // The teacher corrects Dina's first attempt to a Pass: a teacher's grade wins over the rule's RR.
+    // The teacher corrects Dina's first attempt to a Pass the next day: a teacher's grade given
+    // after the rule's RR wins (one given before it would be the older one).
     const corrected = await sendGrade(stack, gradeData({
-      student_id: 71, student_email: 'dina@college.example', course_id: 80, assignment_id: 90, grade: '2.00000', grade_label: 'Pass', graded_at: now,
+      student_id: 71, student_email: 'dina@college.example', course_id: 80, assignment_id: 90, grade: '2.00000', grade_label: 'Pass', graded_at: now + DAY,
     }));
     t.match(corrected, { status: 'completed', result: { action: 'updated', letter: 'P' } });
     t.match(zoho.record('BTEC_Grades', (referred.result as { zohoId: string }).zohoId), { Grade: 'P', Attempt_Number: 1 });
