@@ -309,6 +309,26 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     zoho.edit('BTEC_Teachers', teacherId!, { Email: 'late.k1@college.example' });
     t.match(await send(stack, 'class', classId!, 'updated'), { status: 'completed', result: { action: 'updated', changes: ['teacher'] } });
   });
+  t.test('a user deleted by hand in Moodle after we linked it is made again when an enrolment needs it', async (t) => {
+    const ids = seedCollege(zoho, 'm1');
+    await send(stack, 'enrollment', ids.enrollmentId);
+    const old = moodle.state.users.find((u) => u.idnumber === ids.studentId)!;
+    // A Moodle admin deletes the account (through Moodle itself, as the site would).
+    const answer = await fetch(`${moodle.endpoint}?wstoken=${moodle.token}&wsfunction=core_user_delete_users&moodlewsrestformat=json&userids[0]=${old.id}`, { method: 'POST' });
+    t.equal(await answer.text(), 'null', 'deleted in Moodle');
+    // The student is enrolled in a second class: the stale link is found, dropped, and the retry re-creates the account.
+    const [secondClass] = zoho.seed('BTEC_Classes', [{ Class_Name: 'Unit 5 m1', Class_Short_Name: 'U5-m1', Class_Status: 'Active', BTEC_Program: lookup(ids.programId) }]);
+    const [second] = zoho.seed('BTEC_Enrollments', [{ Enrolled_Students: lookup(ids.studentId), Classes: lookup(secondClass!) }]);
+    const event = await send(stack, 'enrollment', second!);
+    // Attempt 1 found the account gone and dropped its link. Attempt 2 (or the enrolment event the
+    // new class course queued, whichever ran first) made the account again and enrolled it.
+    t.match(event, { status: 'completed', attempts: 2, result: { entity: 'enrollment' } });
+    const retried = stack.logs.worker.find((l) => l.code === 'moodle.stale_link');
+    t.match(retried, { msg: 'event failed; will retry', err: { message: new RegExp(`Moodle user ${old.id} no longer exists in Moodle; dropped the link of student ${ids.studentId}`) } }, 'the first attempt said why it retries');
+    const renewed = moodle.state.users.find((u) => u.idnumber === ids.studentId && !u.deleted)!;
+    t.not(renewed.id, old.id, 'a new account');
+    t.ok(moodle.state.enrolments.some((e) => e.userid === renewed.id && e.status === 0), 'enrolled');
+  });
 });
 
 async function waitForValue<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {

@@ -1,7 +1,8 @@
-import { createDashboardClient } from '../../../shared/clients/moodle/createDashboardClient.ts';
+import { createDashboardClient, DashboardRecordError } from '../../../shared/clients/moodle/createDashboardClient.ts';
 import { saveLink, type SyncLink } from '../../../shared/db/queries/syncLinks.ts';
 import type { DashboardEntity, MappedDashboardRecord } from '../../../shared/domain/dashboard/dashboardRecords.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
+import { dropStaleLinks } from './dropStaleLinks.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 
 export interface DashboardPush<E extends DashboardEntity> {
@@ -34,7 +35,17 @@ export async function applyDashboardRecord<E extends DashboardEntity>(run: ZohoS
   if (linked && linked.fingerprint === print) return { ...base, action: 'unchanged', moodleId: linked.moodle_id };
   if (run.dryRun) return { ...base, action: linked ? 'updated' : 'created', moodleId: linked?.moodle_id ?? null };
 
-  const written = await createDashboardClient(run.moodle.call).upsertOne(entity, mapped.record);
+  let written;
+  try {
+    written = await createDashboardClient(run.moodle.call).upsertOne(entity, mapped.record);
+  } catch (error) {
+    // The student's account (or the class's course) was deleted in Moodle after we linked it.
+    if (error instanceof DashboardRecordError && (error.errorcode === 'usernotfound' || error.errorcode === 'coursenotfound')) {
+      const courseId = (mapped.record as { courseid?: unknown }).courseid;
+      await dropStaleLinks(run, { userId, courseId: typeof courseId === 'number' && courseId > 0 ? courseId : null }, error);
+    }
+    throw error;
+  }
   await saveLink(run.ctx.db, { entity, zohoId, moodleId: written.id, moodleUserId: userId, fingerprint: print, eventId: run.event.id });
   return { ...base, action: written.status === 'created' || written.status === 'updated' ? written.status : 'unchanged', moodleId: written.id };
 }

@@ -1,7 +1,9 @@
 import { getLink, saveLink, type SyncLink } from '../../../shared/db/queries/syncLinks.ts';
+import { PermanentError } from '../../../shared/domain/errors.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import { mapEnrollment } from '../../../shared/domain/sync/mapEnrollment.ts';
 import { resolveRoleId } from '../../../shared/domain/sync/resolveRoleId.ts';
+import { dropStaleLinks } from './dropStaleLinks.ts';
 import { ensureClass } from './syncClass.ts';
 import { ensurePerson } from './syncPerson.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
@@ -48,7 +50,13 @@ export async function syncEnrollment(run: ZohoSyncRun, zohoId: string): Promise<
 
   // enrol_manual_enrol_users updates an existing enrolment (suspend 0 re-activates it), so a
   // retry or a repeat never enrols twice.
-  await run.moodle.enrolUsers([{ userid: userId, courseid: course.courseId, roleid, suspend: false }]);
+  try {
+    await run.moodle.enrolUsers([{ userid: userId, courseid: course.courseId, roleid, suspend: false }]);
+  } catch (error) {
+    // invaliduser / invalidparameter: perhaps the user or course was deleted in Moodle by hand.
+    if (error instanceof PermanentError) await dropStaleLinks(run, { userId, courseId: course.courseId }, error);
+    throw error;
+  }
   if (moved) await run.moodle.enrolUsers([{ userid: moved.moodle_user_id!, courseid: moved.moodle_id, roleid, suspend: true }]);
   await saveLink(run.ctx.db, { entity: 'enrollment', zohoId, moodleId: course.courseId, moodleUserId: userId, fingerprint: print, eventId: run.event.id });
   return result;
