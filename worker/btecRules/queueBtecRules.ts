@@ -71,6 +71,7 @@ export async function queueBtecRules(deps: { db: DatabasePool; log: Logger; mood
   const submitted = new Set<string>();
   const resubmitted = new Set<string>();
   const latestGrades = new Map<string, { attemptNumber: number; grade: number }>();
+  const extensions = new Map<string, number>();
   for (const ids of chunks(assignments.map((a) => a.id))) {
     for (const a of (await moodle.getSubmissions(ids)).assignments) {
       for (const s of a.submissions) {
@@ -78,6 +79,9 @@ export async function queueBtecRules(deps: { db: DatabasePool; log: Logger; mood
         submitted.add(`${a.assignmentid}:${s.userid}`);
         if (s.attemptnumber >= 1) resubmitted.add(`${a.assignmentid}:${s.userid}`);
       }
+    }
+    for (const a of (await moodle.getUserFlags(ids)).assignments) {
+      for (const f of a.userflags) if (f.extensionduedate > 0) extensions.set(`${a.assignmentid}:${f.userid}`, f.extensionduedate);
     }
     for (const a of (await moodle.getAssignGrades(ids)).assignments) {
       for (const g of a.grades) latestGrades.set(`${a.assignmentid}:${g.userid}`, { attemptNumber: g.attemptnumber, grade: Number(g.grade) });
@@ -88,7 +92,7 @@ export async function queueBtecRules(deps: { db: DatabasePool; log: Logger; mood
      where course_moodle_id = any(${sql.array(courseIds, 'int8')})
   `)).map((p) => [p.composite_key, p]));
 
-  const actions = planBtecRules({ now, assignments, studentsByCourse, submitted, resubmitted, latestGrades, pushes, rrAfterDays: settings.grades.rr_after_days });
+  const actions = planBtecRules({ now, assignments, studentsByCourse, submitted, resubmitted, extensions, latestGrades, pushes, rrAfterDays: settings.grades.rr_after_days });
   for (const action of actions) report.planned[action.rule]++;
   const day = new Date(now * 1000).toISOString().slice(0, 10);
   for (const action of actions) {

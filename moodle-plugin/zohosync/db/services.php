@@ -113,6 +113,7 @@ $services = [
             'core_role_assign_roles',
             'mod_assign_get_assignments',
             'mod_assign_get_submissions',
+            'mod_assign_get_user_flags',
             'mod_assign_get_grades',
         ]),
     ],

@@ -7,6 +7,7 @@ import {
   assignGradesSchema,
   assignmentsSchema,
   submissionsSchema,
+  userFlagsSchema,
   categorySchema,
   courseSchema,
   coursesByFieldSchema,
@@ -161,6 +162,7 @@ export function createMoodleClient(options: MoodleClientOptions) {
     getAssignments: (courseIds: number[]) =>
       call('mod_assign_get_assignments', { courseids: courseIds, includenotenrolledcourses: true }, assignmentsSchema),
     getSubmissions: (assignmentIds: number[]) => call('mod_assign_get_submissions', { assignmentids: assignmentIds }, submissionsSchema),
+    getUserFlags: (assignmentIds: number[]) => call('mod_assign_get_user_flags', { assignmentids: assignmentIds }, userFlagsSchema),
     getAssignGrades: (assignmentIds: number[]) => call('mod_assign_get_grades', { assignmentids: assignmentIds }, assignGradesSchema),
     assignRoles: async (assignments: RoleAssignment[]): Promise<void> => {
       await call('core_role_assign_roles', { assignments }, voidSchema);

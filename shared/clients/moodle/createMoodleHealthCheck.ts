@@ -27,6 +27,7 @@ export const REQUIRED_MOODLE_FUNCTIONS = [
   // The nightly BTEC rules (F / RR) read assignments, submissions and grades.
   'mod_assign_get_assignments',
   'mod_assign_get_submissions',
+  'mod_assign_get_user_flags',
   'mod_assign_get_grades',
   // The student dashboard's data, stored by the local_zohosync plugin (its own service has them).
   ...Object.values(DASHBOARD_FUNCTIONS).flatMap((fns) => [fns.upsert, fns.delete]),

@@ -122,3 +122,11 @@ export const assignGradesSchema = warningsSchema.extend({
     grades: z.array(z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), grade: z.string() })),
   })),
 });
+
+/** mod_assign_get_user_flags: per-user extensions (extensionduedate, 0 = none). */
+export const userFlagsSchema = warningsSchema.extend({
+  assignments: z.array(z.object({
+    assignmentid: z.number(),
+    userflags: z.array(z.object({ userid: z.number(), extensionduedate: z.number() })),
+  })),
+});

@@ -21,6 +21,8 @@ export interface RuleFacts {
   submitted: ReadonlySet<string>;
   /** `${assignmentId}:${userId}` of users who submitted a second (or later) attempt, marked or not. */
   resubmitted?: ReadonlySet<string>;
+  /** `${assignmentId}:${userId}` → an extension granted to the user (Unix seconds): their own due date. */
+  extensions?: ReadonlyMap<string, number>;
   /** `${assignmentId}:${userId}` → the latest grade row Moodle has (0-based attempt, grade; −1 = none). */
   latestGrades: ReadonlyMap<string, { attemptNumber: number; grade: number }>;
   /** What was last written to Zoho, by composite key. */
@@ -35,8 +37,8 @@ export type RuleAction =
 
 /**
  * The BTEC practice the college relies on (DESIGN.md "Moodle → Zoho"), as a pure plan:
- * - **F**: the due date has passed and the student submitted nothing and has no grade (in
- *   Moodle or already in Zoho);
+ * - **F**: the due date (or the student's extension) has passed and the student submitted
+ *   nothing and has no grade (in Moodle or already in Zoho);
  * - **RR**: the student's grade in Zoho is R on the first attempt, it was graded more than
  *   `rrAfterDays` days ago, the assignment allows another attempt, and Moodle has neither a
  *   graded nor a submitted second attempt.
@@ -52,10 +54,13 @@ export function planBtecRules(facts: RuleFacts): RuleAction[] {
       const latest = facts.latestGrades.get(key);
       const base = { compositeKey, userId, courseId: assignment.courseId, assignmentId: assignment.id, assignmentName: assignment.name };
 
-      const pastDue = assignment.dueDate > 0 && assignment.dueDate < facts.now;
+      // A user's extension replaces the assignment's due date for them.
+      const extension = facts.extensions?.get(key) ?? 0;
+      const dueDate = assignment.dueDate > 0 && extension > assignment.dueDate ? extension : assignment.dueDate;
+      const pastDue = dueDate > 0 && dueDate < facts.now;
       const graded = latest !== undefined && latest.grade >= 0;
       if (pastDue && !push && !graded && !facts.submitted.has(key)) {
-        actions.push({ rule: 'F', ...base, dueDate: assignment.dueDate });
+        actions.push({ rule: 'F', ...base, dueDate });
         continue;
       }
       const secondAttemptGraded = latest !== undefined && latest.attemptNumber >= 1 && latest.grade >= 0;

@@ -40,6 +40,20 @@ export function saveSubmission(ctx: Pick<CallContext, 'state' | 'now'>, input: {
   });
 }
 
+/** Grants (or changes) a user's extension, as the grader's "Grant extension" does. */
+export function grantExtension(ctx: Pick<CallContext, 'state'>, input: { assignmentid: number; userid: number; extensionduedate: number }): void {
+  const { state } = ctx;
+  const existing = state.assignUserFlags.find((f) => f.assignment === input.assignmentid && f.userid === input.userid);
+  if (existing) {
+    existing.extensionduedate = input.extensionduedate;
+    return;
+  }
+  state.assignUserFlags.push({
+    id: takeId(state, 'assignUserFlags'), assignment: input.assignmentid, userid: input.userid, locked: 0, mailed: 0,
+    extensionduedate: input.extensionduedate, workflowstate: '', allocatedmarker: 0,
+  });
+}
+
 /** Adds an assignment (course module) to a course. */
 export function createAssignment(ctx: Pick<CallContext, 'state' | 'now'>, input: { course: number; name: string; id?: number; cmid?: number; grade?: number; duedate?: number; intro?: string; attemptreopenmethod?: string }): MoodleAssignment {
   const { state } = ctx;
@@ -156,6 +170,29 @@ export const assignFunctions: MoodleFunction[] = [
             timestarted: null, status: s.status, groupid: 0, assignment: s.assignment, latest: s.latest, plugins: [],
             gradingstatus: ctx.state.assignGrades.some((g) => g.assignment === id && g.userid === s.userid && g.attemptnumber === s.attemptnumber && g.grade >= 0) ? 'graded' : 'notgraded',
           })),
+        });
+      }
+      return { assignments, warnings };
+    },
+  },
+  {
+    // mod_assign_external::get_user_flags: the assign_user_flags rows of each assignment
+    // (extensions live here); an assignment without any gets warning 3.
+    name: 'mod_assign_get_user_flags',
+    version: PLUGIN_VERSION,
+    params: { assignmentids: multiple(value('int')) },
+    run(ctx, params) {
+      const assignments: unknown[] = [];
+      const warnings: unknown[] = [];
+      for (const id of params.assignmentids as number[]) {
+        const rows = ctx.state.assignUserFlags.filter((f) => f.assignment === id).sort((a, b) => a.id - b.id);
+        if (rows.length === 0) {
+          warnings.push({ item: 'assignment', itemid: id, warningcode: '3', message: 'No user flags found' });
+          continue;
+        }
+        assignments.push({
+          assignmentid: id,
+          userflags: rows.map((f) => ({ id: f.id, userid: f.userid, locked: f.locked, mailed: f.mailed, extensionduedate: f.extensionduedate, workflowstate: f.workflowstate, allocatedmarker: f.allocatedmarker })),
         });
       }
       return { assignments, warnings };

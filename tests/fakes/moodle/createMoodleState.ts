@@ -14,7 +14,7 @@ export const DEFAULT_SERVICE_FUNCTIONS = [
   'enrol_manual_unenrol_users', 'core_enrol_get_enrolled_users', 'core_enrol_get_users_courses',
   'core_enrol_get_course_enrolment_methods', 'core_cohort_create_cohorts', 'core_cohort_add_cohort_members',
   'core_cohort_get_cohorts', 'core_cohort_delete_cohort_members', 'core_role_assign_roles',
-  'mod_assign_get_assignments', 'mod_assign_get_grades', 'mod_assign_save_grade', 'mod_assign_get_submissions',
+  'mod_assign_get_assignments', 'mod_assign_get_grades', 'mod_assign_save_grade', 'mod_assign_get_submissions', 'mod_assign_get_user_flags',
   ...ZOHOSYNC_FUNCTION_NAMES,
 ];
 
@@ -63,11 +63,12 @@ export function createMoodleState(token: string, now: number): MoodleState {
     assignments: [],
     assignGrades: [],
     assignSubmissions: [],
+    assignUserFlags: [],
     tokens: [{ token, userid: 2, restUse: true }],
     messages: [],
     zohosync: emptyZohosyncTables(),
     nextId: {
-      user: 3, category: 2, course: 2, context: 6, enrolment: 1, roleAssignment: 1, cohort: 1, assignment: 1, cm: 1, assignGrade: 1, assignSubmission: 1,
+      user: 3, category: 2, course: 2, context: 6, enrolment: 1, roleAssignment: 1, cohort: 1, assignment: 1, cm: 1, assignGrade: 1, assignSubmission: 1, assignUserFlags: 1,
       ...(Object.fromEntries(ZOHOSYNC_TABLES.map((table) => [table, 1])) as Record<ZohosyncTable, number>),
     },
   };

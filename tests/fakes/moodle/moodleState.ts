@@ -169,6 +169,19 @@ export interface MoodleAssignSubmission {
   timemodified: number;
 }
 
+/** An `assign_user_flags` row: per-user extension (and marking-workflow flags). */
+export interface MoodleAssignUserFlags {
+  id: number;
+  assignment: number;
+  userid: number;
+  locked: 0 | 1;
+  mailed: 0 | 1;
+  /** Unix seconds; 0 = no extension. */
+  extensionduedate: number;
+  workflowstate: string;
+  allocatedmarker: number;
+}
+
 export interface MoodleAssignGrade {
   id: number;
   assignment: number;
@@ -222,12 +235,13 @@ export interface MoodleState {
   assignments: MoodleAssignment[];
   assignGrades: MoodleAssignGrade[];
   assignSubmissions: MoodleAssignSubmission[];
+  assignUserFlags: MoodleAssignUserFlags[];
   tokens: MoodleToken[];
   /** Course welcome messages "sent" by enrolments (none when welcomeEmailFails). */
   messages: { kind: 'welcome'; userid: number; courseid: number; time: number }[];
   /** The tables of the local_zohosync plugin's dashboard data (see ZohosyncTables). */
   zohosync: ZohosyncTables;
-  nextId: Record<'user' | 'category' | 'course' | 'context' | 'enrolment' | 'roleAssignment' | 'cohort' | 'assignment' | 'cm' | 'assignGrade' | 'assignSubmission' | ZohosyncTable, number>;
+  nextId: Record<'user' | 'category' | 'course' | 'context' | 'enrolment' | 'roleAssignment' | 'cohort' | 'assignment' | 'cm' | 'assignGrade' | 'assignSubmission' | 'assignUserFlags' | ZohosyncTable, number>;
 }
 
 /** A row of a plugin table as the plugin's data_store writes it (empty optional values null, amounts "4400.00"). */

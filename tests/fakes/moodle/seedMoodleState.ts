@@ -1,4 +1,4 @@
-import { createAssignment, saveGrade, saveSubmission } from './assignFunctions.ts';
+import { createAssignment, grantExtension, saveGrade, saveSubmission } from './assignFunctions.ts';
 import { createCategory } from './categoryFunctions.ts';
 import { addCohortMember, createCohort } from './cohortFunctions.ts';
 import { createCourse } from './courseFunctions.ts';
@@ -31,6 +31,8 @@ export interface MoodleSeed {
   assignments?: { id?: number; cmid?: number; courseid: number; name?: string; grade?: number; duedate?: number; attemptreopenmethod?: string }[];
   /** Submissions (status default `submitted`, attempt default the latest). */
   submissions?: { assignmentid: number; userid: number; status?: 'new' | 'draft' | 'submitted' | 'reopened'; attemptnumber?: number }[];
+  /** Per-user extensions (assign_user_flags.extensionduedate, Unix seconds). */
+  extensions?: { assignmentid: number; userid: number; extensionduedate: number }[];
   /** Assignment grades; grader default the admin (2). */
   grades?: { assignmentid: number; userid: number; grade: number; grader?: number }[];
 }
@@ -91,4 +93,5 @@ export function seedMoodleState(state: MoodleState, seed: MoodleSeed, now: numbe
   }
   for (const g of seed.grades ?? []) saveGrade({ state, now, userid: g.grader ?? 2 }, g);
   for (const s of seed.submissions ?? []) saveSubmission({ state, now }, s);
+  for (const e of seed.extensions ?? []) grantExtension({ state }, e);
 }

@@ -19,6 +19,9 @@ const refer = (gradedAt: number) => new Map([['45_6_7', { letter: 'R' as const, 
 
 const CASES: { name: string; facts: RuleFacts; expected: unknown[] }[] = [
   { name: 'past due, nothing submitted, no grade: F', facts: base(), expected: [{ rule: 'F', compositeKey: '45_6_7', userId: 45, courseId: 6, assignmentId: 7, dueDate: NOW - DAY }] },
+  { name: 'an extension still running: no F yet', facts: base({ extensions: new Map([['7:45', NOW + DAY]]) }), expected: [] },
+  { name: 'an extension that has passed: F dated the extension', facts: base({ extensions: new Map([['7:45', NOW - 10]]) }), expected: [{ rule: 'F', dueDate: NOW - 10 }] },
+  { name: 'an extension earlier than the due date changes nothing', facts: base({ extensions: new Map([['7:45', NOW - 5 * DAY]]) }), expected: [{ rule: 'F', dueDate: NOW - DAY }] },
   { name: 'not yet due: nothing', facts: base({ assignments: [{ id: 7, courseId: 6, name: 'A', dueDate: NOW + DAY, attemptReopenMethod: 'untilpass' }] }), expected: [] },
   { name: 'no due date: never F', facts: base({ assignments: [{ id: 7, courseId: 6, name: 'A', dueDate: 0, attemptReopenMethod: 'untilpass' }] }), expected: [] },
   { name: 'submitted but not graded yet: no F', facts: base({ submitted: new Set(['7:45']) }), expected: [] },
