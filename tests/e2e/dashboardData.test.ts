@@ -241,4 +241,19 @@ t.test('dashboard data through the real ingress and worker', async (t) => {
     const orphan = await send(stack, 'grade', orphanId!);
     t.match(orphan, { status: 'failed', last_error: `BTEC_Grades ${orphanId}: Student is empty; the dashboard shows a record only to its student` });
   });
+
+  t.test('a student account deleted by hand in Moodle is made again when their dashboard data arrives', async (t) => {
+    const studentId = seedStudent(zoho, 's9');
+    const [registrationId] = zoho.seed('BTEC_Registrations', [{ Name: 'REG-S9', Student_ID: lookup(studentId), Registration_Status: 'Active', Payment_Schedule: [] }]);
+    t.equal((await send(stack, 'registration', registrationId!)).status, 'completed');
+    const old = moodle.state.users.find((u) => u.idnumber === studentId)!;
+    const answer = await fetch(`${moodle.endpoint}?wstoken=${moodle.token}&wsfunction=core_user_delete_users&moodlewsrestformat=json&userids[0]=${old.id}`, { method: 'POST' });
+    t.equal(await answer.text(), 'null', 'deleted in Moodle');
+    zoho.edit('BTEC_Registrations', registrationId!, { Registration_Status: 'Freeze' });
+    const event = await send(stack, 'registration', registrationId!, 'updated');
+    t.match(event, { status: 'completed', attempts: 2, result: { action: 'updated', dependencies: [{ entity: 'student', action: 'created' }] } });
+    const renewed = moodle.state.users.find((u) => u.idnumber === studentId && !u.deleted)!;
+    t.not(renewed.id, old.id, 'a new account');
+    t.match(tables().local_zohosync_registration.find((r) => r.zohoid === registrationId), { userid: renewed.id, status: 'Freeze' });
+  });
 });

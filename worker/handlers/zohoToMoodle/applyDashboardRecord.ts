@@ -39,11 +39,10 @@ export async function applyDashboardRecord<E extends DashboardEntity>(run: ZohoS
   try {
     written = await createDashboardClient(run.moodle.call).upsertOne(entity, mapped.record);
   } catch (error) {
-    // The student's account (or the class's course) was deleted in Moodle after we linked it.
-    if (error instanceof DashboardRecordError && (error.errorcode === 'usernotfound' || error.errorcode === 'coursenotfound')) {
-      const courseId = (mapped.record as { courseid?: unknown }).courseid;
-      await dropStaleLinks(run, { userId, courseId: typeof courseId === 'number' && courseId > 0 ? courseId : null }, error);
-    }
+    // The student's account was deleted in Moodle after we linked it: drop the link and retry
+    // (the retry makes the account again). A missing course is the caller's to handle
+    // (syncDashboardGrade keeps the grade without its course).
+    if (error instanceof DashboardRecordError && error.errorcode === 'usernotfound') await dropStaleLinks(run, { userId }, error);
     throw error;
   }
   await saveLink(run.ctx.db, { entity, zohoId, moodleId: written.id, moodleUserId: userId, fingerprint: print, eventId: run.event.id });
