@@ -61,7 +61,17 @@ async function sendUser(stack: SyncStack, data: MoodleUserData) {
 
 
 t.test('Moodle → Zoho through the real ingress and worker', async (t) => {
-  const stack = await startSyncStack(t);
+  // The Moodle side of the payloads below exists too: the grades' dashboard copies (queued after
+  // each write) push to these users and this course, and would otherwise find them missing.
+  const stack = await startSyncStack(t, {
+    moodleSeed: {
+      users: [
+        { id: 45, username: 'layla@college.example', email: 'layla@college.example', firstname: 'Layla', lastname: 'Hassan' },
+        { id: 46, username: 'sami@college.example', email: 'sami@college.example', firstname: 'Sami', lastname: 'Nasser' },
+      ],
+      courses: [{ id: 6, shortname: 'U4', fullname: 'Unit 4 Marketing' }],
+    },
+  });
   const { zoho } = stack;
   // Layla: a Zoho student whose Moodle id Zoho already knows (never linked in our database).
   const [layla] = zoho.seed('BTEC_Students', [{ First_Name: 'Layla', Last_Name: 'Hassan', Academic_Email: 'layla@college.example', Student_Moodle_ID: '45' }]);
@@ -106,8 +116,11 @@ t.test('Moodle → Zoho through the real ingress and worker', async (t) => {
     t.match(await sendGrade(stack, gradeData({ grade_id: 500, graded_at: 1_790_150_000 })), { status: 'skipped', result: { reason: /older than the grade already in Zoho/ } });
     t.equal(zoho.record('BTEC_Grades', zohoId)!.Grade, 'D', 'the newer grade stays');
 
-    const links = await stack.db.any(sql.type(z.object({ entity: z.string(), zoho_id: z.string(), moodle_id: z.coerce.number() }))`select entity, zoho_id, moodle_id from sync_links order by entity`);
+    const links = await stack.db.any(sql.type(z.object({ entity: z.string(), zoho_id: z.string(), moodle_id: z.coerce.number() }))`select entity, zoho_id, moodle_id from sync_links where entity in ('class', 'student') order by entity`);
     t.match(links, [{ entity: 'class', zoho_id: classId, moodle_id: 6 }, { entity: 'student', zoho_id: layla, moodle_id: 45 }], 'student and class linked once found');
+    // The grade's dashboard copy, queued after the write, reaches the plugin.
+    const copy = await waitForValue(async () => stack.moodle.state.zohosync.local_zohosync_grade.find((g) => g.zohoid === zohoId && g.grade === 'D'));
+    t.match(copy, { userid: 45, courseid: 6, gradestatus: 'Released', ivname: 'Iman Verifier' }, 'the dashboard copy followed the write');
   });
 
   t.test('points grades use the percentage thresholds; no grade is skipped, not a Refer; long feedback is cut and said so', async (t) => {
