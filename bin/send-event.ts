@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -21,6 +22,7 @@ const argv = await yargs(hideBin(process.argv))
     record: { type: 'string', default: '1', description: 'record id (Zoho id, or Moodle entity id)' },
     type: { type: 'string', default: 'updated', description: 'zoho: created | updated | deleted; moodle: the Moodle event name' },
     id: { type: 'string', description: 'event id (default: a new UUID)' },
+    data: { type: 'string', description: 'moodle: the event\'s data as JSON, or @file.json (shapes: moodle-plugin/README.md "What is sent"); default {}' },
     url: { type: 'string', description: 'ingress base URL (default http://HOST:PORT)' },
   })
   .command('$0 <source> <entity>', false)
@@ -42,11 +44,12 @@ try {
   const secret = source === 'zoho' ? config.ZOHO_WEBHOOK_SECRET : config.MOODLE_WEBHOOK_SECRET;
   if (!secret) throw new Error(`${source === 'zoho' ? 'ZOHO' : 'MOODLE'}_WEBHOOK_SECRET is not set`);
   const eventId = argv.id ?? randomUUID();
+  const data = source === 'moodle' ? readData(argv.data) : undefined;
   const now = new Date();
   const body = JSON.stringify(
     source === 'zoho'
       ? { event_id: eventId, event_type: argv.type, module: ZOHO_MODULES[entity as ZohoEntity] ?? entity, record_id: argv.record }
-      : { event_id: eventId, event_type: argv.type, entity_type: entity, entity_id: Number(argv.record), timestamp: Math.floor(now.getTime() / 1000), data: {} },
+      : { event_id: eventId, event_type: argv.type, entity_type: entity, entity_id: Number(argv.record), timestamp: Math.floor(now.getTime() / 1000), data },
   );
   const base = argv.url ?? `http://${config.HOST}:${config.PORT}`;
   const response = await fetch(`${base}/v1/events/${source}/${entity}`, {
@@ -64,4 +67,18 @@ try {
 } catch (error) {
   reportFatal('bin/send-event', error, 'failed');
   process.exitCode = 1;
+}
+
+/** `--data`: inline JSON or @file; an object. Without it the data is {}: the ingress takes it, the worker rejects it. */
+function readData(option: string | undefined): Record<string, unknown> {
+  if (option === undefined) return {};
+  const text = option.startsWith('@') ? readFileSync(option.slice(1), 'utf8') : option;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`--data is not JSON${option.startsWith('@') ? ` (${option.slice(1)})` : ''}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('--data must be a JSON object');
+  return value as Record<string, unknown>;
 }

@@ -23,6 +23,24 @@ t.test('bin/send-event posts signed Zoho and Moodle test events the ingress acce
   t.same(rows, [{ source: 'zoho', entity: 'student', record_id: '123' }, { source: 'moodle', entity: 'user', record_id: '7' }]);
 });
 
+t.test('bin/send-event --data sends the Moodle event data given inline or from a file; bad JSON is refused', async (t) => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'send-')), 'user.json');
+  writeFileSync(file, JSON.stringify({ id: 8, email: 'a@college.example' }));
+  const fromFile = await runProcess(SEND, ['moodle', 'user', '--record', '8', '--id', 'send-data-1', '--data', `@${file}`, '--url', app.url], { env });
+  t.equal(fromFile.code, 0, fromFile.stderr);
+  const inline = await runProcess(SEND, ['moodle', 'user', '--record', '9', '--id', 'send-data-2', '--data', '{"id":9}', '--url', app.url], { env });
+  t.equal(inline.code, 0, inline.stderr);
+  const payloads = await app.db.any(sql.type(z.object({ payload: z.object({ data: z.unknown() }) }))`
+    select payload from integration_events_log where event_id in ('send-data-1', 'send-data-2') order by event_id`);
+  t.same(payloads.map((p) => p.payload.data), [{ id: 8, email: 'a@college.example' }, { id: 9 }]);
+  const bad = await runProcess(SEND, ['moodle', 'user', '--data', '{nope', '--url', app.url], { env });
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /--data is not JSON/);
+});
+
 t.test('bin/send-event exits 1 on a refused event and when the secret is missing', async (t) => {
   const refused = await runProcess(SEND, ['zoho', 'lead', '--url', app.url], { env });
   t.equal(refused.code, 1);
