@@ -49,6 +49,9 @@ The service starts below (embedded PostgreSQL unless DATABASE_URL is set). In an
   bin/send-event zoho student --record ${studentId}     # a signed Zoho event: the student becomes a Moodle user
   bin/send-event zoho enrollment --record ${enrollmentId}  # the enrolment: brings its class, program and teacher along
   bin/jobs list                                         # what became of it
+  ZOHO_ACCOUNTS_URL=${zoho.accountsUrl} ZOHO_API_URL=${zoho.apiUrl} ZOHO_CLIENT_ID=${zoho.clientId} \\
+  ZOHO_CLIENT_SECRET=${zoho.clientSecret} ZOHO_REFRESH_TOKEN=${zoho.refreshToken} ENCRYPTION_KEY=${env.ENCRYPTION_KEY} \\
+  bin/sync --all                                        # bulk load everything the simulated Zoho holds
   curl http://127.0.0.1:${port}/health/ready            # Moodle as the service sees it
 
 Stop with Ctrl-C.

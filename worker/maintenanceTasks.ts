@@ -2,21 +2,25 @@ import type { TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { MoodleClient } from '../shared/clients/moodle/createMoodleClient.ts';
+import type { ZohoClient } from '../shared/clients/zoho/createZohoClient.ts';
+import { loadSyncSettings } from '../shared/db/queries/appSettings.ts';
 import { pruneEventsByRetention } from '../shared/db/queries/eventOperations.ts';
 import { queueBtecRules } from './btecRules/queueBtecRules.ts';
+import { queueReconciliation } from './reconcile/queueReconciliation.ts';
 
 /**
  * graphile-worker crontab (UTC). `id=` must never change (a new id means a new, duplicate
- * schedule). Nightly reconciliation joins this when `bin/sync` exists.
+ * schedule).
  */
 export const CRONTAB = `
 # ┌ min ┌ hour ┌ day ┌ month ┌ weekday  task                       options
   17    3      *     *       *          maintenance_prune_events   ?id=prune_events&max=1
   40    2      *     *       *          grades_btec_rules          ?id=btec_rules&max=1
+  30    1      *     *       *          sync_recent_changes        ?id=sync_recent&max=1
 `;
 
 /** Periodic upkeep, idempotent: running twice does no harm. */
-export function createMaintenanceTasks(deps: { db: DatabasePool; log: Logger; moodle?: MoodleClient }): TaskList {
+export function createMaintenanceTasks(deps: { db: DatabasePool; log: Logger; moodle?: MoodleClient; zoho?: ZohoClient }): TaskList {
   return {
     maintenance_prune_events: async () => {
       const deleted = await pruneEventsByRetention(deps.db);
@@ -24,6 +28,17 @@ export function createMaintenanceTasks(deps: { db: DatabasePool; log: Logger; mo
     },
     // F for no submission after the due date, RR for no second attempt after a Refer: planned
     // here, applied as queued events (visible and retried like any other).
+    // Catches up what webhooks missed: every record modified in Zoho lately is synced again.
+    sync_recent_changes: async () => {
+      const { 'sync.reconcile': reconcile } = await loadSyncSettings(deps.db);
+      if (!reconcile.enabled) return deps.log.info('nightly reconciliation off (sync.reconcile.enabled is false)');
+      if (!deps.zoho) return deps.log.warn('nightly reconciliation skipped: Zoho is not configured');
+      const day = new Date().toISOString().slice(0, 10);
+      await queueReconciliation({ db: deps.db, zoho: deps.zoho, log: deps.log }, {
+        runId: `nightly-${day}`,
+        modifiedSince: new Date(Date.now() - reconcile.since_hours * 3_600_000),
+      });
+    },
     grades_btec_rules: async () => {
       const report = await queueBtecRules({ db: deps.db, log: deps.log, moodle: deps.moodle });
       if (report.skippedBecause) deps.log.info({ reason: report.skippedBecause }, 'BTEC rules not run');

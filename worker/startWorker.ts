@@ -48,7 +48,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     events,
     taskList: {
       ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, recordBusyDelayMs: deps.recordBusyDelayMs }),
-      ...createMaintenanceTasks({ db: deps.db, log: deps.log, moodle: deps.clients?.moodle }),
+      ...createMaintenanceTasks({ db: deps.db, log: deps.log, moodle: deps.clients?.moodle, zoho: deps.clients?.zoho }),
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,
   });

@@ -10,7 +10,7 @@ import { addTestEvent } from '../helpers/testEvents.ts';
 
 t.test('the crontab parses and schedules the retention cleanup with a fixed id', async (t) => {
   const items = parseCrontab(CRONTAB);
-  t.same(items.map((i) => [i.task, i.identifier]), [['maintenance_prune_events', 'prune_events'], ['grades_btec_rules', 'btec_rules']]);
+  t.same(items.map((i) => [i.task, i.identifier]), [['maintenance_prune_events', 'prune_events'], ['grades_btec_rules', 'btec_rules'], ['sync_recent_changes', 'sync_recent']]);
 });
 
 t.test('maintenance_prune_events deletes settled events past events.retention and keeps the rest', async (t) => {
@@ -34,4 +34,32 @@ t.test('maintenance_prune_events deletes settled events past events.retention an
   const left = await db.anyFirst(sql.type(z.object({ id: z.coerce.number() }))`select id from integration_events_log order by id`);
   t.same(left, [youngCompleted, failedKept, pending].sort((a, b) => a - b));
   t.notOk(left.includes(oldCompleted) || left.includes(oldSkipped) || left.includes(failedOld));
+});
+
+t.test('sync_recent_changes queues the Zoho records modified within sync.reconcile.since_hours, once a night', async (t) => {
+  const { createZohoClient } = await import('../../shared/clients/zoho/createZohoClient.ts');
+  const { startZohoTestSetup } = await import('../helpers/zohoTestSetup.ts');
+  const { zoho: sim, tokens, log } = await startZohoTestSetup(t);
+  const db = await createDbPool(await createTestDatabase(t));
+  t.teardown(() => db.end());
+  const zoho = createZohoClient({ tokens, log, apiUrl: sim.apiUrl });
+  const [recent] = sim.seed('BTEC_Students', [{ First_Name: 'New', Academic_Email: 'new@college.example' }]);
+  const [old] = sim.seed('BTEC_Students', [{ First_Name: 'Old', Academic_Email: 'old@college.example', Modified_Time: '2020-01-01T00:00:00+00:00' }]);
+  const { sync_recent_changes: run } = createMaintenanceTasks({ db, log, zoho });
+  const queued = async () => db.anyFirst(sql.type(z.object({ record_id: z.string() }))`select record_id from integration_events_log where event_id like 'sync:nightly-%' order by id`);
+
+  await run!({}, {} as never);
+  t.same(await queued(), [recent], 'only the record modified lately');
+  await run!({}, {} as never);
+  t.same(await queued(), [recent], 'a second run the same night queues nothing again');
+  t.ok(old);
+
+  await db.query(sql.unsafe`delete from integration_events_log`);
+  await db.query(sql.unsafe`update app_settings set value = '{"enabled": false, "since_hours": 26}' where key = 'sync.reconcile'`);
+  await run!({}, {} as never);
+  t.same(await queued(), [], 'off when sync.reconcile.enabled is false');
+  const { sync_recent_changes: withoutZoho } = createMaintenanceTasks({ db, log });
+  await db.query(sql.unsafe`update app_settings set value = '{"enabled": true, "since_hours": 26}' where key = 'sync.reconcile'`);
+  await withoutZoho!({}, {} as never);
+  t.same(await queued(), [], 'nothing without a Zoho client');
 });

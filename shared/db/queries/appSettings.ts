@@ -23,6 +23,9 @@ const SETTING_SCHEMAS = {
     .default({ student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' }),
   'moodle.new_users': z.object({ auth: z.string().min(1).default('manual') }).default({ auth: 'manual' }),
   'classes.create_when_status': z.array(z.string()).default(['Active']),
+  'sync.reconcile': z
+    .object({ enabled: z.boolean().default(true), since_hours: z.number().int().min(1).max(24 * 31).default(26) })
+    .default({ enabled: true, since_hours: 26 }),
   grades: z
     .object({
       points_thresholds: z

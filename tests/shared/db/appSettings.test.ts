@@ -22,6 +22,7 @@ const DEFAULTS: SyncSettings = {
   'moodle.roles': { student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' },
   'moodle.new_users': { auth: 'manual' },
   'classes.create_when_status': ['Active'],
+  'sync.reconcile': { enabled: true, since_hours: 26 },
   'students.suspend_when_status': ['Passive', 'Withdraw', 'Graduated', 'Blocked', 'Unregistered'],
   grades: { points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 },
 };

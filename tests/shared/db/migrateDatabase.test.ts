@@ -16,7 +16,7 @@ import { databaseUrl, withAdminClient } from '../../helpers/testDatabase.ts';
  * the migrated template).
  */
 
-const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links', '6_dashboard_links', '7_moodle_grade_pushes'];
+const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links', '6_dashboard_links', '7_moodle_grade_pushes', '8_sync_reconcile'];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
 async function createEmptyDatabase(t: Test): Promise<string> {
@@ -127,7 +127,7 @@ t.test('on an empty database', async (t) => {
     const settings = Object.fromEntries(rows.map((r) => [r.key, r.value]));
     t.same(Object.keys(settings).sort(), [
       'classes.create_when_status', 'events.retention', 'grades', 'modules.enabled', 'moodle.new_users', 'moodle.roles', 'retry.policy',
-      'students.suspend_when_status', 'sync.directions', 'system.dry_run', 'workflows.auto_enabled',
+      'students.suspend_when_status', 'sync.directions', 'sync.reconcile', 'system.dry_run', 'workflows.auto_enabled',
     ]);
     t.same(settings['retry.policy'], { max_attempts: 12 });
     t.same(settings['moodle.roles'], { student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' });

@@ -61,7 +61,8 @@ export function createZohoToMoodleHandler(entity: ZohoToMoodleEntity, sync: (run
     if (!zoho) throw new ZohoConfigurationError('zoho.not_configured', 'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)');
     if (!moodle) throw new MoodleConfigurationError('moodle.not_configured', 'Moodle is not configured (MOODLE_URL, MOODLE_TOKEN)');
 
-    const dryRun = isDryRun(settings, entity);
+    // bin/sync --dry-run marks its events; system.dry_run covers everything.
+    const dryRun = isDryRun(settings, entity) || (event.payload as { dry_run?: unknown }).dry_run === true;
     const result = await sync({ ctx, event, settings, dryRun, zoho, moodle }, event.record_id);
     return toOutcome(result, dryRun);
   };
@@ -69,7 +70,7 @@ export function createZohoToMoodleHandler(entity: ZohoToMoodleEntity, sync: (run
 
 function toOutcome(result: EntityResult, dryRun: boolean): SyncOutcome {
   const body = { ...result } as Record<string, unknown>;
-  if (dryRun) return { status: 'skipped', result: { ...body, dryRun: true, reason: `dry run (system.dry_run): would be ${result.action}${result.reason ? ` (${result.reason})` : ''}; nothing written` } };
+  if (dryRun) return { status: 'skipped', result: { ...body, dryRun: true, reason: `dry run: would be ${result.action}${result.reason ? ` (${result.reason})` : ''}; nothing written` } };
   if (result.action === 'skipped') return { status: 'skipped', result: { ...body, reason: result.reason ?? 'skipped' } };
   return { status: 'completed', result: body };
 }

@@ -1,0 +1,53 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+const rowSchema = z.object({
+  entity: z.string(),
+  status: z.string(),
+  action: z.string(),
+  error_code: z.string().nullable(),
+  n: z.coerce.number(),
+});
+export type RunOutcomeRow = z.infer<typeof rowSchema>;
+
+export const RUN_COLUMNS = ['new', 'updated', 'unchanged', 'invalid', 'skipped', 'failed', 'waiting'] as const;
+export type RunColumn = (typeof RUN_COLUMNS)[number];
+export type RunSummary = Record<string, Record<RunColumn, number>>;
+
+/** Errors that say the Zoho record itself is wrong (fix it in Zoho), as opposed to a failed sync. */
+const INVALID_CODES = new Set([
+  'zoho.invalid_record', 'zoho.missing_email', 'zoho.invalid_email', 'zoho.missing_name', 'zoho.missing_field', 'zoho.invalid_dates', 'moodle.conflict',
+]);
+
+/** How the events of one `bin/sync` run stand, grouped by entity, status and what was done. */
+export async function reconcileRunOutcomes(db: CommonQueryMethods, runId: string): Promise<RunOutcomeRow[]> {
+  return [...(await db.any(sql.type(rowSchema)`
+    select entity, status, coalesce(result ->> 'action', '') as action, error_code, count(*) as n
+      from integration_events_log
+     where source = 'zoho' and event_id like ${`sync:${runId}:%`}
+     group by 1, 2, 3, 4
+  `))];
+}
+
+/**
+ * A run's outcome per entity, in the columns an operator reads: new (created in Moodle), updated
+ * (also suspended, hidden, removed), unchanged, invalid (the Zoho record must be fixed), skipped
+ * (disabled, not ready, dry run), failed (a sync that went wrong), waiting (not settled yet).
+ */
+export function summariseRun(rows: readonly RunOutcomeRow[]): RunSummary {
+  const summary: RunSummary = {};
+  for (const row of rows) {
+    const counts = (summary[row.entity] ??= Object.fromEntries(RUN_COLUMNS.map((c) => [c, 0])) as Record<RunColumn, number>);
+    counts[columnOf(row)] += row.n;
+  }
+  return summary;
+}
+
+function columnOf(row: RunOutcomeRow): RunColumn {
+  if (row.status === 'failed') return row.error_code && INVALID_CODES.has(row.error_code) ? 'invalid' : 'failed';
+  if (row.status === 'skipped' || row.status === 'cancelled') return 'skipped';
+  if (row.status !== 'completed') return 'waiting';
+  if (row.action === 'created') return 'new';
+  if (row.action === 'unchanged') return 'unchanged';
+  return 'updated';
+}

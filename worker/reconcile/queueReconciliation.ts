@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { DatabasePool } from 'slonik';
+import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
+import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog.ts';
+import { taskIdentifierFor, ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
+
+/**
+ * Zoho modules in the order a bulk load queues them: the records others depend on first, so
+ * that dependencies are mostly synced by their own events (any order works: a handler syncs a
+ * missing dependency itself).
+ */
+export const RECONCILE_ORDER: ZohoEntity[] = ['program', 'teacher', 'student', 'class', 'enrollment', 'unit', 'registration', 'payment', 'grade'];
+
+export interface ReconcileOptions {
+  /** Entities to sync (default: all, in RECONCILE_ORDER). */
+  entities?: ZohoEntity[];
+  /** Only records Zoho says were modified at or after this time. */
+  modifiedSince?: Date;
+  /** Handlers record what they would do and write nothing. */
+  dryRun?: boolean;
+  /** Names this run: its events are `sync:<runId>:<record id>`. */
+  runId: string;
+  /** Called after each module with how many records it queued. */
+  onModule?: (entity: ZohoEntity, queued: number) => void;
+}
+
+export interface ReconcileQueued {
+  runId: string;
+  queued: Partial<Record<ZohoEntity, number>>;
+  total: number;
+}
+
+/**
+ * Bulk load and reconciliation: lists every record of the chosen Zoho modules (id and
+ * Modified_Time, 200 a page) and queues one ordinary event per record. The worker then syncs
+ * each exactly as it syncs a webhook — fingerprints make unchanged records cost no Moodle
+ * write — with retries, and every outcome lands in integration_events_log where `bin/jobs` and
+ * `bin/sync`'s summary read it. Event ids carry the run id, so queueing a run twice adds nothing.
+ */
+export async function queueReconciliation(deps: { db: DatabasePool; zoho: ZohoClient; log: Logger }, options: ReconcileOptions): Promise<ReconcileQueued> {
+  const entities = options.entities ?? RECONCILE_ORDER;
+  const since = options.modifiedSince?.getTime();
+  const result: ReconcileQueued = { runId: options.runId, queued: {}, total: 0 };
+  for (const entity of RECONCILE_ORDER.filter((e) => entities.includes(e))) {
+    const module = ZOHO_MODULES[entity];
+    let queued = 0;
+    for await (const record of deps.zoho.listRecords(module, { fields: ['Modified_Time'] })) {
+      const modified = typeof record.Modified_Time === 'string' ? Date.parse(record.Modified_Time) : Number.NaN;
+      if (since !== undefined && !(modified >= since)) continue;
+      const id = await recordWebhookEvent(deps.db, {
+        source: 'zoho', eventId: `sync:${options.runId}:${record.id}`, eventType: 'updated', entity, module, recordId: record.id,
+        dedupe: 'event_id', taskIdentifier: taskIdentifierFor(`zoho.${entity}`), jobKey: null,
+        payload: { cause: 'reconciliation', run: options.runId, ...(options.dryRun ? { dry_run: true } : {}) },
+      });
+      if (id !== null) queued++;
+    }
+    result.queued[entity] = queued;
+    result.total += queued;
+    options.onModule?.(entity, queued);
+  }
+  deps.log.info(result, 'reconciliation queued');
+  return result;
+}
