@@ -18,6 +18,7 @@ import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { syncGradeToZoho } from '../../worker/handlers/moodleToZoho/syncGradeToZoho.ts';
+import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
 import { describeLoad, describeMachine, envInt, formatMs, formatPercent, formatRate, percentile, printTable, runBenchmark, sleep } from './benchSupport.ts';
@@ -107,7 +108,7 @@ async function runDirect(stack: SyncStack, userIds: number[], assignmentId: numb
     ZOHO_REFRESH_TOKEN: stack.zoho.refreshToken, ZOHO_API_URL: stack.zoho.apiUrl, ENCRYPTION_KEY: stack.encryptionKey,
   });
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
-  const ctx = { db: stack.db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const ctx = testHandlerContext(stack.db, log, { zoho });
   const settings = await loadSyncSettings(stack.db);
   const durations: number[] = [];
   for (const userId of userIds) {

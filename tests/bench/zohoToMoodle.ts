@@ -18,6 +18,7 @@ import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { syncPerson } from '../../worker/handlers/zohoToMoodle/syncPerson.ts';
+import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
 import { describeLoad, describeMachine, envInt, formatMs, formatPercent, formatRate, percentile, printTable, runBenchmark, sleep } from './benchSupport.ts';
@@ -104,7 +105,7 @@ async function runDirect(stack: SyncStack, studentIds: string[]) {
   });
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
   const moodle = createMoodleClient({ url: stack.moodle.url, token: stack.moodle.token, log });
-  const ctx = { db: stack.db, log, clients: { zoho, moodle }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const ctx = testHandlerContext(stack.db, log, { zoho, moodle });
   const event = { id: 0 } as EventRow;
   const settings = await loadSyncSettings(stack.db);
   const durations: number[] = [];

@@ -1,16 +1,11 @@
 import t from 'tap';
-import { createZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
-import { createZohoTokenProvider } from '../../shared/clients/zoho/createZohoTokenProvider.ts';
-import { createSecretBox } from '../../shared/crypto/secretBox.ts';
-import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { getGradePush } from '../../shared/db/queries/gradePushes.ts';
-import { createLogger } from '../../shared/logging/createLogger.ts';
 import { applyBtecRule, btecRuleSchema, type BtecRuleEvent } from '../../worker/handlers/moodleToZoho/applyBtecRule.ts';
-import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { addTestEvent } from '../helpers/testEvents.ts';
-import { createTestDatabase } from '../helpers/testDatabase.ts';
+import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
 /**
  * The nightly F applies only where nobody has graded: a grade that Zoho already holds for the
@@ -19,18 +14,7 @@ import { createTestDatabase } from '../helpers/testDatabase.ts';
  * completes and records the push.
  */
 
-const log = createLogger({ service: 'test', level: 'silent' });
-const zohoSim = await createZohoSimulator();
-t.teardown(() => zohoSim.close());
-const db = await createDbPool(await createTestDatabase(t));
-t.teardown(() => db.end());
-const tokens = createZohoTokenProvider({
-  db,
-  credentials: { accountsUrl: zohoSim.accountsUrl, clientId: zohoSim.clientId, clientSecret: zohoSim.clientSecret, refreshToken: zohoSim.refreshToken },
-  secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
-  log,
-});
-const zoho = createZohoClient({ tokens, log, apiUrl: zohoSim.apiUrl });
+const { zoho: zohoSim, client: zoho, db: db, log } = await startZohoTestSetup(t);
 
 const DUE = 1_790_000_000;
 const [student] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Rami', Last_Name: 'Aziz', Academic_Email: 'rami@college.example', Student_Moodle_ID: '70' }]);
@@ -40,7 +24,7 @@ async function apply(userId: number, assignmentId: number) {
     btec_rule: { rule: 'F', compositeKey: `${userId}_80_${assignmentId}`, userId, courseId: 80, assignmentId, assignmentName: 'Finance report', dueDate: DUE },
   });
   const id = await addTestEvent(db);
-  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const ctx = testHandlerContext(db, log, { zoho });
   return applyBtecRule({ ctx, event: { id } as EventRow, settings: await loadSyncSettings(db), dryRun: false, zoho, moodle: undefined, data });
 }
 

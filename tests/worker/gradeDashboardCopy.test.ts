@@ -1,18 +1,13 @@
 import { sql, type DatabasePool } from 'slonik';
 import t from 'tap';
 import { z } from 'zod';
-import { createZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
-import { createZohoTokenProvider } from '../../shared/clients/zoho/createZohoTokenProvider.ts';
-import { createSecretBox } from '../../shared/crypto/secretBox.ts';
-import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData.ts';
-import { createLogger } from '../../shared/logging/createLogger.ts';
 import { syncGradeToZoho } from '../../worker/handlers/moodleToZoho/syncGradeToZoho.ts';
-import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { addTestEvent } from '../helpers/testEvents.ts';
-import { createTestDatabase } from '../helpers/testDatabase.ts';
+import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
 /**
  * A grade written to Zoho queues its dashboard copy (our write fires no Zoho workflow). If the
@@ -20,18 +15,7 @@ import { createTestDatabase } from '../helpers/testDatabase.ts';
  * "unchanged" and would never queue it: the push and the copy's event commit together.
  */
 
-const log = createLogger({ service: 'test', level: 'silent' });
-const zohoSim = await createZohoSimulator();
-t.teardown(() => zohoSim.close());
-const pool = await createDbPool(await createTestDatabase(t));
-t.teardown(() => pool.end());
-const tokens = createZohoTokenProvider({
-  db: pool,
-  credentials: { accountsUrl: zohoSim.accountsUrl, clientId: zohoSim.clientId, clientSecret: zohoSim.clientSecret, refreshToken: zohoSim.refreshToken },
-  secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
-  log,
-});
-const zoho = createZohoClient({ tokens, log, apiUrl: zohoSim.apiUrl });
+const { zoho: zohoSim, client: zoho, db: pool, log } = await startZohoTestSetup(t);
 zohoSim.seed('BTEC_Students', [{ First_Name: 'Layla', Last_Name: 'Hassan', Academic_Email: 'layla@college.example', Student_Moodle_ID: '45' }]);
 
 /** The pool, except that the first statement touching integration_events_log fails (the "crash"). */
@@ -71,7 +55,7 @@ t.test('a crash before the dashboard copy is queued: the retry still queues it',
   const eventId = await addTestEvent(pool, { source: 'moodle', entity: 'grade', module: 'assign_grades', taskIdentifier: 'moodle_grade' });
   const db = failingOnce(pool);
   const run = async () => {
-    const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+    const ctx = testHandlerContext(db, log, { zoho });
     return syncGradeToZoho({ ctx, event: { id: eventId } as EventRow, settings: await loadSyncSettings(pool), dryRun: false, zoho, moodle: undefined, data: grade });
   };
   await t.rejects(run(), /Connection terminated/, 'the first attempt dies');

@@ -37,12 +37,8 @@ t.test('maintenance_prune_events deletes settled events past events.retention an
 });
 
 t.test('sync_recent_changes queues the Zoho records modified within sync.reconcile.since_hours, once a night', async (t) => {
-  const { createZohoClient } = await import('../../shared/clients/zoho/createZohoClient.ts');
   const { startZohoTestSetup } = await import('../helpers/zohoTestSetup.ts');
-  const { zoho: sim, tokens, log } = await startZohoTestSetup(t);
-  const db = await createDbPool(await createTestDatabase(t));
-  t.teardown(() => db.end());
-  const zoho = createZohoClient({ tokens, log, apiUrl: sim.apiUrl });
+  const { zoho: sim, client: zoho, db, log } = await startZohoTestSetup(t);
   const [recent] = sim.seed('BTEC_Students', [{ First_Name: 'New', Academic_Email: 'new@college.example' }]);
   const [old] = sim.seed('BTEC_Students', [{ First_Name: 'Old', Academic_Email: 'old@college.example', Modified_Time: '2020-01-01T00:00:00+00:00' }]);
   const { sync_recent_changes: run } = createMaintenanceTasks({ db, log, zoho });

@@ -1,16 +1,11 @@
 import t from 'tap';
-import { createZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
-import { createZohoTokenProvider } from '../../shared/clients/zoho/createZohoTokenProvider.ts';
-import { createSecretBox } from '../../shared/crypto/secretBox.ts';
-import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { MoodleEnrolmentData } from '../../shared/domain/moodle/moodleEventData.ts';
-import { createLogger } from '../../shared/logging/createLogger.ts';
 import { syncEnrolmentToZoho } from '../../worker/handlers/moodleToZoho/syncEnrolmentToZoho.ts';
-import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { addTestEvent } from '../helpers/testEvents.ts';
-import { createTestDatabase } from '../helpers/testDatabase.ts';
+import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
 /**
  * `moodle.roles.student` may name the role by id, also as a string ("5", which resolveRoleId
@@ -18,18 +13,7 @@ import { createTestDatabase } from '../helpers/testDatabase.ts';
  * student enrolment must not be skipped as "not a student enrolment" then.
  */
 
-const log = createLogger({ service: 'test', level: 'silent' });
-const zohoSim = await createZohoSimulator();
-t.teardown(() => zohoSim.close());
-const db = await createDbPool(await createTestDatabase(t));
-t.teardown(() => db.end());
-const tokens = createZohoTokenProvider({
-  db,
-  credentials: { accountsUrl: zohoSim.accountsUrl, clientId: zohoSim.clientId, clientSecret: zohoSim.clientSecret, refreshToken: zohoSim.refreshToken },
-  secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
-  log,
-});
-const zoho = createZohoClient({ tokens, log, apiUrl: zohoSim.apiUrl });
+const { zoho: zohoSim, client: zoho, db: db, log } = await startZohoTestSetup(t);
 const [student] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Layla', Last_Name: 'Hassan', Academic_Email: 'layla@college.example', Student_Moodle_ID: '45' }]);
 const [classId] = zohoSim.seed('BTEC_Classes', [{ Class_Name: 'Unit 4 Marketing', Moodle_Class_ID: '6', Class_Status: 'Active' }]);
 
@@ -41,7 +25,7 @@ const enrolment = (roles: string[]): MoodleEnrolmentData => ({
 async function run(studentRole: string | number, roles: string[]) {
   const id = await addTestEvent(db);
   const settings = parseSyncSettings({ 'moodle.roles': { student: studentRole, teacher: 'editingteacher', non_editing_teacher: 'teacher' } });
-  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const ctx = testHandlerContext(db, log, { zoho });
   return syncEnrolmentToZoho({ ctx, event: { id } as EventRow, settings, dryRun: true, zoho, moodle: undefined, data: enrolment(roles) });
 }
 
@@ -61,7 +45,7 @@ t.test('a Zoho student found by e-mail who is already another Moodle account is 
   const { getLink } = await import('../../shared/db/queries/syncLinks.ts');
   const [sami] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Sami', Last_Name: 'Nasser', Academic_Email: 'sami@college.example', Student_Moodle_ID: '46' }]);
   const id = await addTestEvent(db);
-  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const ctx = testHandlerContext(db, log, { zoho });
   const run = { ctx, event: { id } as EventRow, settings: parseSyncSettings({}), dryRun: false, zoho, moodle: undefined, data: null };
   // Moodle user 99 is a second account with Sami's e-mail.
   await t.rejects(resolveZohoStudent(run, 99, 'sami@college.example'), { code: 'zoho.conflict', message: /BTEC_Students \d+ has its e-mail but belongs to Moodle user 46/ });
@@ -76,7 +60,7 @@ t.test('re-enrolled by hand after its Zoho enrollment was deleted: a new one is 
   const { saveLink } = await import('../../shared/db/queries/syncLinks.ts');
   await saveLink(db, { entity: 'enrollment', zohoId: '5725767099999999999', moodleId: 6, moodleUserId: 45, fingerprint: null, state: 'suspended' });
   const id = await addTestEvent(db);
-  const ctx = { db, log, clients: { zoho }, attempt: 1, signal: new AbortController().signal, lockRecord: async () => async () => {} };
+  const ctx = testHandlerContext(db, log, { zoho });
   const settings = parseSyncSettings({});
   const again = await syncEnrolmentToZoho({ ctx, event: { id } as EventRow, settings, dryRun: false, zoho, moodle: undefined, data: enrolment(['student']) });
   t.match(again, { status: 'completed', result: { action: 'created' } }, 'a suspended link is no reason to stay silent');
