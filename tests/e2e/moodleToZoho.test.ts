@@ -3,6 +3,7 @@ import { sql } from 'slonik';
 import t from 'tap';
 import { z } from 'zod';
 import type { MoodleEnrolmentData, MoodleGradeData, MoodleUserData } from '../../shared/domain/moodle/moodleEventData.ts';
+import { waitFor } from '../helpers/waitFor.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 
 /**
@@ -119,7 +120,7 @@ t.test('Moodle → Zoho through the real ingress and worker', async (t) => {
     const links = await stack.db.any(sql.type(z.object({ entity: z.string(), zoho_id: z.string(), moodle_id: z.coerce.number() }))`select entity, zoho_id, moodle_id from sync_links where entity in ('class', 'student') order by entity`);
     t.match(links, [{ entity: 'class', zoho_id: classId, moodle_id: 6 }, { entity: 'student', zoho_id: layla, moodle_id: 45 }], 'student and class linked once found');
     // The grade's dashboard copy, queued after the write, reaches the plugin.
-    const copy = await waitForValue(async () => stack.moodle.state.zohosync.local_zohosync_grade.find((g) => g.zohoid === zohoId && g.grade === 'D'));
+    const copy = await waitFor(async () => stack.moodle.state.zohosync.local_zohosync_grade.find((g) => g.zohoid === zohoId && g.grade === 'D'), 30_000, 'the dashboard copy');
     t.match(copy, { userid: 45, courseid: 6, gradestatus: 'Released', ivname: 'Iman Verifier' }, 'the dashboard copy followed the write');
   });
 
@@ -223,11 +224,11 @@ t.test('Moodle → Zoho through the real ingress and worker', async (t) => {
 
     const runRules = async () => {
       await stack.db.query(sql.unsafe`select graphile_worker.add_job('grades_btec_rules', '{}'::json)`);
-      return waitForValue(async () => {
+      return waitFor(async () => {
         const rows = await stack.db.any(sql.type(z.object({ event_id: z.string(), status: z.string(), result: z.unknown() }))`
           select event_id, status, result from integration_events_log where event_type = 'btec_rule' order by id`);
         return rows.length === 2 && rows.every((r) => ['completed', 'skipped', 'failed'].includes(r.status)) ? rows : undefined;
-      });
+      }, 30_000, 'the two rule events to settle');
     };
     const events = await runRules();
     t.match(events, [{ status: 'completed', result: { rule: 'F', compositeKey: '70_80_90', letter: 'F', action: 'created' } }, { status: 'completed', result: { rule: 'RR', compositeKey: '71_80_90', letter: 'RR' } }]);
@@ -251,13 +252,3 @@ t.test('Moodle → Zoho through the real ingress and worker', async (t) => {
     t.match(zoho.record('BTEC_Grades', (referred.result as { zohoId: string }).zohoId), { Grade: 'P', Attempt_Number: 1 });
   });
 });
-
-async function waitForValue<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

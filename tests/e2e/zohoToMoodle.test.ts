@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import t from 'tap';
 import { z } from 'zod';
+import { waitFor } from '../helpers/waitFor.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 
 /**
@@ -263,8 +264,8 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     const active = await send(stack, 'class', ids.classId, 'updated');
     t.match(active, { status: 'completed', result: { action: 'created', details: { enrollmentsQueued: 1 } } });
     const course = moodle.state.courses.find((c) => c.idnumber === ids.classId)!;
-    const student = await waitForValue(() => moodle.state.users.find((u) => u.idnumber === ids.studentId));
-    await waitForValue(() => moodle.state.enrolments.find((e) => e.courseid === course.id && e.userid === student.id && e.status === 0));
+    const student = await waitFor(async () => moodle.state.users.find((u) => u.idnumber === ids.studentId), 20_000, 'the student');
+    await waitFor(async () => moodle.state.enrolments.find((e) => e.courseid === course.id && e.userid === student.id && e.status === 0), 20_000, 'the enrolment');
     t.pass('the queued enrolment made the student and enrolled them');
   });
   t.test("a program's MoodleID links the college's own category; renames follow; a taken shortname gets the record number", async (t) => {
@@ -330,13 +331,3 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     t.ok(moodle.state.enrolments.some((e) => e.userid === renewed.id && e.status === 0), 'enrolled');
   });
 });
-
-async function waitForValue<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
