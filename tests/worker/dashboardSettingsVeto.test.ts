@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
-import { flowsToMoodle, isDryRun, settingsVeto } from '../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
+import { flowsToMoodle, flowsToZoho } from '../../shared/domain/sync/syncDirections.ts';
+import { isDryRun, settingsVeto } from '../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
 
 /**
  * Which settings govern the dashboard data: registrations and payments are finance
@@ -46,6 +47,7 @@ for (const { name, input, expected } of CASES) {
 t.test('flowsToMoodle: unset, zoho_to_moodle and bidirectional flow; the others do not', async (t) => {
   const settings = parseSyncSettings({ 'sync.directions': { a: 'zoho_to_moodle', b: 'bidirectional', c: 'moodle_to_zoho', d: 'disabled' } });
   t.same(['a', 'b', 'c', 'd', 'unset'].map((key) => flowsToMoodle(settings, key)), [true, true, false, false, true]);
+  t.same(['a', 'b', 'c', 'd', 'unset'].map((key) => flowsToZoho(settings, key)), [false, true, true, false, true], 'flowsToZoho: the mirror image');
 });
 
 t.test('dry run limited to some modules', async (t) => {

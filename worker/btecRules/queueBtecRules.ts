@@ -7,6 +7,7 @@ import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog
 import { taskIdentifierFor } from '../../shared/domain/events.ts';
 import { planBtecRules, type RuleAction, type RuleAssignment } from '../../shared/domain/grades/planBtecRules.ts';
 import { resolveRoleId } from '../../shared/domain/sync/resolveRoleId.ts';
+import { flowsToZoho } from '../../shared/domain/sync/syncDirections.ts';
 
 const classLinkSchema = z.object({ moodle_id: z.coerce.number() });
 const pushSchema = z.object({
@@ -41,7 +42,7 @@ export async function queueBtecRules(deps: { db: DatabasePool; log: Logger; mood
   const direction = settings['sync.directions'].grades;
   const veto = !settings.grades.btec_rules_enabled ? 'grades.btec_rules_enabled is false'
     : settings['modules.enabled'].BTEC_Grades === false ? 'modules.enabled.BTEC_Grades is false'
-    : direction !== undefined && direction !== 'moodle_to_zoho' && direction !== 'bidirectional' ? `sync.directions.grades is ${direction}`
+    : !flowsToZoho(settings, 'grades') ? `sync.directions.grades is ${direction}`
     : !deps.moodle ? 'Moodle is not configured' : null;
   if (veto) return { ...report, skippedBecause: veto };
   const moodle = deps.moodle!;

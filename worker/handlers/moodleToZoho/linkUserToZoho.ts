@@ -3,10 +3,9 @@ import { findLinkByMoodleId, saveLink } from '../../../shared/db/queries/syncLin
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import type { MoodleUserData } from '../../../shared/domain/moodle/moodleEventData.ts';
 import { splitFullName } from '../../../shared/domain/sync/splitFullName.ts';
+import { flowsToZoho } from '../../../shared/domain/sync/syncDirections.ts';
 import type { SyncOutcome } from '../syncHandler.ts';
 import type { MoodleSyncRun } from './moodleSyncRun.ts';
-
-const ALLOWS_CREATE = ['moodle_to_zoho', 'bidirectional'];
 
 /**
  * A Moodle user created or updated → linked to their Zoho student (or teacher) by e-mail
@@ -46,7 +45,8 @@ export async function linkUserToZoho(run: MoodleSyncRun<MoodleUserData>): Promis
     return { status: 'completed', result: { ...base, action: 'linked', linkedTo: candidate.entity, linkedBy: 'email', zohoId: row.id } };
   }
 
-  if (!ALLOWS_CREATE.includes(run.settings['sync.directions'].student_profile ?? '')) {
+  // Creating people in Zoho needs an explicit direction: an unset key does not allow it.
+  if (run.settings['sync.directions'].student_profile === undefined || !flowsToZoho(run.settings, 'student_profile')) {
     return { status: 'skipped', result: { ...base, action: 'skipped', reason: 'no Zoho student or teacher has its e-mail; Zoho students are created from Moodle only when sync.directions.student_profile is moodle_to_zoho or bidirectional' } };
   }
   if (run.dryRun) return { status: 'completed', result: { ...base, action: 'created', linkedTo: 'student', zohoId: null } };

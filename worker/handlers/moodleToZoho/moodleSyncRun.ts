@@ -2,10 +2,11 @@ import type { ZodType } from 'zod';
 import type { MoodleClient } from '../../../shared/clients/moodle/createMoodleClient.ts';
 import type { ZohoClient } from '../../../shared/clients/zoho/createZohoClient.ts';
 import { ZohoConfigurationError } from '../../../shared/clients/zoho/zohoErrors.ts';
-import { loadSyncSettings, type SyncDirection, type SyncSettings } from '../../../shared/db/queries/appSettings.ts';
+import { loadSyncSettings, type SyncSettings } from '../../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../../shared/db/queries/integrationEventsLog.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import { moodleEnvelopeSchema } from '../../../shared/domain/moodle/moodleEventData.ts';
+import { flowsToZoho } from '../../../shared/domain/sync/syncDirections.ts';
 import type { HandlerContext, SyncHandler, SyncOutcome } from '../syncHandler.ts';
 
 /** What one Moodle → Zoho sync works with. */
@@ -31,8 +32,6 @@ export interface MoodleToZohoSpec<D> {
   sync: (run: MoodleSyncRun<D>) => Promise<SyncOutcome>;
 }
 
-const TOWARDS_ZOHO: readonly SyncDirection[] = ['moodle_to_zoho', 'bidirectional'];
-
 /**
  * The handler of one Moodle event kind: settings (read per event), the plugin's `data`
  * validated against its schema (a malformed payload fails permanently, naming the fields),
@@ -44,8 +43,8 @@ export function createMoodleToZohoHandler<D>(spec: MoodleToZohoSpec<D>): SyncHan
     if (settings['modules.enabled'][spec.module] === false) {
       return { status: 'skipped', result: { reason: `module disabled (modules.enabled.${spec.module} is false)` } };
     }
-    const direction = spec.direction === null ? undefined : settings['sync.directions'][spec.direction];
-    if (direction !== undefined && !TOWARDS_ZOHO.includes(direction)) {
+    if (spec.direction !== null && !flowsToZoho(settings, spec.direction)) {
+      const direction = settings['sync.directions'][spec.direction];
       return { status: 'skipped', result: { reason: `direction ${direction} (sync.directions.${spec.direction}) does not sync Moodle → Zoho` } };
     }
     const envelope = spec.payload === 'whole' ? { success: true as const, data: { data: event.payload } } : moodleEnvelopeSchema.safeParse(event.payload);

@@ -3,6 +3,7 @@ import { MoodleConfigurationError } from '../../../shared/clients/moodle/moodleE
 import { ZohoConfigurationError } from '../../../shared/clients/zoho/zohoErrors.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import { ZOHO_MODULES } from '../../../shared/domain/events.ts';
+import { flowsToMoodle } from '../../../shared/domain/sync/syncDirections.ts';
 import type { SyncHandler, SyncOutcome } from '../syncHandler.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 
@@ -22,12 +23,6 @@ const DIRECTION_KEY: Partial<Record<ZohoToMoodleEntity, string>> = {
   registration: 'finance',
   payment: 'finance',
 };
-
-/** Whether a `sync.directions` entry lets data flow Zoho → Moodle (unset: yes, the default). */
-export function flowsToMoodle(settings: SyncSettings, key: string): boolean {
-  const direction = settings['sync.directions'][key];
-  return direction === undefined || direction === 'zoho_to_moodle' || direction === 'bidirectional';
-}
 
 /** Why an event of `module` must not run under these settings, or null when it may. */
 export function settingsVeto(settings: SyncSettings, entity: ZohoToMoodleEntity, eventType: string): string | null {

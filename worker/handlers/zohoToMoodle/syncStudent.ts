@@ -1,4 +1,4 @@
-import { flowsToMoodle } from './createZohoToMoodleHandler.ts';
+import { flowsToMoodle } from '../../../shared/domain/sync/syncDirections.ts';
 import { syncFinance } from './syncFinance.ts';
 import { syncPerson } from './syncPerson.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
