@@ -5,6 +5,7 @@ import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClien
 import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog.ts';
 import { taskIdentifierFor } from '../../shared/domain/events.ts';
+import { unixToZohoDate } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import { planBtecRules, type RuleAction, type RuleAssignment } from '../../shared/domain/grades/planBtecRules.ts';
 import { resolveRoleId } from '../../shared/domain/sync/resolveRoleId.ts';
 import { flowsToZoho } from '../../shared/domain/sync/syncDirections.ts';
@@ -95,7 +96,7 @@ export async function queueBtecRules(deps: { db: DatabasePool; log: Logger; mood
 
   const actions = planBtecRules({ now, assignments, studentsByCourse, submitted, resubmitted, extensions, latestGrades, pushes, rrAfterDays: settings.grades.rr_after_days });
   for (const action of actions) report.planned[action.rule]++;
-  const day = new Date(now * 1000).toISOString().slice(0, 10);
+  const day = unixToZohoDate(now);
   for (const action of actions) {
     const id = await recordWebhookEvent(deps.db, {
       source: 'moodle', eventId: `btec-rule:${action.rule}:${action.compositeKey}:${day}`, eventType: 'btec_rule', entity: 'grade',

@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
 import { findLinkByMoodleId, saveLink } from '../../../shared/db/queries/syncLinks.ts';
+import { unixToZohoDate } from '../../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import type { MoodleEnrolmentData } from '../../../shared/domain/moodle/moodleEventData.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import { mapEnrollment } from '../../../shared/domain/sync/mapEnrollment.ts';
@@ -50,7 +51,7 @@ export async function syncEnrolmentToZoho(run: MoodleSyncRun<MoodleEnrolmentData
     : (await run.zoho.insertOne('BTEC_Enrollments', {
         Enrolled_Students: { id: studentZohoId },
         Classes: { id: classZohoId },
-        ...(enrolment.timestart ? { Start_Date: new Date(enrolment.timestart * 1000).toISOString().slice(0, 10) } : {}),
+        ...(enrolment.timestart ? { Start_Date: unixToZohoDate(enrolment.timestart) } : {}),
       })).id;
   // The same fingerprint the Zoho → Moodle flow computes, so that flow finds it unchanged.
   await saveLink(run.ctx.db, {

@@ -1,6 +1,7 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { RetryableError } from '../../../shared/domain/errors.ts';
+import { isDeletedMoodleUser } from './findMoodleUser.ts';
 import type { ZohoSyncRun } from './zohoSyncRun.ts';
 
 const droppedSchema = z.object({ entity: z.string(), zoho_id: z.string() });
@@ -14,7 +15,7 @@ const droppedSchema = z.object({ entity: z.string(), zoho_id: z.string() });
  * @throws RetryableError `moodle.stale_link` naming what was dropped.
  */
 export async function dropStaleLinks(run: ZohoSyncRun, ids: { userId?: number | null; courseId?: number | null }, cause: unknown): Promise<void> {
-  const staleUser = ids.userId ? (await run.moodle.getUsersByField('id', [ids.userId])).every((u) => !isLive(u)) : false;
+  const staleUser = ids.userId ? (await run.moodle.getUsersByField('id', [ids.userId])).every(isDeletedMoodleUser) : false;
   const staleCourse = ids.courseId ? (await run.moodle.getCourseByField('id', ids.courseId)) === null : false;
   if (!staleUser && !staleCourse) return;
   const dropped = await run.ctx.db.any(sql.type(droppedSchema)`
@@ -29,9 +30,4 @@ export async function dropStaleLinks(run: ZohoSyncRun, ids: { userId?: number | 
     `${what} no longer exist${staleUser && staleCourse ? '' : 's'} in Moodle; dropped the link${dropped.length === 1 ? '' : 's'} of ${dropped.map((d) => `${d.entity} ${d.zoho_id}`).join(', ') || 'nothing'}: the next attempt syncs ${dropped.length === 1 ? 'it' : 'them'} again`,
     { cause },
   );
-}
-
-/** Moodle answers a deleted user by id with its e-mail replaced by a hash. */
-function isLive(user: { email?: string }): boolean {
-  return !(typeof user.email === 'string' && /^[0-9a-f]{32}$/.test(user.email));
 }
