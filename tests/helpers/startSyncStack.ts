@@ -32,7 +32,8 @@ export interface SyncStack {
   sendPlainZoho(entity: string, body: Record<string, unknown>, event?: string): Promise<{ status: number; body: Record<string, unknown> }>;
   /** The event row once it is final (completed, failed, skipped). */
   settled(eventId: string, timeoutMs?: number): Promise<EventRow>;
-  setting: typeof saveSetting extends (db: never, ...rest: infer R) => infer Out ? (...args: R) => Out : never;
+  /** Changes one app_settings key (the next event reads it). */
+  setting(key: Parameters<typeof saveSetting>[1], value: unknown): Promise<void>;
   /** Restarts the worker process (e.g. after a crash test). */
   worker: ChildProcess;
 }
@@ -113,7 +114,7 @@ export async function startSyncStack(
         return row && ['completed', 'failed', 'skipped', 'cancelled'].includes(row.status) ? row : undefined;
       }, timeoutMs, `event ${eventId} to settle`);
     },
-    setting: (key, value, updatedBy) => saveSetting(db, key, value, updatedBy),
+    setting: (key, value) => saveSetting(db, key, value),
   };
 }
 

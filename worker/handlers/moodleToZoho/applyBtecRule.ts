@@ -53,7 +53,7 @@ export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<
       Student: { id: studentZohoId }, ...(classZohoId ? { Class: { id: classZohoId } } : {}),
     };
     if (run.dryRun) return { status: 'completed', result: { ...base, action: 'created', letter: 'F' } };
-    const written = await upsertZohoGrade(run.zoho, action.compositeKey, fields, []);
+    const written = await upsertZohoGrade(run.zoho, action.compositeKey, fields, [], { existingId: held?.id ?? null });
     // Together, as in syncGradeToZoho: a retry that finds the push must not miss the dashboard copy.
     await run.ctx.db.transaction(async (transaction) => {
       await saveGradePush(transaction, {

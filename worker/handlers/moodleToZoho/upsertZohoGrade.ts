@@ -6,21 +6,25 @@ const SUBFORM = 'Learning_Outcomes_Assessm';
 /**
  * Writes a BTEC_Grades record by its composite key: found through COQL (exact, no index lag)
  * and updated, else created; a create answered DUPLICATE_DATA updates the record Zoho names.
- * `learningOutcomes` replaces the LO subform; null leaves it as it is.
+ * `learningOutcomes` replaces the LO subform; null leaves it as it is. A caller that has just
+ * looked the key up passes what it found as `existingId` (a record id, or null for none).
  */
 export async function upsertZohoGrade(
   zoho: ZohoClient,
   compositeKey: string,
   fields: Record<string, unknown>,
   learningOutcomes: Record<string, unknown>[] | null,
+  lookedUp?: { existingId: string | null },
 ): Promise<{ zohoId: string; action: 'created' | 'updated'; warnings: string[] }> {
   const update = async (id: string) =>
     learningOutcomes === null
       ? (await zoho.updateOne('BTEC_Grades', { ...fields, id })).id
       : (await zoho.replaceSubform('BTEC_Grades', id, SUBFORM, learningOutcomes, fields)).id;
   // Composite keys are digits and underscores: safe inside the COQL string.
-  const [existing] = await zoho.coql(`select id from BTEC_Grades where Moodle_Grade_Composite_Key = '${compositeKey}' limit 1`);
-  if (existing) return { zohoId: await update(existing.id), action: 'updated', warnings: [] };
+  const existingId = lookedUp
+    ? lookedUp.existingId
+    : ((await zoho.coql(`select id from BTEC_Grades where Moodle_Grade_Composite_Key = '${compositeKey}' limit 1`))[0]?.id ?? null);
+  if (existingId) return { zohoId: await update(existingId), action: 'updated', warnings: [] };
   try {
     const record = learningOutcomes === null ? fields : { ...fields, [SUBFORM]: learningOutcomes };
     return { zohoId: (await zoho.insertOne('BTEC_Grades', record)).id, action: 'created', warnings: [] };
