@@ -35,6 +35,36 @@ export async function runProcess(name: string, start: () => Promise<Stop>): Prom
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  stopWhenOrphaned(onSignal);
+  // Last resort: every failure we expect (a lost database, a Zoho or Moodle outage) is
+  // handled where it happens; anything reaching here is a bug, and a process in an unknown
+  // state must not keep taking jobs. One line, then exit 1 for the supervisor to restart it.
+  const crash = (error: unknown) => {
+    reportFatal(name, error, 'crashed on an unexpected error');
+    if (error instanceof Error && error.stack) process.stderr.write(`${redactUrls(error.stack)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+}
+
+/** Set by `npm start` (bin/start.ts) on its children: the launcher's pid. */
+export const LAUNCHER_PID_VARIABLE = 'MZS_LAUNCHER_PID';
+
+/**
+ * Under `npm start`, a launcher killed with SIGKILL cannot stop its children: they notice
+ * that their parent changed and stop gracefully themselves instead of running on unseen.
+ */
+function stopWhenOrphaned(stop: (signal: NodeJS.Signals) => void): void {
+  const launcher = Number(process.env[LAUNCHER_PID_VARIABLE]);
+  if (!Number.isInteger(launcher) || launcher <= 0) return;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    process.stderr.write('the npm start launcher is gone; stopping\n');
+    stop('SIGTERM');
+  }, 2000);
+  timer.unref();
 }
 
 /** One line on stderr for a startup failure; config errors never include values. */

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { run, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
+import { isConnectionLoss } from '../shared/db/isConnectionLoss.ts';
+import { recoverJobsOf } from '../shared/db/queries/workerHeartbeats.ts';
 import { createGraphileLogger } from '../shared/logging/graphileLogger.ts';
 import { createTaskList } from './createTaskList.ts';
 import type { HandlerRegistry, SyncClients } from './handlers/syncHandler.ts';
@@ -24,18 +26,106 @@ export interface WorkerDeps {
 }
 
 export interface RunningWorker {
-  workerId: string;
-  runner: Runner;
+  /** graphile-worker's pool id now (a new pool, and id, after each database outage). */
+  readonly workerId: string;
   /** Graceful: stops taking jobs, lets those in hand finish, removes the heartbeat. */
   stop(): Promise<void>;
 }
 
-/** Starts graphile-worker with our task list, crontab and heartbeat. */
+/**
+ * Starts graphile-worker with our task list, crontab and heartbeat, and keeps it running
+ * through database outages of any length.
+ *
+ * graphile-worker gives up on its pool when it cannot record a job's end ("queue is in an
+ * inconsistent state"), so a lost database ends the pool, not just a job. Its completions and
+ * failures are batched (delay 0) because only the batched path reports that to the pool; the
+ * unbatched path drops the rejection, and Node then exits. When the pool ends without being
+ * asked to, this supervisor says so once, waits for the database with capped backoff, frees
+ * the jobs the old pool held (it is gone; nothing else would free them for 4 hours, and its
+ * stale heartbeat would wait for another worker) and starts a new pool. A job that was in hand
+ * runs again: handlers find what a first attempt made, so nothing is created twice.
+ */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  let current = await startPool(deps);
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  deps.log.info({ workerId: current.workerId, concurrency: deps.concurrency, pid: process.pid }, 'worker started');
+
+  const supervise = async (): Promise<void> => {
+    for (;;) {
+      const error = await current.ended;
+      if (stopping) return;
+      const lostAt = Date.now();
+      const lost = current;
+      const databaseLost = isConnectionLoss(error);
+      deps.log.error(
+        { err: error, workerId: lost.workerId },
+        databaseLost
+          ? 'lost the database: stopped taking jobs; reconnecting with backoff'
+          : 'the job pool stopped unexpectedly; starting a new one with backoff',
+      );
+      lost.stopHeartbeat();
+      for (let attempt = 0; !stopping; attempt++) {
+        try {
+          await recoverJobsOf(deps.db, lost.workerId);
+          current = await startPool(deps);
+          break;
+        } catch (retryError) {
+          deps.log.debug({ err: retryError, attempt }, 'database still unreachable');
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, Math.min(250 * 2 ** attempt, MAX_RECONNECT_DELAY_MS));
+          });
+        }
+      }
+      if (stopping) return;
+      deps.log.info(
+        { workerId: current.workerId, previousWorkerId: lost.workerId, downSeconds: (Date.now() - lostAt) / 1000 },
+        databaseLost ? 'database is back: worker resumed; the jobs in hand at the outage run again' : 'new job pool started',
+      );
+    }
+  };
+  const supervising = supervise();
+
+  return {
+    get workerId() {
+      return current.workerId;
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await current.stop();
+      await supervising;
+      deps.log.info({ workerId: current.workerId }, 'worker stopped');
+    },
+  };
+}
+
+/** Short enough that the worker resumes within about 2 s of the database's return. */
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+interface Pool {
+  workerId: string;
+  /** Resolves when the pool has ended, with the error that ended it if one did. */
+  ended: Promise<unknown>;
+  stop(): Promise<void>;
+  /** Ends the heartbeat timer without touching the database (it is gone). */
+  stopHeartbeat(): void;
+}
+
+async function startPool(deps: WorkerDeps): Promise<Pool> {
   const events: WorkerEvents = new EventEmitter();
   let workerId: string | undefined;
   events.on('pool:create', ({ workerPool }) => {
     workerId = workerPool.id;
+  });
+  // The runner's promise resolves even when its pool died of an error: keep the first reason.
+  let fatal: unknown;
+  events.on('pool:fatalError', ({ error }) => {
+    fatal ??= error;
+  });
+  events.on('worker:fatalError', ({ error }) => {
+    fatal ??= error;
   });
   const runner = await run({
     connectionString: deps.connectionString,
@@ -46,26 +136,36 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     noHandleSignals: true,
     logger: createGraphileLogger(deps.log),
     events,
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList: {
       ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, recordBusyDelayMs: deps.recordBusyDelayMs }),
       ...createMaintenanceTasks({ db: deps.db, log: deps.log, moodle: deps.clients?.moodle, zoho: deps.clients?.zoho }),
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,
   });
+  const ended = runner.promise.then(
+    () => fatal,
+    (error: unknown) => fatal ?? error ?? new Error('graphile-worker stopped'),
+  );
   if (!workerId) {
     await runner.stop();
     throw new Error('graphile-worker started without announcing its pool id');
   }
   const id = workerId;
-  const stopHeartbeat = await startHeartbeat({ db: deps.db, log: deps.log, workerId: id, deadAfterSeconds: deps.deadAfterSeconds });
-  deps.log.info({ workerId: id, concurrency: deps.concurrency }, 'worker started');
+  let heartbeat: Awaited<ReturnType<typeof startHeartbeat>>;
+  try {
+    heartbeat = await startHeartbeat({ db: deps.db, log: deps.log, workerId: id, deadAfterSeconds: deps.deadAfterSeconds });
+  } catch (error) {
+    await runner.stop().catch(() => undefined);
+    throw error;
+  }
   return {
     workerId: id,
-    runner,
+    ended,
     async stop() {
-      await runner.stop();
-      await stopHeartbeat();
-      deps.log.info({ workerId: id }, 'worker stopped');
+      await runner.stop().catch((error: unknown) => deps.log.warn({ err: error }, 'graphile-worker did not stop cleanly'));
+      await heartbeat.stop();
     },
+    stopHeartbeat: () => heartbeat.cancel(),
   };
 }

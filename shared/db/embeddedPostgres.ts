@@ -52,8 +52,10 @@ export function withEmbeddedDatabaseUrl(env: Record<string, string | undefined>)
 export async function startEmbeddedPostgres(
   log: Logger,
   port: number,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { dataDir, clusterDir, credentialsFile } = paths();
+  options: { dataDir?: string } = {},
+): Promise<EmbeddedPostgresServer> {
+  const env = options.dataDir ? { EMBEDDED_POSTGRES_DIR: options.dataDir } : process.env;
+  const { dataDir, clusterDir, credentialsFile } = paths(env);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const existing = existsSync(credentialsFile)
     ? credentialsSchema.parse(JSON.parse(readFileSync(credentialsFile, 'utf8')))
@@ -83,8 +85,9 @@ export async function startEmbeddedPostgres(
     chmodSync(credentialsFile, 0o600);
   }
   const pgCtl = await createPgCtl(asRoot, dataDir);
-  await pgCtl(['start', '-w', '-t', '60', '-D', clusterDir, '-l', `${clusterDir}/server.log`,
+  const start = () => pgCtl(['start', '-w', '-t', '60', '-D', clusterDir, '-l', `${clusterDir}/server.log`,
     '-o', `-p ${credentials.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`]);
+  await start();
   const admin = new pg.Client({ host: '127.0.0.1', port: credentials.port, user: credentials.user, password: credentials.password, database: 'postgres' });
   await admin.connect();
   try {
@@ -93,10 +96,19 @@ export async function startEmbeddedPostgres(
   } finally {
     await admin.end();
   }
-  const url = embeddedDatabaseUrl();
+  const url = embeddedDatabaseUrl(env);
   if (!url) throw new Error('embedded PostgreSQL credentials file missing after initialisation');
   log.info({ dir: clusterDir, port: credentials.port }, `using the embedded PostgreSQL in ${clusterDir} (127.0.0.1:${credentials.port}); set DATABASE_URL to use your own`);
-  return { url, stop: () => pgCtl(['stop', '-w', '-m', 'fast', '-D', clusterDir]) };
+  return { url, port: credentials.port, start, stop: () => pgCtl(['stop', '-w', '-m', 'fast', '-D', clusterDir]) };
+}
+
+export interface EmbeddedPostgresServer {
+  url: string;
+  port: number;
+  /** Starts it again after stop() (the restart tests and `npm run chaos` use this). */
+  start(): Promise<void>;
+  /** Fast shutdown: open sessions are terminated, as in a maintenance restart. */
+  stop(): Promise<void>;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;

@@ -1,5 +1,6 @@
 import { Logger as GraphileLogger, type LogLevel } from 'graphile-worker';
 import type { Logger } from 'pino';
+import { isConnectionLoss } from '../db/isConnectionLoss.ts';
 
 const LEVELS: Record<LogLevel, 'error' | 'warn' | 'info' | 'debug'> = {
   error: 'error',
@@ -18,8 +19,11 @@ export function createGraphileLogger(log: Logger): GraphileLogger {
       ...(scope.workerId ? { workerId: scope.workerId } : {}),
     });
     return (level, message, meta) => {
-      const method = LEVELS[level] ?? 'info';
-      if (meta && 'error' in meta && meta.error instanceof Error) child[method]({ err: meta.error }, message);
+      const error = meta?.error instanceof Error ? meta.error : meta?.fatalError instanceof Error ? meta.fatalError : undefined;
+      // During a database outage graphile reports every job and every connection it loses;
+      // the worker's supervisor says it once (startWorker), so these are detail for debugging.
+      const method = error && isConnectionLoss(error) ? 'debug' : (LEVELS[level] ?? 'info');
+      if (error) child[method]({ err: error }, message);
       else child[method](message);
     };
   });

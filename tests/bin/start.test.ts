@@ -43,6 +43,15 @@ t.test('npm start without DATABASE_URL runs ingress and worker on an embedded Po
   await waitFor(async () => lines.find((l) => l.msg === 'worker started'), 30_000, 'the worker');
   t.ok(lines.some((l) => String(l.msg).includes(`using the embedded PostgreSQL in ${join(dir, 'postgres')}`)), 'says where the database is');
 
+  // A crashed child is restarted, and says so.
+  const workerPid = Number(lines.find((l) => l.msg === 'worker started')?.pid);
+  t.ok(workerPid > 0, 'the worker logs its pid');
+  process.kill(workerPid, 'SIGKILL');
+  const restart = await waitFor(async () => lines.find((l) => String(l.msg ?? '').startsWith('worker exited unexpectedly')), 10_000, 'the launcher to notice');
+  t.match(restart, { process: 'worker', signal: 'SIGKILL', restartInMs: 1000 }, 'restarts it after 1 s');
+  await waitFor(async () => lines.filter((l) => l.msg === 'worker started').length >= 2 || undefined, 30_000, 'the worker to start again');
+  t.notOk(lines.some((l) => String(l.msg ?? '').startsWith('api exited')), 'the ingress kept running');
+
   const body = JSON.stringify({ event_id: 'start-1', event_type: '\\core\\event\\user_created', entity_type: 'user', entity_id: 3, timestamp: 1, data: {} });
   const res = await fetch(`http://127.0.0.1:${String(listening.port)}/v1/events/moodle/user`, { method: 'POST', body, headers: signedHeaders(MOODLE_SECRET, body) });
   t.equal(res.status, 202);

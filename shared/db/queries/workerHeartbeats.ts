@@ -38,15 +38,27 @@ export async function unlockDeadWorkers(db: CommonQueryMethods, deadAfterSeconds
     )
     select coalesce(array_agg(worker_id), '{}') as worker_ids from unlocked
   `);
-  if (row.worker_ids.length > 0) {
-    await db.query(sql.unsafe`select graphile_worker.force_unlock_workers(${sql.array(row.worker_ids, 'text')})`);
-    // A job freed after its last attempt will never run again; the event row records
-    // that instead (failOrphanedEvents), so the dead job is only clutter.
-    await db.query(sql.unsafe`
-      select graphile_worker.complete_jobs(array(
-        select id from graphile_worker.jobs
-         where locked_at is null and attempts >= max_attempts and key like 'event:%'))
-    `);
-  }
+  if (row.worker_ids.length > 0) await releaseJobsOf(db, row.worker_ids);
   return row.worker_ids;
+}
+
+/**
+ * Frees the jobs of a pool this process knows is gone (graphile-worker ended it when the
+ * database went away) and drops its heartbeat, so they run again at once. @throws while
+ * the database is unreachable (the caller retries).
+ */
+export async function recoverJobsOf(db: CommonQueryMethods, workerId: string): Promise<void> {
+  await db.query(sql.unsafe`delete from worker_heartbeats where worker_id = ${workerId}`);
+  await releaseJobsOf(db, [workerId]);
+}
+
+async function releaseJobsOf(db: CommonQueryMethods, workerIds: readonly string[]): Promise<void> {
+  await db.query(sql.unsafe`select graphile_worker.force_unlock_workers(${sql.array([...workerIds], 'text')})`);
+  // A job freed after its last attempt will never run again; the event row records
+  // that instead (failOrphanedEvents), so the dead job is only clutter.
+  await db.query(sql.unsafe`
+    select graphile_worker.complete_jobs(array(
+      select id from graphile_worker.jobs
+       where locked_at is null and attempts >= max_attempts and key like 'event:%'))
+  `);
 }
