@@ -60,6 +60,8 @@ export interface ZohoSimulator {
   setSubformFields(module: string, fields: string[]): void;
   setFieldTypes(module: string, types: Record<string, ZohoFieldType>): void;
   failNext(match: string, kind: ZohoFailureKind, options?: { times?: number }): void;
+  /** Drops every pending failure (ends an outage begun with a large `times`). */
+  clearFailures(): void;
   expireTokens(): void;
   setRefreshTokenValid(valid: boolean): void;
   setLatency(ms: number): void;
@@ -279,6 +281,9 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     },
     failNext(match, kind, failOptions) {
       failures.push({ match, kind, remaining: failOptions?.times ?? 1 });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     expireTokens() {
       tokens.expireAll();

@@ -34,8 +34,12 @@ export interface SyncStack {
   settled(eventId: string, timeoutMs?: number): Promise<EventRow>;
   /** Changes one app_settings key (the next event reads it). */
   setting(key: Parameters<typeof saveSetting>[1], value: unknown): Promise<void>;
-  /** Restarts the worker process (e.g. after a crash test). */
-  worker: ChildProcess;
+  /** The ingress process. */
+  api: ChildProcess;
+  /** The worker process started last (throws with `withWorker: false`). */
+  readonly worker: ChildProcess;
+  /** Starts another worker process with the same configuration (e.g. after a SIGKILL). */
+  startWorker(): ChildProcess;
 }
 
 /**
@@ -45,7 +49,15 @@ export interface SyncStack {
  */
 export async function startSyncStack(
   t: Pick<Test, 'teardown'>,
-  options: { moodleSeed?: MoodleSeed; workerConcurrency?: number; workerEnv?: Record<string, string>; databaseUrl?: string; logLevel?: string } = {},
+  options: {
+    moodleSeed?: MoodleSeed;
+    workerConcurrency?: number;
+    workerEnv?: Record<string, string>;
+    databaseUrl?: string;
+    logLevel?: string;
+    /** false: the ingress only (its rows and jobs stay as written). */
+    withWorker?: boolean;
+  } = {},
 ): Promise<SyncStack> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t as Test));
   const zoho = await createZohoSimulator();
@@ -67,11 +79,11 @@ export async function startSyncStack(
   });
 
   // The ingress migrates the database; the worker starts after it, so they never race on it.
-  start('api', 'api/main.ts', { PORT: '0', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
+  const api = start('api', 'api/main.ts', { PORT: '0', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
   const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress (is LOG_LEVEL at least info?)');
   const url = `http://127.0.0.1:${String(listening.port)}`;
   const encryptionKey = randomBytes(32).toString('base64');
-  const worker = start('worker', 'worker/main.ts', {
+  const workerEnv = {
     ZOHO_ACCOUNTS_URL: zoho.accountsUrl,
     ZOHO_CLIENT_ID: zoho.clientId,
     ZOHO_CLIENT_SECRET: zoho.clientSecret,
@@ -80,7 +92,8 @@ export async function startSyncStack(
     ENCRYPTION_KEY: encryptionKey,
     WORKER_CONCURRENCY: String(options.workerConcurrency ?? 4),
     ...options.workerEnv,
-  });
+  };
+  let worker = options.withWorker === false ? undefined : start('worker', 'worker/main.ts', workerEnv);
   const db = await createDbPool(databaseUrl);
   t.teardown(() => db.end());
 
@@ -96,7 +109,15 @@ export async function startSyncStack(
     zoho,
     moodle,
     logs,
-    worker,
+    api,
+    get worker() {
+      if (!worker) throw new Error('this stack was started without a worker');
+      return worker;
+    },
+    startWorker() {
+      worker = start('worker', 'worker/main.ts', workerEnv);
+      return worker;
+    },
     sendZoho(entity, envelope) {
       const body = JSON.stringify(envelope);
       return post(`/v1/events/zoho/${entity}`, body, signedHeaders(ZOHO_SECRET, body));
