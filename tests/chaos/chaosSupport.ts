@@ -55,7 +55,7 @@ export async function startChaosStack(
   const databaseUrl = await postgres.createDatabase(`chaos_${name}`);
   return startSyncStack({ teardown: (task: () => Promise<void> | void) => cleanup.defer(task) } as never, {
     databaseUrl,
-    logLevel: 'info',
+    logLevel: process.env.CHAOS_LOG_LEVEL ?? 'info',
     ...options,
   });
 }
@@ -106,6 +106,15 @@ async function reportStall(stack: SyncStack): Promise<void> {
     select locked_by, count(*) as n, max(attempts) as attempts, min(run_at) as next_run from graphile_worker.jobs group by locked_by`);
   const workers = await stack.db.any(sql.type(z.object({ worker_id: z.string(), last_seen_at: z.number() }))`select worker_id, last_seen_at from worker_heartbeats`);
   console.error('stalled: jobs', JSON.stringify(jobs), 'heartbeats', JSON.stringify(workers));
+  const locked = await stack.db.any(sql.type(z.object({ id: z.coerce.number(), key: z.string().nullable(), status: z.string().nullable() }))`
+    select j.id, j.key, e.status from graphile_worker.jobs j
+      left join integration_events_log e on j.key = 'event:' || e.id
+     where j.locked_by is not null`);
+  console.error('locked jobs', JSON.stringify(locked));
+  const ids = new Set(locked.map((j) => String(j.id)));
+  for (const line of stack.logs.worker.filter((l) => ids.has(String(l.jobId)) || /task (\d+)/.exec(String(l.msg ?? ''))?.[1] && ids.has(/task (\d+)/.exec(String(l.msg))![1]!))) {
+    console.error(JSON.stringify(line).slice(0, 500));
+  }
   for (const line of stack.logs.worker.slice(-40)) console.error(JSON.stringify(line).slice(0, 500));
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { PermanentError } from '../../domain/errors.ts';
+import { PermanentError, SyncError } from '../../domain/errors.ts';
 import { createMoodleTransport, type MoodleCall } from './createMoodleTransport.ts';
 import { isolateBatch, type BatchOutcome } from './isolateBatch.ts';
 import {
@@ -106,8 +106,26 @@ export function createMoodleClient(options: MoodleClientOptions) {
     return courses[0] ?? null;
   };
 
+  /**
+   * Enrols users, or updates their enrolments (suspend 0 re-activates one). A site whose
+   * outgoing mail is broken answers "Message was not sent." *after* committing them: the course
+   * welcome e-mail goes out once the transaction is over (recorded in
+   * tests/fixtures/moodle/enrol_manual_enrol_users__welcome_email_send_failure.json, and seen
+   * again on a real 4.5.5+ by `npm run check:real-moodle`). So that answer is a warning about
+   * the site's mail, not a failed enrolment, and retrying would only fail the same way.
+   */
   const enrolUsers = async (enrolments: ManualEnrolment[]): Promise<void> => {
-    await call('enrol_manual_enrol_users', { enrolments }, voidSchema);
+    try {
+      await call('enrol_manual_enrol_users', { enrolments }, voidSchema);
+    } catch (error) {
+      if (!(error instanceof SyncError && error.code === 'moodle.email_failed')) throw error;
+      options.log.warn(
+        { wsfunction: 'enrol_manual_enrol_users', code: 'moodle.email_failed', enrolments: enrolments.length },
+        "Moodle saved the enrolment but could not send its welcome e-mail: the site's outgoing mail is broken. " +
+          'Fix it in Moodle (Site administration > Server > Email > Outgoing mail configuration: a valid No-reply address, ' +
+          'e.g. php admin/cli/cfg.php --name=noreplyaddress --set=noreply@your-college.example)',
+      );
+    }
   };
 
   return {

@@ -39,7 +39,8 @@ export function createMoodleTransport({ url, token, timeoutMs, log }: MoodleTran
       log.debug({ wsfunction, durationMs: Date.now() - started }, 'moodle call');
       return result.data;
     } catch (error) {
-      if (error instanceof MoodleConfigurationError && !reported.has(error.code)) {
+      // Broken outgoing mail does not fail an enrolment (createMoodleClient's enrolUsers says so itself).
+      if (error instanceof MoodleConfigurationError && error.code !== 'moodle.email_failed' && !reported.has(error.code)) {
         reported.add(error.code);
         log.error({ wsfunction, code: error.code, err: error }, 'Moodle is not configured for this service; fix it in Moodle, then re-queue the failed events');
       }

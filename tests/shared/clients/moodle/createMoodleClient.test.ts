@@ -127,3 +127,19 @@ t.test('the token travels only in the request body, never in the recorded calls'
   await client.getSiteInfo();
   t.notMatch(JSON.stringify(moodle.calls), moodle.token);
 });
+
+t.test('"Message was not sent." from enrol_manual_enrol_users: the enrolment stands, a warning names the fix', async (t) => {
+  const lines: Record<string, unknown>[] = [];
+  const capture = createLogger({ service: 'test', level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const mailless = createMoodleClient({ url: moodle.url, token: moodle.token, timeoutMs: 2000, log: capture });
+  const [teacher, learner] = await client.createUsers([student(7), student(8)]);
+  const [course] = await client.createCourses([{ fullname: 'Mail', shortname: 'MAIL', categoryid: 1 }]);
+  // The welcome e-mail needs a sender: a teacher enrolled first (as on the recorded site).
+  await client.enrolUsers([{ userid: teacher!.id, courseid: course!.id, roleid: 3 }]);
+  moodle.state.config.welcomeEmailFails = true;
+  await mailless.enrolUsers([{ userid: learner!.id, courseid: course!.id, roleid: 5 }]);
+  t.ok((await client.getEnrolledUsers(course!.id)).some((u) => u.id === learner!.id), 'the student is enrolled');
+  t.match(lines, [{ level: 40, code: 'moodle.email_failed', msg: /outgoing mail is broken.*noreplyaddress/ }], 'one warning with the fix, and no error line');
+  t.equal(lines.length, 1);
+  moodle.state.config.welcomeEmailFails = false;
+});
