@@ -64,7 +64,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           ? 'lost the database: stopped taking jobs; reconnecting with backoff'
           : 'the job pool stopped unexpectedly; starting a new one with backoff',
       );
-      lost.stopHeartbeat();
+      lost.abandon();
       for (let attempt = 0; !stopping; attempt++) {
         try {
           await recoverJobsOf(deps.db, lost.workerId);
@@ -101,6 +101,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   };
 }
 
+/** How long a pool that reported a fatal error may take to shut down before it is given up. */
+const POOL_SHUTDOWN_GRACE_MS = 30_000;
+
 /** Short enough that the worker resumes within about 2 s of the database's return. */
 const MAX_RECONNECT_DELAY_MS = 2000;
 
@@ -109,8 +112,8 @@ interface Pool {
   /** Resolves when the pool has ended, with the error that ended it if one did. */
   ended: Promise<unknown>;
   stop(): Promise<void>;
-  /** Ends the heartbeat timer without touching the database (it is gone). */
-  stopHeartbeat(): void;
+  /** After it ended by itself: ends its heartbeat timer (the database is gone) and whatever of it still runs. */
+  abandon(): void;
 }
 
 async function startPool(deps: WorkerDeps): Promise<Pool> {
@@ -121,12 +124,28 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
   });
   // The runner's promise resolves even when its pool died of an error: keep the first reason.
   let fatal: unknown;
-  events.on('pool:fatalError', ({ error }) => {
-    fatal ??= error;
+  let settle: (error: unknown) => void = () => undefined;
+  const ended = new Promise<unknown>((resolve) => {
+    settle = resolve;
   });
-  events.on('worker:fatalError', ({ error }) => {
-    fatal ??= error;
-  });
+  let fallback: NodeJS.Timeout | undefined;
+  const onFatal = ({ error }: { error: unknown }) => {
+    if (fatal !== undefined) return;
+    fatal = error ?? new Error('graphile-worker reported a fatal error');
+    fallback = setTimeout(() => settle(fatal), POOL_SHUTDOWN_GRACE_MS);
+  };
+  events.on('pool:fatalError', onFatal);
+  events.on('worker:fatalError', onFatal);
+  // graphile-worker 0.18 can hang after a failed completion batch: the pool finishes its
+  // graceful shutdown, then waits forever for the failed batch to drain (its backpressure
+  // lifts only on a success that never comes), so runner.promise never settles. A pool that
+  // reported a fatal error and then finished (or failed) its shutdown is over regardless.
+  const shutdownFinished = () => {
+    if (fatal !== undefined) settle(fatal);
+  };
+  for (const name of ['pool:gracefulShutdown:complete', 'pool:gracefulShutdown:error', 'pool:forcefulShutdown:complete', 'pool:forcefulShutdown:error'] as const) {
+    events.on(name, shutdownFinished);
+  }
   const runner = await run({
     connectionString: deps.connectionString,
     concurrency: deps.concurrency,
@@ -143,10 +162,11 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,
   });
-  const ended = runner.promise.then(
-    () => fatal,
-    (error: unknown) => fatal ?? error ?? new Error('graphile-worker stopped'),
+  runner.promise.then(
+    () => settle(fatal),
+    (error: unknown) => settle(fatal ?? error ?? new Error('graphile-worker stopped')),
   );
+  void ended.then(() => clearTimeout(fallback));
   if (!workerId) {
     await runner.stop();
     throw new Error('graphile-worker started without announcing its pool id');
@@ -166,6 +186,11 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
       await runner.stop().catch((error: unknown) => deps.log.warn({ err: error }, 'graphile-worker did not stop cleanly'));
       await heartbeat.stop();
     },
-    stopHeartbeat: () => heartbeat.cancel(),
+    abandon() {
+      heartbeat.cancel();
+      // Stops its cron and its LISTEN connection if it has not stopped them itself; it may
+      // never finish doing so (the hang above), so this is not awaited.
+      runner.stop().catch(() => undefined);
+    },
   };
 }

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { DASHBOARD_FUNCTIONS } from '../../shared/clients/moodle/createDashboardClient.ts';
+import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
+import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
+
+/**
+ * The plugin's integration_requirements.php is the one list of what the service's Moodle user
+ * needs: the setup script applies it, db/services.php builds the service from it, and the
+ * README's manual route and the service's own REQUIRED_MOODLE_FUNCTIONS must agree with it.
+ */
+const php = readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8');
+const constant = (name: string) => {
+  const body = new RegExp(`const ${name} = \\[([\\s\\S]*?)\\n    \\];`).exec(php)?.[1];
+  if (!body) throw new Error(`${name} not found in integration_requirements.php`);
+  return body;
+};
+const capabilities = [...constant('CAPABILITIES').matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
+const coreFunctions = [...constant('CORE_FUNCTIONS').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
+const readme = readFileSync(`${PROJECT_ROOT}README.md`, 'utf8');
+
+t.test('the lists are there', async (t) => {
+  t.ok(capabilities.length >= 25, `${capabilities.length} capabilities`);
+  t.ok(coreFunctions.length >= 19, `${coreFunctions.length} core functions`);
+  t.ok(capabilities.includes('moodle/user:viewalldetails') && capabilities.includes('moodle/site:viewuseridentity'),
+    'the two a real Moodle 4.5 needs for lookups by idnumber, username and e-mail');
+  t.notOk(capabilities.includes('enrol/manual:manage'), 'not a capability the service needs');
+});
+
+t.test("the service's REQUIRED_MOODLE_FUNCTIONS are the plugin's core functions plus its dashboard functions", async (t) => {
+  const dashboard = Object.values(DASHBOARD_FUNCTIONS).flatMap((fns) => [fns.upsert, fns.delete]);
+  t.same([...REQUIRED_MOODLE_FUNCTIONS].sort(), [...coreFunctions, ...dashboard].sort());
+});
+
+t.test('db/services.php builds the one service from that list', async (t) => {
+  const services = readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/db/services.php`, 'utf8');
+  t.match(services, /'functions' => array_merge\(array_keys\(\$functions\), \\local_zohosync\\local\\integration_requirements::CORE_FUNCTIONS\)/);
+});
+
+t.test("README's manual route names every capability, and the setup script", async (t) => {
+  const section = readme.slice(readme.indexOf('## Pointing Moodle at it'), readme.indexOf('## Operating it'));
+  for (const capability of capabilities) t.ok(section.includes(`\`${capability}\``), capability);
+  t.match(section, /setup_integration\.php/);
+});
