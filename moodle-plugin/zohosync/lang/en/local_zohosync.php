@@ -43,6 +43,7 @@ $string['empty:payments'] = 'No payments recorded yet.';
 $string['empty:programs'] = 'No program registrations yet.';
 $string['entity'] = 'Entity';
 $string['error:attemptsexhausted'] = 'No attempts left; last error: {$a}';
+$string['error:blockedbymoodle'] = 'Moodle\'s HTTP security blocks {$a} (Site administration > General > Security > HTTP security: cURL blocked hosts list and cURL allowed ports). Run php local/zohosync/cli/setup_integration.php --allow-service-url (or change those two settings), then resend the failed deliveries.';
 $string['error:entitygone'] = 'What this event describes no longer exists in Moodle; nothing was sent.';
 $string['error:notconfigured'] = 'Sending is switched off, or the service URL or signing secret is missing or invalid.';
 $string['error:tasklost'] = 'The task that was to send this delivery no longer exists (out of attempts or deleted).';
