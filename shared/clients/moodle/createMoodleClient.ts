@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PermanentError, SyncError } from '../../domain/errors.ts';
 import { createMoodleTransport, type MoodleCall } from './createMoodleTransport.ts';
+import { MoodleConfigurationError } from './moodleErrors.ts';
 import { isolateBatch, type BatchOutcome } from './isolateBatch.ts';
 import {
   assignGradesSchema,
@@ -69,8 +70,11 @@ export interface MoodleClientOptions {
 export function createMoodleClient(options: MoodleClientOptions) {
   const call: MoodleCall = createMoodleTransport({ ...options, timeoutMs: options.timeoutMs ?? 30_000 });
 
-  const getUsersByField = (field: UserLookupField, values: (string | number)[]) =>
-    call('core_user_get_users_by_field', { field, values }, z.array(moodleUserSchema));
+  const getUsersByField = async (field: UserLookupField, values: (string | number)[]) => {
+    const users = await call('core_user_get_users_by_field', { field, values }, z.array(hiddenFieldsSchema));
+    requireVisible('core_user_get_users_by_field', users, USER_FIELD_CAPABILITIES);
+    return z.array(moodleUserSchema).parse(users);
+  };
 
   /** One user by a unique field, or null. Deleted users are never returned by Moodle except by id. */
   const findUser = async (field: UserLookupField, value: string | number): Promise<MoodleUser | null> => {
@@ -170,11 +174,15 @@ export function createMoodleClient(options: MoodleClientOptions) {
       await call('enrol_manual_unenrol_users', { enrolments }, voidSchema);
     },
     /** `onlyActive`: only users whose enrolment is active now (not suspended, inside its dates); by default Moodle lists suspended ones too. */
-    getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles', options: { onlyActive?: boolean } = {}) =>
-      call('core_enrol_get_enrolled_users', {
+    getEnrolledUsers: async (courseId: number, userfields = 'id,username,email,idnumber,roles', options: { onlyActive?: boolean } = {}) => {
+      const users = await call('core_enrol_get_enrolled_users', {
         courseid: courseId,
         options: [{ name: 'userfields', value: userfields }, ...(options.onlyActive ? [{ name: 'onlyactive', value: 1 }] : [])],
-      }, z.array(enrolledUserSchema)),
+      }, z.array(hiddenFieldsSchema));
+      const asked = userfields.split(',');
+      requireVisible('core_enrol_get_enrolled_users', users, ENROLLED_FIELD_CAPABILITIES.filter(([fieldName]) => asked.includes(fieldName)));
+      return z.array(enrolledUserSchema).parse(users);
+    },
     getUserCourses: (userId: number) => call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
     /** Assignments of courses the token's user need not be enrolled in (an admin's token). */
     getAssignments: (courseIds: number[]) =>
@@ -189,6 +197,39 @@ export function createMoodleClient(options: MoodleClientOptions) {
 }
 
 export type MoodleClient = ReturnType<typeof createMoodleClient>;
+
+/** Any user object: which fields Moodle left out is checked before the real schema. */
+const hiddenFieldsSchema = z.looseObject({ id: z.number() });
+
+/**
+ * Fields every Moodle user has (username, e-mail) that Moodle 4.5 leaves out of the answer when
+ * the caller's role lacks a capability (tests/fixtures/moodle-capabilities: the same lookups by a
+ * restricted and a full role). A missing one is a misconfiguration of the integration role: the
+ * error names the capability, instead of failing on the answer's shape later. (idnumber is left
+ * out when empty too, so its absence proves nothing.)
+ */
+const USER_FIELD_CAPABILITIES: [field: string, capability: string][] = [
+  ['username', 'moodle/user:viewalldetails'],
+  ['email', 'moodle/site:viewuseridentity'],
+];
+const ENROLLED_FIELD_CAPABILITIES: [field: string, capability: string][] = [
+  ['username', 'moodle/user:viewalldetails'],
+  ['email', 'moodle/course:useremail'],
+];
+
+/** @throws MoodleConfigurationError moodle.capability_missing when a field is hidden from us. */
+function requireVisible(wsfunction: string, users: { id: number }[], fields: [string, string][]): void {
+  for (const [field, capability] of fields) {
+    const hidden = users.filter((user) => !(field in user));
+    if (hidden.length === 0) continue;
+    throw new MoodleConfigurationError(
+      'moodle.capability_missing',
+      `${wsfunction}: Moodle hides the ${field} of users from the integration user (user ${hidden[0]!.id}): its role lacks ` +
+        `${capability}. Run php local/zohosync/cli/setup_integration.php on the Moodle server (or allow ${capability} in the ` +
+        'role, system context), then bin/jobs retry --failed',
+    );
+  }
+}
 
 const WARNING_CODES: Record<string, string> = {
   invaliduserid: 'moodle.not_found',

@@ -28,6 +28,7 @@ export function createMoodleState(token: string, now: number): MoodleState {
     config: {
       siteName: 'Moodle Real Fixture Site', release: '4.5.5+ (Build: 20250613)', version: '2024100705.01', themerev: 1795310875,
       webservicesEnabled: true, debug: false, welcomeEmailFails: false, allowAccountsSameEmail: false,
+      integrationCapabilities: 'all', assignableRoles: 'all',
       serviceFunctions: [...DEFAULT_SERVICE_FUNCTIONS], siteAdmins: [2],
     },
     users: [

@@ -34,7 +34,8 @@ export function enrolUser(ctx: Pick<CallContext, 'state' | 'now' | 'userid' | 'a
   const { state, now } = ctx;
   if (!state.courses.some((c) => c.id === input.courseid)) throw invalidParameter('Context does not exist');
   const context = ensureContext(state, CONTEXT_COURSE, input.courseid);
-  if (input.roleid !== undefined && !state.roles.some((r) => r.id === input.roleid && r.assignableAt.includes(CONTEXT_COURSE))) {
+  const mayAssign = state.config.assignableRoles === 'all' || (input.roleid !== undefined && state.config.assignableRoles.includes(input.roleid));
+  if (input.roleid !== undefined && (!mayAssign || !state.roles.some((r) => r.id === input.roleid && r.assignableAt.includes(CONTEXT_COURSE)))) {
     throw moodleError('wsusercannotassign', `You don't have the permission to assign this role (${input.roleid}) to this user (${input.userid}) in this course (${input.courseid}).`);
   }
   if (!state.users.some((u) => u.id === input.userid)) throw dmlMissingRecord('user', 'SELECT * FROM {user} WHERE id = ?', [input.userid]);

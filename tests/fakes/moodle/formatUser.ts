@@ -20,7 +20,17 @@ export interface FormatUserOptions {
  */
 export function formatUser(user: MoodleUser, options: FormatUserOptions): Record<string, unknown> {
   const { state, wwwroot, courseid } = options;
-  const want = (name: string) => options.fields === undefined || options.fields.includes(name);
+  const granted = state.config.integrationCapabilities;
+  const can = (capability: string) => granted === 'all' || granted.includes(capability);
+  const allDetails = can('moodle/user:viewalldetails');
+  const identity = can('moodle/site:viewuseridentity');
+  const email = courseid === undefined ? identity : identity || can('moodle/course:useremail');
+  const hidden = new Set([
+    ...(allDetails ? [] : ['username', 'idnumber', 'auth', 'confirmed', 'lang', 'theme', 'mailformat', 'trackforums']),
+    ...(email ? [] : ['email']),
+    ...(identity ? [] : ['department', 'institution']),
+  ]);
+  const want = (name: string) => !hidden.has(name) && (options.fields === undefined || options.fields.includes(name));
   const out: Record<string, unknown> = { id: user.id };
   const put = (name: string, value: unknown, show = true) => {
     if (show && want(name)) out[name] = value;

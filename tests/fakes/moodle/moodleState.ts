@@ -214,6 +214,16 @@ export interface MoodleConfig {
   debug: boolean;
   /** The course welcome e-mail fails (the recorded noreply misconfiguration): enrolments commit, then "Message was not sent.". */
   welcomeEmailFails: boolean;
+  /**
+   * Capabilities of the token's user: 'all' (the recorded admin token), or a list, and then user
+   * details hide what Moodle 4.5 hides without them (tests/fixtures/moodle-capabilities): no
+   * moodle/user:viewalldetails → no username, idnumber, auth and account fields (so lookups by
+   * idnumber or username find nobody); no moodle/site:viewuseridentity → no e-mail or department;
+   * in course lists no moodle/course:useremail → no e-mail.
+   */
+  integrationCapabilities: 'all' | string[];
+  /** Role ids the token's user may assign ("Allow role assignments"): 'all' as an admin; others → wsusercannotassign / invalidparameter. */
+  assignableRoles: 'all' | number[];
   /** $CFG->allowaccountssameemail (off on the recorded site). */
   allowAccountsSameEmail: boolean;
   /** The functions of the token's external service (others → accessexception). */

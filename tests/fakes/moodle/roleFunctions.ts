@@ -65,7 +65,8 @@ export const roleFunctions: MoodleFunction[] = [
         }
         if (!context || !contextExists(state, context)) throw invalidParameter('Context does not exist');
         const role = state.roles.find((r) => r.id === a.roleid);
-        if (!role || !role.assignableAt.includes(context.contextlevel)) {
+        const allowed = state.config.assignableRoles === 'all' || state.config.assignableRoles.includes(a.roleid);
+        if (!role || !allowed || !role.assignableAt.includes(context.contextlevel)) {
           throw invalidParameter(`Can not assign roleid=${a.roleid} in contextid=${a.contextid ?? ''}`);
         }
         assignRole(state, a.roleid, a.userid, context.id, ctx.now);
