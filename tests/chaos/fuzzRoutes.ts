@@ -9,7 +9,7 @@ import { isRunning, startChaosStack, type ChaosPostgres } from './chaosSupport.t
  * Outcomes are counted, not kept (some bodies are hundreds of kilobytes).
  */
 export async function fuzzRoutes(cleanup: Cleanup, postgres: ChaosPostgres, options: { requests: number; seed: number }) {
-  const stack = await startChaosStack(cleanup, postgres, 'fuzz', { withWorker: false, logLevel: 'warn' });
+  const stack = await startChaosStack(cleanup, postgres, 'fuzz', { withWorker: false });
   const { check, describe, close } = createFuzzChecker({ port: Number(new URL(stack.url).port), db: stack.db, logs: stack.logs.api });
   cleanup.defer(close);
   const stream = createFuzzStream(options.seed);
@@ -39,7 +39,11 @@ export async function fuzzRoutes(cleanup: Cleanup, postgres: ChaosPostgres, opti
   while (figures.requests < options.requests) {
     const { category, cases } = stream.random();
     for (const c of cases) record(await check(category.name, c));
-    if (figures.requests % 10_000 < cases.length) process.stderr.write(`  fuzz: ${figures.requests.toLocaleString('en-US')} requests\n`);
+    if (figures.requests % 10_000 < cases.length) {
+      process.stderr.write(`  fuzz: ${figures.requests.toLocaleString('en-US')} requests\n`);
+      // One log line per request: keep the recent ones (what a 5xx report needs), not 100,000.
+      stack.logs.api.splice(0, Math.max(0, stack.logs.api.length - 5000));
+    }
   }
   return {
     seed: options.seed,

@@ -91,3 +91,5 @@ await runBenchmark('chaos', async (cleanup) => {
   printTable(['guarantee', 'held', 'figure'], verdicts.map(([what, ok, figure]) => [what, ok ? 'yes' : 'NO', figure]));
   if (verdicts.some(([, ok]) => !ok)) process.exitCode = 1;
 });
+// Simulators and pools are closed by now; exit with the verdict even if a handle lingers.
+process.exit(process.exitCode ?? 0);

@@ -15,7 +15,7 @@ export interface SoakSample {
  * every sample so that only the service's own memory is watched.
  */
 export async function soak(cleanup: Cleanup, postgres: ChaosPostgres, options: { minutes: number; ratePerSecond: number; students: number; sampleSeconds: number }) {
-  const stack = await startChaosStack(cleanup, postgres, 'soak', { workerConcurrency: 4, logLevel: 'warn' });
+  const stack = await startChaosStack(cleanup, postgres, 'soak', { workerConcurrency: 4 });
   const ids = seedStudents(stack, options.students, 'soak');
   const samples: SoakSample[] = [];
   const eventIds: string[] = [];
@@ -29,6 +29,8 @@ export async function soak(cleanup: Cleanup, postgres: ChaosPostgres, options: {
     process.stderr.write(`  soak ${last.minute.toFixed(1)} min: api ${last.apiMiB.toFixed(0)} MiB, worker ${last.workerMiB.toFixed(0)} MiB, ${last.sent} events\n`);
     stack.moodle.calls.length = 0;
     stack.zoho.calls.length = 0;
+    stack.logs.api.length = 0;
+    stack.logs.worker.length = 0;
   };
   sample();
   let nextSample = started + options.sampleSeconds * 1000;
