@@ -1,0 +1,86 @@
+import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
+import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
+import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
+import { ZOHO_MODULE_NAMES } from '../../shared/domain/zoho/fieldMappings.ts';
+
+export interface Check {
+  area: 'moodle' | 'zoho';
+  name: string;
+  status: 'ok' | 'problem' | 'skipped';
+  detail: string;
+  /** What to do, for a problem (or how to check a skipped point). */
+  fix?: string;
+}
+
+const SETUP_SCRIPT = 'php local/zohosync/cli/setup_integration.php';
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * What the service needs from Moodle, checked by behaviour with its own token and without
+ * changing anything: the token works, the service offers every function, the plugin is there,
+ * and other users' usernames and e-mails are visible (Moodle hides them from a role without
+ * moodle/user:viewalldetails / moodle/site:viewuseridentity instead of refusing the call).
+ */
+export async function checkMoodleSetup(client: MoodleClient | undefined): Promise<Check[]> {
+  if (!client) {
+    return [{ area: 'moodle', name: 'configured', status: 'problem', detail: 'MOODLE_URL and MOODLE_TOKEN are not set', fix: `run ${SETUP_SCRIPT} on the Moodle server and put the two values it prints in .env` }];
+  }
+  const checks: Check[] = [];
+  let info: Awaited<ReturnType<MoodleClient['getSiteInfo']>>;
+  try {
+    info = await client.getSiteInfo();
+  } catch (error) {
+    return [{ area: 'moodle', name: 'token', status: 'problem', detail: message(error), fix: `check MOODLE_URL (the site's address) and MOODLE_TOKEN (${SETUP_SCRIPT} prints both)` }];
+  }
+  checks.push({ area: 'moodle', name: 'token', status: 'ok', detail: `${info.sitename} (${info.release ?? 'release unknown'}), token of user ${info.username} (id ${info.userid})` });
+
+  const offered = new Map(info.functions.map((f) => [f.name, f.version]));
+  const missing = REQUIRED_MOODLE_FUNCTIONS.filter((f) => !offered.has(f));
+  checks.push(missing.length === 0
+    ? { area: 'moodle', name: 'functions', status: 'ok', detail: `all ${REQUIRED_MOODLE_FUNCTIONS.length} functions the service calls are in the token's service` }
+    : { area: 'moodle', name: 'functions', status: 'problem', detail: `missing from the token's service: ${missing.join(', ')}`, fix: `use a token of the plugin's "Zoho sync service" (it holds them all): ${SETUP_SCRIPT}` });
+
+  const pluginVersion = offered.get('local_zohosync_upsert_finance');
+  checks.push(pluginVersion
+    ? { area: 'moodle', name: 'plugin', status: 'ok', detail: `local_zohosync ${pluginVersion}` }
+    : { area: 'moodle', name: 'plugin', status: 'problem', detail: "local_zohosync's functions are not offered: the plugin is not installed, or the token is not of its service", fix: `install moodle-plugin/zohosync as local/zohosync, upgrade Moodle, then ${SETUP_SCRIPT}` });
+
+  // Other users as the service sees them: a hidden username or e-mail names its capability.
+  try {
+    const others = (await client.getUsersByField('id', Array.from({ length: 50 }, (_, i) => i + 1))).filter((u) => u.id !== info.userid);
+    checks.push(others.length > 0
+      ? { area: 'moodle', name: 'user details', status: 'ok', detail: `usernames and e-mails of other users are visible (${others.length} looked at)` }
+      : { area: 'moodle', name: 'user details', status: 'skipped', detail: 'no other user among ids 1–50 to look at' });
+  } catch (error) {
+    checks.push({ area: 'moodle', name: 'user details', status: 'problem', detail: message(error), fix: `${SETUP_SCRIPT} grants the integration role every capability the service needs` });
+  }
+  checks.push({
+    area: 'moodle', name: 'Moodle → service', status: 'skipped',
+    detail: "the plugin's delivery path (HTTP security, secret, no-reply address) is checked on the Moodle server",
+    fix: `${SETUP_SCRIPT} --service-url=<this service's address> --dry-run`,
+  });
+  return checks;
+}
+
+/** Zoho: the OAuth credentials give a token, and every module the service maps can be read. */
+export async function checkZohoSetup(client: ZohoClient | undefined): Promise<Check[]> {
+  if (!client) {
+    return [{ area: 'zoho', name: 'configured', status: 'problem', detail: 'the Zoho OAuth settings are not all set', fix: 'set ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ENCRYPTION_KEY (README "Connecting to Zoho\'s API")' }];
+  }
+  const checks: Check[] = [];
+  for (const module of ZOHO_MODULE_NAMES) {
+    const fields = Object.values(client.fieldMappings[module] as Record<string, { apiName?: string }>).flatMap((spec) => (spec.apiName ? [spec.apiName] : [])).slice(0, 50);
+    try {
+      for await (const record of client.listRecords(module, { fields, perPage: 1 })) {
+        void record;
+        break;
+      }
+      checks.push({ area: 'zoho', name: module, status: 'ok', detail: 'readable' });
+    } catch (error) {
+      checks.push({ area: 'zoho', name: module, status: 'problem', detail: message(error), fix: 'check the module exists in the org with this API name (ZOHO_FIELD_OVERRIDES for another name) and the OAuth scopes (README "Connecting to Zoho\'s API")' });
+      // Bad credentials fail every module alike: say it once.
+      if (/token|credential|OAuth/i.test(message(error))) break;
+    }
+  }
+  return checks;
+}
