@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { sql } from 'slonik';
 import type { Test } from 'tap';
 import { saveSetting } from '../../shared/db/queries/appSettings.ts';
@@ -67,8 +66,13 @@ export async function startSyncStack(
   const children: ChildProcess[] = [];
   const start = (name: 'api' | 'worker', script: string, env: Record<string, string>) => {
     const child = spawn(process.execPath, [script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('{')) logs[name].push(JSON.parse(line) as Record<string, unknown>);
+    // pino writes one JSON object per '\n'. Not readline: it also breaks lines at U+2028 and
+    // U+2029, which JSON strings may hold (the fuzz run sends them in event ids).
+    let pending = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('{')) logs[name].push(JSON.parse(line) as Record<string, unknown>);
     });
     children.push(child);
     return child;
