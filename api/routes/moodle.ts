@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import type { DatabasePool } from 'slonik';
 import { isMoodleEntity, MOODLE_ENTITIES, type MoodleEntity } from '../../shared/domain/events.ts';
@@ -42,5 +43,27 @@ export function createMoodleRouter(deps: MoodleRouteDeps): Router {
       await acceptEvent(deps.db, req.log, res, event);
     },
   );
+  // The plugin's "Test connection": proves URL, reachability and secret, and stores nothing.
+  router.post(
+    '/v1/ping/moodle',
+    (req, _res, next) => {
+      requireContentType(req, ['json']);
+      next();
+    },
+    rawBody,
+    (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      try {
+        deps.verifyStandardWebhook(raw, req.headers);
+      } catch {
+        throw new HttpError(401, 'invalid_signature', "webhook signature missing, expired or wrong: the plugin's secret must be this service's MOODLE_WEBHOOK_SECRET");
+      }
+      res.status(200).json({ status: 'ok', service: SERVICE_NAME, version: SERVICE_VERSION });
+    },
+  );
   return router;
 }
+
+const { name: SERVICE_NAME, version: SERVICE_VERSION } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { name: string; version: string };

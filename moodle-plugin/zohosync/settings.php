@@ -107,6 +107,11 @@ if ($hassiteconfig) {
     $ADMIN->add('local_zohosync', $page);
 }
 
+$ADMIN->add('local_zohosync', new admin_externalpage('local_zohosync_testconnection',
+    new lang_string('testconnection', 'local_zohosync'),
+    new moodle_url('/local/zohosync/testconnection.php'),
+    'moodle/site:config'));
+
 $ADMIN->add('local_zohosync', new admin_externalpage('local_zohosync_deliveries',
     new lang_string('deliveries', 'local_zohosync'),
     new moodle_url('/local/zohosync/deliveries.php'),

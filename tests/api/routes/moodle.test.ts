@@ -105,3 +105,15 @@ t.test('never logs signatures or bodies', async (t) => {
   t.notMatch(all, /submission_graded/, 'no body content in logs');
   t.ok(app.logs.some((l) => l.msg === 'event accepted' && typeof l.reqId === 'undefined' && (l.req as { id?: string })?.id), 'request id on lines');
 });
+
+t.test("the plugin's connection test: a signed ping answers the service's version and stores nothing", async (t) => {
+  const before = await countRows(app.db);
+  const body = JSON.stringify({ ping: true, site: 'https://moodle.college.example' });
+  const ok = await post('/v1/ping/moodle', body, signedHeaders(MOODLE_SECRET, body));
+  t.equal(ok.status, 200);
+  t.match(ok.body, { status: 'ok', service: 'moodle-zoho-sync', version: /^\d+\.\d+\.\d+/ });
+  const wrong = await post('/v1/ping/moodle', body, signedHeaders(ZOHO_SECRET, body));
+  t.equal(wrong.status, 401, 'signed with another secret');
+  t.match(wrong.body, { error: 'invalid_signature', message: /MOODLE_WEBHOOK_SECRET/ });
+  t.same(await countRows(app.db), before, 'no row, no job');
+});

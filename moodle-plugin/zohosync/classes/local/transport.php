@@ -33,7 +33,8 @@ final class transport {
      * @param string $url The endpoint.
      * @param string $body The JSON body.
      * @param string $deliveryid The delivery id (`webhook-id`).
-     * @return array{status: ?int, error: ?string} The HTTP status (null when no answer) and an error text.
+     * @return array{status: ?int, error: ?string, body?: string} The HTTP status (null when no answer), an error
+     *     text, and the answer's body on success.
      * @throws \InvalidArgumentException When the secret is malformed (a configuration problem).
      */
     public static function post(string $url, string $body, string $deliveryid): array {
@@ -61,7 +62,7 @@ final class transport {
         }
         $status = $response->getStatusCode();
         if ($status >= 200 && $status < 300) {
-            return ['status' => $status, 'error' => null];
+            return ['status' => $status, 'error' => null, 'body' => \core_text::substr((string) $response->getBody(), 0, 10000)];
         }
         $answer = \core_text::substr(trim((string) $response->getBody()), 0, 1000);
         return ['status' => $status, 'error' => 'HTTP ' . $status . ($answer !== '' ? ': ' . $answer : '')];

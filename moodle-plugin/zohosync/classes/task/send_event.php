@@ -98,7 +98,7 @@ class send_event extends \core\task\adhoc_task {
         // Moodle's own HTTP security (cURL blocked hosts, allowed ports) refuses a service on this
         // server by default. Retrying cannot help and "try again later" would hide the cause for
         // days: record it failed with the fix; the admin resends once it is fixed.
-        if ((new \core\files\curl_security_helper())->url_is_blocked($url)) {
+        if (\local_zohosync\local\connection_test::blocked_by_moodle($url)) {
             deliveries::record($delivery, deliveries::STATUS_FAILED, null,
                 get_string('error:blockedbymoodle', 'local_zohosync', $url), false);
             mtrace('local_zohosync: delivery ' . $deliveryid . ' not sent: Moodle\'s HTTP security blocks ' . $url . '.');
