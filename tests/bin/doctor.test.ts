@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
 import { createMoodleSimulator } from '../fakes/moodleSimulator.ts';
 import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
 import { PROJECT_ROOT, runProcess } from '../helpers/spawnProcess.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 
 /** bin/doctor against the simulators: a good setup, then one misconfiguration at a time. */
-const SETUP = [...readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8')
-  .matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
+const SETUP = SETUP_CAPABILITIES;
 const databaseUrl = await createTestDatabase(t);
 const moodle = await createMoodleSimulator();
 const zoho = await createZohoSimulator();

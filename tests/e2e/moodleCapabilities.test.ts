@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
 import { retryEvents } from '../../shared/db/queries/eventOperations.ts';
-import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
@@ -12,8 +11,7 @@ import { waitFor } from '../helpers/waitFor.ts';
  * it (never a schema error), and after the fix a retry completes. The simulated Moodle hides
  * fields as the real one does under each role (tests/fixtures/moodle-capabilities).
  */
-const SETUP = [...readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8')
-  .matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
+const SETUP = SETUP_CAPABILITIES;
 
 async function send(stack: SyncStack, recordId: string, eventType = 'updated') {
   const eventId = randomUUID();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
 import { createMoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
@@ -24,8 +25,7 @@ const RESTRICTED = [
   'enrol/manual:enrol', 'enrol/manual:manage', 'enrol/manual:unenrol', 'moodle/role:assign', 'mod/assign:view', 'mod/assign:grade',
 ];
 /** The setup script's role (moodle-plugin/zohosync/classes/local/integration_requirements.php). */
-const SETUP = [...readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8')
-  .matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
+const SETUP = SETUP_CAPABILITIES;
 
 const sim = await createMoodleSimulator();
 t.teardown(() => sim.close());

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { DASHBOARD_FUNCTIONS } from '../../shared/clients/moodle/createDashboardClient.ts';
 import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
+import { SETUP_CAPABILITIES, SETUP_CORE_FUNCTIONS } from '../helpers/integrationRequirements.ts';
 import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
 
 /**
@@ -9,14 +10,8 @@ import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
  * needs: the setup script applies it, db/services.php builds the service from it, and the
  * README's manual route and the service's own REQUIRED_MOODLE_FUNCTIONS must agree with it.
  */
-const php = readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8');
-const constant = (name: string) => {
-  const body = new RegExp(`const ${name} = \\[([\\s\\S]*?)\\n    \\];`).exec(php)?.[1];
-  if (!body) throw new Error(`${name} not found in integration_requirements.php`);
-  return body;
-};
-const capabilities = [...constant('CAPABILITIES').matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
-const coreFunctions = [...constant('CORE_FUNCTIONS').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
+const capabilities = SETUP_CAPABILITIES;
+const coreFunctions = SETUP_CORE_FUNCTIONS;
 const readme = readFileSync(`${PROJECT_ROOT}README.md`, 'utf8');
 
 t.test('the lists are there', async (t) => {

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { PROJECT_ROOT } from './spawnProcess.ts';
+
+/**
+ * The plugin's one list of what the integration user needs
+ * (moodle-plugin/zohosync/classes/local/integration_requirements.php), read by the tests that
+ * configure the simulated Moodle with "the setup script's role" or compare other lists with it.
+ */
+const php = readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8');
+
+function constant(name: string): string {
+  const body = new RegExp(`const ${name} = \\[([\\s\\S]*?)\\n    \\];`).exec(php)?.[1];
+  if (!body) throw new Error(`${name} not found in integration_requirements.php`);
+  return body;
+}
+
+/** The capabilities the setup script grants, in the file's order. */
+export const SETUP_CAPABILITIES = [...constant('CAPABILITIES').matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
+/** The core functions of the plugin's service. */
+export const SETUP_CORE_FUNCTIONS = [...constant('CORE_FUNCTIONS').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
