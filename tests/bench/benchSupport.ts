@@ -29,6 +29,12 @@ export async function runBenchmark(name: string, body: (cleanup: Cleanup) => Pro
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A throw in a callback (not in `body`'s promise chain) still cleans up before exiting.
+  const onCrash = (error: unknown) => {
+    console.error(`${name} crashed:`, error);
+    void cleanAll().finally(() => process.exit(1));
+  };
+  process.once('uncaughtException', onCrash);
   try {
     await body({ defer: (task) => void tasks.push(task) });
   } catch (error) {
@@ -38,6 +44,7 @@ export async function runBenchmark(name: string, body: (cleanup: Cleanup) => Pro
     await cleanAll();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onCrash);
   }
 }
 

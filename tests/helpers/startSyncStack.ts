@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'slonik';
 import type { Test } from 'tap';
+import { LAUNCHER_PID_VARIABLE } from '../../shared/runProcess.ts';
 import { saveSetting } from '../../shared/db/queries/appSettings.ts';
 import { eventRowSchema, type EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts';
@@ -62,7 +63,11 @@ export async function startSyncStack(
   const zoho = await createZohoSimulator();
   const moodle = await createMoodleSimulator({ seed: options.moodleSeed });
   const logs = { api: [] as Record<string, unknown>[], worker: [] as Record<string, unknown>[] };
-  const common = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: options.logLevel ?? 'debug', MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token };
+  const common = {
+    PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: options.logLevel ?? 'debug', MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token,
+    // As under npm start: if this process dies without its teardown, the children stop themselves.
+    [LAUNCHER_PID_VARIABLE]: String(process.pid),
+  };
   const children: ChildProcess[] = [];
   const start = (name: 'api' | 'worker', script: string, env: Record<string, string>) => {
     const child = spawn(process.execPath, [script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
