@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { DatabasePool } from 'slonik';
 import { isMoodleEntity, MOODLE_ENTITIES, type MoodleEntity } from '../../shared/domain/events.ts';
 import { HttpError } from '../httpError.ts';
@@ -18,6 +18,16 @@ export interface MoodleRouteDeps {
 export function createMoodleRouter(deps: MoodleRouteDeps): Router {
   const router = Router();
   const rawBody = rawWebhookBody(deps.bodyLimitBytes);
+  /** The raw body once its Standard Webhooks signature is checked. @throws HttpError 401 */
+  const verifiedBody = (req: Request, refusal: string): Buffer => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    try {
+      deps.verifyStandardWebhook(raw, req.headers);
+    } catch {
+      throw new HttpError(401, 'invalid_signature', refusal);
+    }
+    return raw;
+  };
 
   router.post(
     '/v1/events/moodle/:entity',
@@ -33,12 +43,7 @@ export function createMoodleRouter(deps: MoodleRouteDeps): Router {
     rawBody,
     async (req, res) => {
       const entity = res.locals.entity as MoodleEntity;
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      try {
-        deps.verifyStandardWebhook(raw, req.headers);
-      } catch {
-        throw new HttpError(401, 'invalid_signature', 'webhook signature missing, expired or wrong');
-      }
+      const raw = verifiedBody(req, 'webhook signature missing, expired or wrong');
       const event = toMoodleEvent(entity, parseWebhookBody(raw, 'json'));
       await acceptEvent(deps.db, req.log, res, event);
     },
@@ -52,12 +57,7 @@ export function createMoodleRouter(deps: MoodleRouteDeps): Router {
     },
     rawBody,
     (req, res) => {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      try {
-        deps.verifyStandardWebhook(raw, req.headers);
-      } catch {
-        throw new HttpError(401, 'invalid_signature', "webhook signature missing, expired or wrong: the plugin's secret must be this service's MOODLE_WEBHOOK_SECRET");
-      }
+      verifiedBody(req, "webhook signature missing, expired or wrong: the plugin's secret must be this service's MOODLE_WEBHOOK_SECRET");
       res.status(200).json({ status: 'ok', service: SERVICE_NAME, version: SERVICE_VERSION });
     },
   );

@@ -70,11 +70,8 @@ export interface MoodleClientOptions {
 export function createMoodleClient(options: MoodleClientOptions) {
   const call: MoodleCall = createMoodleTransport({ ...options, timeoutMs: options.timeoutMs ?? 30_000 });
 
-  const getUsersByField = async (field: UserLookupField, values: (string | number)[]) => {
-    const users = await call('core_user_get_users_by_field', { field, values }, z.array(hiddenFieldsSchema));
-    requireVisible('core_user_get_users_by_field', users, USER_FIELD_CAPABILITIES);
-    return z.array(moodleUserSchema).parse(users);
-  };
+  const getUsersByField = (field: UserLookupField, values: (string | number)[]) =>
+    call('core_user_get_users_by_field', { field, values }, visibleUsers('core_user_get_users_by_field', USER_FIELD_CAPABILITIES, moodleUserSchema));
 
   /** One user by a unique field, or null. Deleted users are never returned by Moodle except by id. */
   const findUser = async (field: UserLookupField, value: string | number): Promise<MoodleUser | null> => {
@@ -174,14 +171,12 @@ export function createMoodleClient(options: MoodleClientOptions) {
       await call('enrol_manual_unenrol_users', { enrolments }, voidSchema);
     },
     /** `onlyActive`: only users whose enrolment is active now (not suspended, inside its dates); by default Moodle lists suspended ones too. */
-    getEnrolledUsers: async (courseId: number, userfields = 'id,username,email,idnumber,roles', options: { onlyActive?: boolean } = {}) => {
-      const users = await call('core_enrol_get_enrolled_users', {
+    getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles', options: { onlyActive?: boolean } = {}) => {
+      const asked = userfields.split(',');
+      return call('core_enrol_get_enrolled_users', {
         courseid: courseId,
         options: [{ name: 'userfields', value: userfields }, ...(options.onlyActive ? [{ name: 'onlyactive', value: 1 }] : [])],
-      }, z.array(hiddenFieldsSchema));
-      const asked = userfields.split(',');
-      requireVisible('core_enrol_get_enrolled_users', users, ENROLLED_FIELD_CAPABILITIES.filter(([fieldName]) => asked.includes(fieldName)));
-      return z.array(enrolledUserSchema).parse(users);
+      }, visibleUsers('core_enrol_get_enrolled_users', ENROLLED_FIELD_CAPABILITIES.filter(([name]) => asked.includes(name)), enrolledUserSchema));
     },
     getUserCourses: (userId: number) => call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
     /** Assignments of courses the token's user need not be enrolled in (an admin's token). */
@@ -198,8 +193,20 @@ export function createMoodleClient(options: MoodleClientOptions) {
 
 export type MoodleClient = ReturnType<typeof createMoodleClient>;
 
-/** Any user object: which fields Moodle left out is checked before the real schema. */
-const hiddenFieldsSchema = z.looseObject({ id: z.number() });
+/**
+ * An array of `user`s whose fields `requireVisible` checks first. The check throws from inside
+ * the schema, so the transport classifies it (and reports a configuration error loudly once)
+ * like any other, and an answer of another shape is still its "unexpected shape" error.
+ */
+function visibleUsers<T extends z.ZodType>(wsfunction: string, fields: [string, string][], user: T) {
+  return z.array(z.looseObject({ id: z.number() }))
+    .transform((users) => {
+      requireVisible(wsfunction, users, fields);
+      // Checked for what the role hides; the pipe checks the rest.
+      return users as z.input<T>[];
+    })
+    .pipe(z.array(user));
+}
 
 /**
  * Fields every Moodle user has (username, e-mail) that Moodle 4.5 leaves out of the answer when

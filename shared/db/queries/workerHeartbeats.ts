@@ -48,7 +48,7 @@ export async function unlockDeadWorkers(db: CommonQueryMethods, deadAfterSeconds
  * the database is unreachable (the caller retries).
  */
 export async function recoverJobsOf(db: CommonQueryMethods, workerId: string): Promise<void> {
-  await db.query(sql.unsafe`delete from worker_heartbeats where worker_id = ${workerId}`);
+  await removeHeartbeat(db, workerId);
   await releaseJobsOf(db, [workerId]);
 }
 
