@@ -29,6 +29,9 @@ const soakRate = envInt('SOAK_RATE', 40);
 
 const verdicts: [string, boolean, string][] = [];
 const expect = (what: string, ok: boolean, figure: string) => verdicts.push([what, ok, figure]);
+/** One scenario's figures, a row each; fractions to two places. */
+const printFigures = (figures: Record<string, unknown>) =>
+  printTable(['figure', 'value'], Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v)]));
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'never');
 
 await runBenchmark('chaos', async (cleanup) => {
@@ -38,7 +41,7 @@ await runBenchmark('chaos', async (cleanup) => {
   if (selected('restart')) {
     console.log('\n## PostgreSQL restart under load (20 connections of signed webhooks; stopped 5 s)');
     const r = await databaseRestart(cleanup, postgres, { connections: 20, students: 300, loadSeconds: 20, stopAfterSeconds: 6, outageSeconds: 5 });
-    printTable(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : String(v)]));
+    printFigures(r);
     expect('restart: acknowledged events lost', r.lost === 0, String(r.lost));
     expect('restart: 202 while the database was down', r.acknowledgedDuringOutage === 0, String(r.acknowledgedDuringOutage));
     expect('restart: students applied twice', r.studentsWithTwoAccounts === 0, String(r.studentsWithTwoAccounts));
@@ -49,7 +52,7 @@ await runBenchmark('chaos', async (cleanup) => {
   if (selected('kill')) {
     console.log('\n## Worker SIGKILL mid-job (200 student syncs into Moodle)');
     const r = await workerKill(cleanup, postgres, { students: 200, deadAfterSeconds: 10 });
-    printTable(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)]));
+    printFigures(r);
     expect('kill: events lost', r.lost === 0, String(r.lost));
     expect('kill: every event completed', r.completed === r.acknowledged, `${r.completed}/${r.acknowledged}`);
     expect('kill: students applied twice', r.studentsWithTwoAccounts === 0, String(r.studentsWithTwoAccounts));
@@ -57,7 +60,7 @@ await runBenchmark('chaos', async (cleanup) => {
   if (selected('zoho')) {
     console.log('\n## Zoho outage (30 s: 429, then 500) while 100 student events arrive');
     const r = await zohoOutage(cleanup, postgres, { students: 100, outageSeconds: 30 });
-    printTable(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)]));
+    printFigures(r);
     expect('zoho: events lost', r.lost === 0, String(r.lost));
     expect('zoho: every event completed', r.completed === r.acknowledged, `${r.completed}/${r.acknowledged}`);
     expect('zoho: students applied twice', r.studentsWithTwoAccounts === 0, String(r.studentsWithTwoAccounts));
@@ -65,7 +68,7 @@ await runBenchmark('chaos', async (cleanup) => {
   if (selected('fuzz')) {
     console.log(`\n## Fuzz of the routes: ${fuzzRequests.toLocaleString('en-US')} requests, seed ${seed} (CHAOS_SEED=${seed} reproduces it)`);
     const { examples, ...r } = await fuzzRoutes(cleanup, postgres, { requests: fuzzRequests, seed });
-    printTable(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)]));
+    printFigures(r);
     for (const example of examples) console.log(JSON.stringify(example));
     expect('fuzz: rows written from invalid input', r.rowsFromInvalidInput === 0, String(r.rowsFromInvalidInput));
     expect('fuzz: 5xx for input that can never succeed', r.serverErrorsForInvalidInput === 0, String(r.serverErrorsForInvalidInput));
@@ -76,7 +79,7 @@ await runBenchmark('chaos', async (cleanup) => {
     console.log(`\n## Soak: ${soakRate} events a second for ${soakMinutes} min`);
     const { samples, ...r } = await soak(cleanup, postgres, { minutes: soakMinutes, ratePerSecond: soakRate, students: 500, sampleSeconds: Math.max(10, Math.min(60, soakMinutes * 6)) });
     printTable(['minute', 'ingress RSS MiB', 'worker RSS MiB', 'events sent'], samples.map((s) => [s.minute.toFixed(1), s.apiMiB.toFixed(0), s.workerMiB.toFixed(0), s.sent]));
-    printTable(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, String(v)]));
+    printFigures(r);
     // Flat: the last quarter's median within 20 % of the second quarter's (the first is warm-up).
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     const quarter = (q: number, key: 'apiMiB' | 'workerMiB') => median(samples.filter((s) => s.minute >= (soakMinutes * q) / 4 && s.minute < (soakMinutes * (q + 1)) / 4).map((s) => s[key]));
