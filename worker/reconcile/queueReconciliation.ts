@@ -44,8 +44,10 @@ export async function queueReconciliation(deps: { db: DatabasePool; zoho: ZohoCl
   for (const entity of RECONCILE_ORDER.filter((e) => entities.includes(e))) {
     const module = ZOHO_MODULES[entity];
     let queued = 0;
-    for await (const record of deps.zoho.listRecords(module, { fields: ['Modified_Time'] })) {
-      const modified = typeof record.Modified_Time === 'string' ? Date.parse(record.Modified_Time) : Number.NaN;
+    const modifiedTime = deps.zoho.fields.name(module, 'modifiedTime');
+    for await (const record of deps.zoho.listRecords(module, { fields: [modifiedTime] })) {
+      const value = record[modifiedTime];
+      const modified = typeof value === 'string' ? Date.parse(value) : Number.NaN;
       if (since !== undefined && !(modified >= since)) continue;
       const id = await recordWebhookEvent(deps.db, {
         source: 'zoho', eventId: `sync:${options.runId}:${record.id}`, eventType: 'updated', entity, module, recordId: record.id,

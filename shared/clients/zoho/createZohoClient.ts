@@ -5,6 +5,7 @@ import { createZohoTransport, type ZohoRequestFn } from './createZohoTransport.t
 import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
 import { ZohoDuplicateError } from './zohoErrors.ts';
 import { ZOHO_FIELD_MAPPINGS, type ZohoFieldMappings, type ZohoModuleName } from '../../domain/zoho/fieldMappings.ts';
+import { createZohoFieldNames } from '../../domain/zoho/zohoFieldNames.ts';
 import { parseZohoRecord, type ZohoRecordByModule } from '../../domain/zoho/zohoRecordSchemas.ts';
 
 /** Zoho's documented limits (api-facts.md §1b–§1d). */
@@ -171,6 +172,8 @@ export function createZohoClient(options: ZohoClientOptions) {
     request,
     getRecord,
     fieldMappings: mappings,
+    /** The org's API names for canonical properties: every query and write names fields through it. */
+    fields: createZohoFieldNames(mappings),
     /**
      * One record, validated and typed through the module's field mapping; null when it no
      * longer exists. @throws ZohoRecordError (permanent) naming every field that is wrong.

@@ -1,4 +1,6 @@
 import type { MoodleGradeData } from '../moodle/moodleEventData.ts';
+import type { ZohoFieldMappings } from '../zoho/fieldMappings.ts';
+import type { ZohoWriteValues } from '../zoho/zohoFieldNames.ts';
 import type { BtecLetter } from './convertToBtecLetter.ts';
 
 /** Zoho keeps at most this many characters in `BTEC_Grades.Feedback`. */
@@ -23,11 +25,17 @@ export interface GradeRecordInput {
   classZohoId: string | null;
 }
 
+/** One learning-outcome row in the subform's canonical row properties. */
+export type ZohoLearningOutcomeValues = { [K in keyof ZohoFieldMappings['BTEC_Grades']['learningOutcomes']['subform']]?: unknown };
+
 export interface ZohoGradeRecord {
-  /** The record in Zoho API names, without the subform. */
-  fields: Record<string, unknown>;
-  /** `Learning_Outcomes_Assessm` rows, one per criterion. */
-  learningOutcomes: Record<string, unknown>[];
+  /**
+   * The record in canonical properties of the `BTEC_Grades` mapping, without the subform: the
+   * Zoho client's field names turn them into the org's API names when written.
+   */
+  fields: ZohoWriteValues<'BTEC_Grades'>;
+  /** `learningOutcomes` (Zoho `Learning_Outcomes_Assessm`) rows, one per criterion. */
+  learningOutcomes: ZohoLearningOutcomeValues[];
   /** What the mapping had to do that someone should know (feedback cut…). */
   warnings: string[];
 }
@@ -73,29 +81,29 @@ export function mapGradeToZohoRecord({ grade, letter, studentZohoId, classZohoId
   if (status === undefined) warnings.push(`marking-workflow state "${grade.workflow_state}" has no Grade_Status value: left out`);
 
   const name = [grade.student_fullname, grade.course_fullname, letter, gradedOn].filter(Boolean).join(' - ');
-  const fields: Record<string, unknown> = {
-    Moodle_Grade_Composite_Key: gradeCompositeKey(grade),
-    Moodle_Grade_ID: grade.grade_id === null ? null : String(grade.grade_id),
-    BTEC_Grade_Name: [...name].slice(0, NAME_MAX).join(''),
-    Grade: letter,
-    ...(status !== undefined ? { Grade_Status: status } : {}),
-    Attempt_Number: grade.attempt_number,
-    Attempt_Date: gradedOn,
-    Feedback: feedback.text,
-    Student: { id: studentZohoId },
-    ...(classZohoId ? { Class: { id: classZohoId } } : {}),
-    Student_Name: grade.student_fullname,
-    Class_Name: grade.course_fullname,
+  const fields: ZohoWriteValues<'BTEC_Grades'> = {
+    compositeKey: gradeCompositeKey(grade),
+    moodleGradeId: grade.grade_id === null ? null : String(grade.grade_id),
+    gradeName: [...name].slice(0, NAME_MAX).join(''),
+    grade: letter,
+    ...(status !== undefined ? { gradeStatus: status } : {}),
+    attemptNumber: grade.attempt_number,
+    attemptDate: gradedOn,
+    feedback: feedback.text,
+    student: { id: studentZohoId },
+    ...(classZohoId ? { class: { id: classZohoId } } : {}),
+    studentName: grade.student_fullname,
+    className: grade.course_fullname,
   };
-  if (grade.grader_name) fields[grade.grader_role === 'iv' ? 'IV_Name' : 'Grader_Name'] = grade.grader_name;
+  if (grade.grader_name) fields[grade.grader_role === 'iv' ? 'ivName' : 'graderName'] = grade.grader_name;
 
   const learningOutcomes = grade.learning_outcomes.map((lo) => ({
-    LO_Code: lo.code,
-    LO_Outcome_Identification: lo.code,
-    LO_Title: lo.description,
-    LO_Definition: lo.description,
-    LO_Score: lo.score,
-    LO_Feedback: lo.feedback,
+    code: lo.code,
+    outcomeIdentification: lo.code,
+    title: lo.description,
+    definition: lo.description,
+    score: lo.score,
+    feedback: lo.feedback,
   }));
   return { fields, learningOutcomes, warnings };
 }

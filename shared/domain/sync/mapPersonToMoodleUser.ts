@@ -2,6 +2,8 @@ import { PermanentError } from '../errors.ts';
 import type { ZohoStudent, ZohoTeacher } from '../zoho/zohoRecordSchemas.ts';
 import { countryCode } from './countryCode.ts';
 import { splitFullName } from './splitFullName.ts';
+import { ZOHO_FIELD_MAPPINGS } from '../zoho/fieldMappings.ts';
+import { createZohoFieldNames, type ZohoFieldNames } from '../zoho/zohoFieldNames.ts';
 
 /** The Moodle account a Zoho student or teacher should have (the canonical model). */
 export interface DesiredMoodleUser {
@@ -21,6 +23,8 @@ export interface DesiredMoodleUser {
 }
 
 /** Moodle's PARAM_USERNAME without "extended characters": lower-case letters, digits and - . @ _ */
+// Error messages name the org's own field names (the caller passes the client's); the shipped mapping otherwise.
+const DEFAULT_FIELD_NAMES = createZohoFieldNames(ZOHO_FIELD_MAPPINGS);
 const MOODLE_USERNAME = /^[-.@_a-z0-9]+$/;
 const MOODLE_NAME_MAX = 100;
 
@@ -53,8 +57,9 @@ function names(module: string, recordId: string, first: string | null, last: str
  * idnumber = Zoho id, suspended when `Status` is one of `suspendWhenStatus`.
  * @throws PermanentError naming the record when the academic e-mail is missing or unusable.
  */
-export function mapStudentToMoodleUser(student: ZohoStudent, options: { suspendWhenStatus: readonly string[] }): DesiredMoodleUser {
-  const username = accountEmail('BTEC_Students', student.id, 'Academic_Email', student.academicEmail);
+export function mapStudentToMoodleUser(student: ZohoStudent, options: { suspendWhenStatus: readonly string[]; fields?: ZohoFieldNames }): DesiredMoodleUser {
+  const fields = options.fields ?? DEFAULT_FIELD_NAMES;
+  const username = accountEmail('BTEC_Students', student.id, fields.name('BTEC_Students', 'academicEmail'), student.academicEmail);
   const country = countryCode(student.country);
   return {
     username,
@@ -73,8 +78,9 @@ export function mapStudentToMoodleUser(student: ZohoStudent, options: { suspendW
  * username, `Name` split into first and last name. Teachers have no status in Zoho: only a
  * Zoho delete suspends them.
  */
-export function mapTeacherToMoodleUser(teacher: ZohoTeacher): DesiredMoodleUser {
-  const username = accountEmail('BTEC_Teachers', teacher.id, 'Academic_Email (or Email)', teacher.academicEmail ?? teacher.email);
+export function mapTeacherToMoodleUser(teacher: ZohoTeacher, fields: ZohoFieldNames = DEFAULT_FIELD_NAMES): DesiredMoodleUser {
+  const emailFields = `${fields.name('BTEC_Teachers', 'academicEmail')} (or ${fields.name('BTEC_Teachers', 'email')})`;
+  const username = accountEmail('BTEC_Teachers', teacher.id, emailFields, teacher.academicEmail ?? teacher.email);
   return {
     username,
     email: username,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { coqlString } from '../../../shared/clients/zoho/createZohoClient.ts';
 import { getGradePush, saveGradePush } from '../../../shared/db/queries/gradePushes.ts';
 import { findLinkByMoodleId } from '../../../shared/db/queries/syncLinks.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
@@ -8,7 +7,7 @@ import type { SyncOutcome } from '../syncHandler.ts';
 import type { MoodleSyncRun } from './moodleSyncRun.ts';
 import { resolveZohoStudent } from './resolveZohoRecords.ts';
 import { queueDashboardCopy } from './syncGradeToZoho.ts';
-import { upsertZohoGrade } from './upsertZohoGrade.ts';
+import { findZohoGrade, upsertZohoGrade } from './upsertZohoGrade.ts';
 
 const id = z.number().int().positive();
 /** `{userid}_{courseid}_{assignmentid}` (see gradeCompositeKey). */
@@ -38,19 +37,20 @@ export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<
     if (push) return skipped(base, `graded meanwhile (Zoho has ${push.letter}): no F`);
     // A grade Zoho holds that we never wrote (entered in Zoho, or by the predecessor) is not in
     // the pushes table: never overwrite it with F. Our own F (a retry after a crash) is redone.
-    const [held] = await run.zoho.coql(`select id, Grade from BTEC_Grades where Moodle_Grade_Composite_Key = ${coqlString(action.compositeKey)} limit 1`);
-    if (held && typeof held.Grade === 'string' && held.Grade !== '' && held.Grade !== 'F') {
-      return skipped(base, `Zoho already has a grade for this key (${held.Grade}, record ${held.id}): no F`);
+    const held = await findZohoGrade(run.zoho, action.compositeKey, ['grade']);
+    const heldLetter = held ? run.zoho.fields.read(held, 'BTEC_Grades', 'grade') : null;
+    if (held && typeof heldLetter === 'string' && heldLetter !== '' && heldLetter !== 'F') {
+      return skipped(base, `Zoho already has a grade for this key (${heldLetter}, record ${held.id}): no F`);
     }
     const studentZohoId = await resolveZohoStudent(run, action.userId, null);
     if (!studentZohoId) throw new PermanentError('zoho.student_not_found', `F for ${action.compositeKey}: Moodle user ${action.userId} is no BTEC_Students record`);
     const classZohoId = (await findLinkByMoodleId(run.ctx.db, 'class', action.courseId))?.zoho_id ?? null;
     const dueDay = unixToZohoDate(action.dueDate);
     const fields = {
-      Moodle_Grade_Composite_Key: action.compositeKey, Grade: 'F', Grade_Status: 'Released', Attempt_Number: 1, Attempt_Date: dueDay,
-      BTEC_Grade_Name: `${action.assignmentName} - F - ${dueDay}`.slice(0, 255),
-      Feedback: `No submission by the due date (${dueDay}): F applied by the integration's nightly BTEC rules.`,
-      Student: { id: studentZohoId }, ...(classZohoId ? { Class: { id: classZohoId } } : {}),
+      compositeKey: action.compositeKey, grade: 'F', gradeStatus: 'Released', attemptNumber: 1, attemptDate: dueDay,
+      gradeName: `${action.assignmentName} - F - ${dueDay}`.slice(0, 255),
+      feedback: `No submission by the due date (${dueDay}): F applied by the integration's nightly BTEC rules.`,
+      student: { id: studentZohoId }, ...(classZohoId ? { class: { id: classZohoId } } : {}),
     };
     if (run.dryRun) return { status: 'completed', result: { ...base, action: 'created', letter: 'F' } };
     const written = await upsertZohoGrade(run.zoho, action.compositeKey, fields, [], { existingId: held?.id ?? null });
@@ -71,7 +71,7 @@ export async function applyBtecRule(run: MoodleSyncRun<BtecRuleEvent>): Promise<
     return skipped(base, `changed meanwhile (Zoho has ${push ? `${push.letter}, attempt ${push.attempt_number}` : 'no grade'}): no RR`);
   }
   if (run.dryRun) return { status: 'completed', result: { ...base, action: 'updated', letter: 'RR', zohoId: push.zoho_grade_id } };
-  const { id: zohoId } = await run.zoho.updateOne('BTEC_Grades', { id: push.zoho_grade_id, Grade: 'RR', Attempt_Number: 2, Grade_Status: 'Released' });
+  const { id: zohoId } = await run.zoho.updateOne('BTEC_Grades', { id: push.zoho_grade_id, ...run.zoho.fields.record('BTEC_Grades', { grade: 'RR', attemptNumber: 2, gradeStatus: 'Released' }) });
   await run.ctx.db.transaction(async (transaction) => {
     await saveGradePush(transaction, { ...push, letter: 'RR', attempt_number: 2, graded_at: today, fingerprint: `btec_rules:RR:${push.fingerprint}`, origin: 'btec_rules', lastEventId: run.event.id });
     await queueDashboardCopy(transaction, run.event.id, zohoId);

@@ -25,9 +25,13 @@ export async function linkUserToZoho(run: MoodleSyncRun<MoodleUserData>): Promis
   const email = user.email?.trim().toLowerCase();
   if (!email || !email.includes('@')) return { status: 'skipped', result: { ...base, action: 'skipped', reason: 'no e-mail to match a Zoho record by' } };
 
+  const f = run.zoho.fields;
   const candidates = [
-    { entity: 'student' as const, module: 'BTEC_Students', field: 'Student_Moodle_ID', where: `Academic_Email = ${coqlString(email)}` },
-    { entity: 'teacher' as const, module: 'BTEC_Teachers', field: 'Teacher_Moodle_ID', where: `Academic_Email = ${coqlString(email)} or Email = ${coqlString(email)}` },
+    { entity: 'student' as const, module: 'BTEC_Students' as const, field: f.name('BTEC_Students', 'moodleId'), where: `${f.name('BTEC_Students', 'academicEmail')} = ${coqlString(email)}` },
+    {
+      entity: 'teacher' as const, module: 'BTEC_Teachers' as const, field: f.name('BTEC_Teachers', 'moodleId'),
+      where: `${f.name('BTEC_Teachers', 'academicEmail')} = ${coqlString(email)} or ${f.name('BTEC_Teachers', 'email')} = ${coqlString(email)}`,
+    },
   ];
   for (const candidate of candidates) {
     const rows = await run.zoho.coql(`select id, ${candidate.field} from ${candidate.module} where ${candidate.where} limit 2`);
@@ -40,7 +44,7 @@ export async function linkUserToZoho(run: MoodleSyncRun<MoodleUserData>): Promis
     }
     if (!run.dryRun) {
       await saveLink(run.ctx.db, { entity: candidate.entity, zohoId: row.id, moodleId: user.id, fingerprint: null, eventId: run.event.id });
-      if (claimed !== String(user.id)) await run.zoho.updateOne(candidate.module, { id: row.id, [candidate.field]: String(user.id) });
+      if (claimed !== String(user.id)) await run.zoho.updateOne(candidate.module, { id: row.id, ...f.record(candidate.module, { moodleId: String(user.id) }) });
     }
     return { status: 'completed', result: { ...base, action: 'linked', linkedTo: candidate.entity, linkedBy: 'email', zohoId: row.id } };
   }
@@ -51,10 +55,9 @@ export async function linkUserToZoho(run: MoodleSyncRun<MoodleUserData>): Promis
   }
   if (run.dryRun) return { status: 'completed', result: { ...base, action: 'created', linkedTo: 'student', zohoId: null } };
   const names = user.firstname && user.lastname ? { firstname: user.firstname, lastname: user.lastname } : splitFullName(`${user.firstname ?? ''} ${user.lastname ?? ''}`);
-  const { id } = await run.zoho.insertOne('BTEC_Students', {
-    First_Name: names.firstname, Last_Name: names.lastname, Academic_Email: email, Student_Moodle_ID: String(user.id),
-    ...(user.city ? { City: user.city } : {}),
-  });
+  const { id } = await run.zoho.insertOne('BTEC_Students', f.record('BTEC_Students', {
+    firstName: names.firstname, lastName: names.lastname, academicEmail: email, moodleId: String(user.id), city: user.city || undefined,
+  }));
   await saveLink(run.ctx.db, { entity: 'student', zohoId: id, moodleId: user.id, fingerprint: null, eventId: run.event.id });
   return { status: 'completed', result: { ...base, action: 'created', linkedTo: 'student', zohoId: id } };
 }

@@ -15,11 +15,13 @@ const ZOHO_ID = /^\d{5,25}$/;
 export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUserId: number, email: string | null): Promise<string | null> {
   const link = await findLinkByMoodleId(run.ctx.db, 'student', moodleUserId);
   if (link) return link.zoho_id;
-  let rows = await run.zoho.coql(`select id, Student_Moodle_ID from BTEC_Students where Student_Moodle_ID = '${moodleUserId}' limit 2`);
+  const f = run.zoho.fields;
+  const moodleIdField = f.name('BTEC_Students', 'moodleId');
+  let rows = await run.zoho.coql(`select id, ${moodleIdField} from BTEC_Students where ${moodleIdField} = '${moodleUserId}' limit 2`);
   const address = email?.trim().toLowerCase();
   const byEmail = rows.length === 0 && !!address && address.includes('@');
   if (byEmail) {
-    rows = await run.zoho.coql(`select id, Student_Moodle_ID from BTEC_Students where Academic_Email = ${coqlString(address)} limit 2`);
+    rows = await run.zoho.coql(`select id, ${moodleIdField} from BTEC_Students where ${f.name('BTEC_Students', 'academicEmail')} = ${coqlString(address)} limit 2`);
   }
   if (rows.length > 1) {
     throw new PermanentError('zoho.ambiguous', `Moodle user ${moodleUserId}: several BTEC_Students records (${rows.map((r) => r.id).join(', ')}) match it; merge them in Zoho`);
@@ -28,15 +30,16 @@ export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUser
   if (!row) return null;
   // Found by e-mail only: a student Zoho (or our link) already gives another Moodle account is
   // not this user's; re-pointing it would move their dashboard data to this account.
-  const claimed = typeof row.Student_Moodle_ID === 'string' ? row.Student_Moodle_ID.trim() : '';
+  const held = row[moodleIdField];
+  const claimed = typeof held === 'string' ? held.trim() : '';
   const linked = byEmail ? await getLink(run.ctx.db, 'student', row.id) : null;
   const other = !byEmail ? null : claimed !== '' && claimed !== String(moodleUserId) ? claimed : linked && linked.moodle_id !== moodleUserId ? String(linked.moodle_id) : null;
   if (other !== null) {
-    throw new PermanentError('zoho.conflict', `Moodle user ${moodleUserId}: BTEC_Students ${row.id} has its e-mail but belongs to Moodle user ${other}; merge the two Moodle accounts or correct Student_Moodle_ID`);
+    throw new PermanentError('zoho.conflict', `Moodle user ${moodleUserId}: BTEC_Students ${row.id} has its e-mail but belongs to Moodle user ${other}; merge the two Moodle accounts or correct ${moodleIdField}`);
   }
   if (!run.dryRun) {
     await saveLink(run.ctx.db, { entity: 'student', zohoId: row.id, moodleId: moodleUserId, fingerprint: null, eventId: run.event.id });
-    if (row.Student_Moodle_ID !== String(moodleUserId)) await run.zoho.updateOne('BTEC_Students', { id: row.id, Student_Moodle_ID: String(moodleUserId) });
+    if (held !== String(moodleUserId)) await run.zoho.updateOne('BTEC_Students', { id: row.id, ...f.record('BTEC_Students', { moodleId: String(moodleUserId) }) });
   }
   return row.id;
 }
@@ -49,9 +52,10 @@ export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUser
 export async function resolveZohoClass(run: MoodleSyncRun<unknown>, courseId: number, courseIdnumber: string | null): Promise<string | null> {
   const link = await findLinkByMoodleId(run.ctx.db, 'class', courseId);
   if (link) return link.zoho_id;
-  const rows = await run.zoho.coql(`select id from BTEC_Classes where Moodle_Class_ID = '${courseId}' limit 2`);
+  const classIdField = run.zoho.fields.name('BTEC_Classes', 'moodleClassId');
+  const rows = await run.zoho.coql(`select id from BTEC_Classes where ${classIdField} = '${courseId}' limit 2`);
   if (rows.length > 1) {
-    throw new PermanentError('zoho.ambiguous', `Moodle course ${courseId}: several BTEC_Classes records (${rows.map((r) => r.id).join(', ')}) have it as Moodle_Class_ID`);
+    throw new PermanentError('zoho.ambiguous', `Moodle course ${courseId}: several BTEC_Classes records (${rows.map((r) => r.id).join(', ')}) have it as ${classIdField}`);
   }
   let zohoId = rows[0]?.id ?? null;
   if (!zohoId && courseIdnumber && ZOHO_ID.test(courseIdnumber.trim())) {

@@ -42,17 +42,19 @@ export async function syncEnrolmentToZoho(run: MoodleSyncRun<MoodleEnrolmentData
   const classZohoId = await resolveZohoClass(run, enrolment.course_id, enrolment.course_idnumber);
   if (!classZohoId) return skipped(base, `Moodle course ${enrolment.course_id} is no Zoho class`);
 
+  const f = run.zoho.fields;
+  // Zoho ids are digits only: safe inside the COQL strings.
   const [existing] = await run.zoho.coql(
-    `select id from BTEC_Enrollments where Enrolled_Students = '${studentZohoId}' and Classes = '${classZohoId}' limit 1`,
+    `select id from BTEC_Enrollments where ${f.name('BTEC_Enrollments', 'student')} = '${studentZohoId}' and ${f.name('BTEC_Enrollments', 'class')} = '${classZohoId}' limit 1`,
   );
   if (run.dryRun) return completed(base, existing ? 'unchanged' : 'created', existing?.id ?? null);
   const zohoId = existing
     ? existing.id
-    : (await run.zoho.insertOne('BTEC_Enrollments', {
-        Enrolled_Students: { id: studentZohoId },
-        Classes: { id: classZohoId },
-        ...(enrolment.timestart ? { Start_Date: unixToZohoDate(enrolment.timestart) } : {}),
-      })).id;
+    : (await run.zoho.insertOne('BTEC_Enrollments', f.record('BTEC_Enrollments', {
+        student: { id: studentZohoId },
+        class: { id: classZohoId },
+        startDate: enrolment.timestart ? unixToZohoDate(enrolment.timestart) : undefined,
+      }))).id;
   // The same fingerprint the Zoho → Moodle flow computes, so that flow finds it unchanged.
   await saveLink(run.ctx.db, {
     entity: 'enrollment', zohoId, moodleId: enrolment.course_id, moodleUserId: enrolment.user_id,

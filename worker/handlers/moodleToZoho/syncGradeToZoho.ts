@@ -10,7 +10,7 @@ import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import type { SyncOutcome } from '../syncHandler.ts';
 import type { MoodleSyncRun } from './moodleSyncRun.ts';
 import { resolveZohoClass, resolveZohoStudent } from './resolveZohoRecords.ts';
-import { upsertZohoGrade } from './upsertZohoGrade.ts';
+import { findZohoGrade, upsertZohoGrade } from './upsertZohoGrade.ts';
 
 /**
  * A Moodle assignment grade → its Zoho `BTEC_Grades` record (DESIGN.md "Moodle → Zoho"):
@@ -53,12 +53,12 @@ async function writeGrade(
 
   const studentZohoId = await resolveZohoStudent(run, grade.student_id, grade.student_email);
   if (!studentZohoId) {
-    throw new PermanentError('zoho.student_not_found', `grade ${compositeKey}: Moodle user ${grade.student_id} is no BTEC_Students record (no Student_Moodle_ID ${grade.student_id}, no Academic_Email match)`);
+    throw new PermanentError('zoho.student_not_found', `grade ${compositeKey}: Moodle user ${grade.student_id} is no BTEC_Students record (no ${run.zoho.fields.name('BTEC_Students', 'moodleId')} ${grade.student_id}, no ${run.zoho.fields.name('BTEC_Students', 'academicEmail')} match)`);
   }
   const classZohoId = await resolveZohoClass(run, grade.course_id, grade.course_idnumber);
   const mapped = mapGradeToZohoRecord({ grade, letter: conversion.letter, studentZohoId, classZohoId });
   const warnings = [...mapped.warnings];
-  if (!classZohoId) warnings.push(`Moodle course ${grade.course_id} is no Zoho class (not linked, no Moodle_Class_ID): Class left empty`);
+  if (!classZohoId) warnings.push(`Moodle course ${grade.course_id} is no Zoho class (not linked, no ${run.zoho.fields.name('BTEC_Classes', 'moodleClassId')}): ${run.zoho.fields.name('BTEC_Grades', 'class')} left empty`);
   const print = fingerprint({ fields: mapped.fields, learningOutcomes: mapped.learningOutcomes });
   const base = {
     entity: 'grade', compositeKey, letter: conversion.letter, basis: conversion.basis,
@@ -69,7 +69,7 @@ async function writeGrade(
   }
 
   if (run.dryRun) {
-    const [existing] = await run.zoho.coql(`select id from BTEC_Grades where Moodle_Grade_Composite_Key = '${compositeKey}' limit 1`);
+    const existing = await findZohoGrade(run.zoho, compositeKey);
     return { status: 'completed', result: { ...base, action: existing ? 'updated' : 'created', zohoId: existing?.id ?? null } };
   }
   const written = await upsertZohoGrade(run.zoho, compositeKey, mapped.fields, mapped.learningOutcomes);

@@ -38,7 +38,7 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
   const print = fingerprint(desired);
   if (link && link.state === 'active' && link.fingerprint === print) {
     const result: EntityResult = { entity: 'class', zohoId, action: 'unchanged', moodleId: link.moodle_id };
-    const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'Moodle_Class_ID', record.moodleClassId, link.moodle_id);
+    const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'moodleClassId', record.moodleClassId, link.moodle_id);
     if (written) result.writeBack = written;
     return result;
   }
@@ -113,7 +113,7 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
   }
   // Without its teacher the class is not fully applied: no fingerprint, so its next event tries again.
   await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: result.moodleId, moodleUserId: teacherUserId, fingerprint: classWarnings.length ? null : print, eventId: run.event.id });
-  const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'Moodle_Class_ID', record.moodleClassId, result.moodleId);
+  const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'moodleClassId', record.moodleClassId, result.moodleId);
   if (written) result.writeBack = written;
   return result;
 }
@@ -185,7 +185,7 @@ async function hideCourse(run: ZohoSyncRun, zohoId: string, link: SyncLink | nul
  */
 async function queueClassEnrollments(run: ZohoSyncRun, classZohoId: string): Promise<number> {
   // Before the link is saved: if this fails the job retries, finds no link, and comes back here.
-  const rows = await run.zoho.coql(`select id from BTEC_Enrollments where Classes = '${classZohoId}' limit 2000`);
+  const rows = await run.zoho.coql(`select id from BTEC_Enrollments where ${run.zoho.fields.name('BTEC_Enrollments', 'class')} = '${classZohoId}' limit 2000`);
   let queued = 0;
   for (const row of rows) {
     const inserted = await recordWebhookEvent(run.ctx.db, {

@@ -11,8 +11,8 @@ import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 export type PersonEntity = 'student' | 'teacher';
 
 const PERSON = {
-  student: { module: 'BTEC_Students', moodleIdField: 'Student_Moodle_ID' },
-  teacher: { module: 'BTEC_Teachers', moodleIdField: 'Teacher_Moodle_ID' },
+  student: { module: 'BTEC_Students' },
+  teacher: { module: 'BTEC_Teachers' },
 } as const;
 
 export function personModule(entity: PersonEntity) {
@@ -32,15 +32,15 @@ export async function syncPerson(
   /** The record when the caller has fetched it already (null: deleted in Zoho). */
   fetched?: { record: ZohoStudent | ZohoTeacher | null },
 ): Promise<EntityResult> {
-  const { module, moodleIdField } = PERSON[entity];
+  const { module } = PERSON[entity];
   const link = await getLink(run.ctx.db, entity, zohoId);
   const record = fetched ? fetched.record : await run.zoho.fetchRecord(module, zohoId);
   if (!record) return suspendPerson(run, entity, zohoId, link);
 
   const desired: DesiredMoodleUser =
     entity === 'student'
-      ? mapStudentToMoodleUser(record as Parameters<typeof mapStudentToMoodleUser>[0], { suspendWhenStatus: run.settings['students.suspend_when_status'] })
-      : mapTeacherToMoodleUser(record as Parameters<typeof mapTeacherToMoodleUser>[0]);
+      ? mapStudentToMoodleUser(record as Parameters<typeof mapStudentToMoodleUser>[0], { suspendWhenStatus: run.settings['students.suspend_when_status'], fields: run.zoho.fields })
+      : mapTeacherToMoodleUser(record as Parameters<typeof mapTeacherToMoodleUser>[0], run.zoho.fields);
   const print = fingerprint(desired);
   const warnings = desired.unknownCountry ? [`Country "${desired.unknownCountry}" has no ISO code; Moodle's country left as it is`] : undefined;
 
@@ -55,7 +55,7 @@ export async function syncPerson(
     }
   }
   if (result.moodleId !== null) {
-    const written = await writeBackMoodleId(run, module, zohoId, moodleIdField, record.moodleId, result.moodleId);
+    const written = await writeBackMoodleId(run, module, zohoId, 'moodleId', record.moodleId, result.moodleId);
     if (written) result.writeBack = written;
   }
   return result;

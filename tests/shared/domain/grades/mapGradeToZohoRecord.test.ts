@@ -18,10 +18,10 @@ const map = (overrides: Partial<MoodleGradeData>, classZohoId: string | null = '
 t.test('the record: key, letter, status, attempt, date, names, lookups', async (t) => {
   const { fields, learningOutcomes, warnings } = map({});
   t.strictSame(fields, {
-    Moodle_Grade_Composite_Key: '45_6_7', Moodle_Grade_ID: '123', BTEC_Grade_Name: 'Layla Hassan - Unit 4 Marketing - M - 2026-09-22',
-    Grade: 'M', Grade_Status: 'Released', Attempt_Number: 2, Attempt_Date: '2026-09-22', Feedback: 'Well done',
-    Student: { id: '5725767000000000001' }, Class: { id: '5725767000000000002' }, Student_Name: 'Layla Hassan', Class_Name: 'Unit 4 Marketing',
-    Grader_Name: 'Omar Teacher',
+    compositeKey: '45_6_7', moodleGradeId: '123', gradeName: 'Layla Hassan - Unit 4 Marketing - M - 2026-09-22',
+    grade: 'M', gradeStatus: 'Released', attemptNumber: 2, attemptDate: '2026-09-22', feedback: 'Well done',
+    student: { id: '5725767000000000001' }, class: { id: '5725767000000000002' }, studentName: 'Layla Hassan', className: 'Unit 4 Marketing',
+    graderName: 'Omar Teacher',
   });
   t.strictSame(learningOutcomes, [], 'no LOs: an empty subform (replaces whatever was there)');
   t.strictSame(warnings, []);
@@ -31,16 +31,16 @@ t.test('the record: key, letter, status, attempt, date, names, lookups', async (
 
 t.test('grader: IV vs teacher vs other', async (t) => {
   const cases = [
-    { role: 'iv' as const, field: 'IV_Name', absent: 'Grader_Name' },
-    { role: 'teacher' as const, field: 'Grader_Name', absent: 'IV_Name' },
-    { role: 'other' as const, field: 'Grader_Name', absent: 'IV_Name' },
+    { role: 'iv' as const, field: 'ivName' as const, absent: 'graderName' },
+    { role: 'teacher' as const, field: 'graderName' as const, absent: 'ivName' },
+    { role: 'other' as const, field: 'graderName' as const, absent: 'ivName' },
   ];
   for (const c of cases) {
     const { fields } = map({ grader_role: c.role, grader_name: 'Someone' });
     t.equal(fields[c.field], 'Someone', `${c.role} → ${c.field}`);
     t.notOk(c.absent in fields, `${c.role}: ${c.absent} untouched`);
   }
-  t.notOk('Grader_Name' in map({ grader_name: null }).fields, 'no grader name: neither field written');
+  t.notOk('graderName' in map({ grader_name: null }).fields, 'no grader name: neither field written');
 });
 
 t.test('Grade_Status only takes values of its picklist', async (t) => {
@@ -50,7 +50,7 @@ t.test('Grade_Status only takes values of its picklist', async (t) => {
   ];
   for (const [state, status] of states) {
     const { fields, warnings } = map({ workflow_state: state });
-    t.equal(fields.Grade_Status, status, `${state} → ${status}`);
+    t.equal(fields.gradeStatus, status, `${state} → ${status}`);
     if (status === undefined) t.match(warnings, [/marking-workflow state "something" has no Grade_Status value/]);
   }
 });
@@ -63,9 +63,9 @@ t.test('learning outcomes: one row per criterion, 20 P-criteria and more', async
   ];
   const { learningOutcomes } = map({ learning_outcomes: los });
   t.equal(learningOutcomes.length, 22);
-  t.strictSame(learningOutcomes[19], { LO_Code: 'P20', LO_Outcome_Identification: 'P20', LO_Title: 'Pass 20', LO_Definition: 'Pass 20', LO_Score: '1', LO_Feedback: null });
-  t.strictSame(learningOutcomes[20], { LO_Code: 'M1', LO_Outcome_Identification: 'M1', LO_Title: 'Merit 1', LO_Definition: 'Merit 1', LO_Score: '0', LO_Feedback: 'Try again' });
-  t.strictSame(learningOutcomes[21], { LO_Code: 'D1', LO_Outcome_Identification: 'D1', LO_Title: null, LO_Definition: null, LO_Score: null, LO_Feedback: null });
+  t.strictSame(learningOutcomes[19], { code: 'P20', outcomeIdentification: 'P20', title: 'Pass 20', definition: 'Pass 20', score: '1', feedback: null });
+  t.strictSame(learningOutcomes[20], { code: 'M1', outcomeIdentification: 'M1', title: 'Merit 1', definition: 'Merit 1', score: '0', feedback: 'Try again' });
+  t.strictSame(learningOutcomes[21], { code: 'D1', outcomeIdentification: 'D1', title: null, definition: null, score: null, feedback: null });
 });
 
 t.test('feedback: Zoho keeps 2,000 characters; longer is cut with a note and a warning, never silently', async (t) => {
@@ -82,11 +82,11 @@ t.test('feedback: Zoho keeps 2,000 characters; longer is cut with a note and a w
   t.ok([...fitFeedback(emoji).text!].length <= ZOHO_FEEDBACK_MAX, 'counts characters, not UTF-16 units; never splits one');
   const { warnings, fields } = map({ feedback: long });
   t.match(warnings, [/Feedback has 2600 characters; Zoho keeps 2000: cut with a note saying so/]);
-  t.equal(fields.Feedback, fitted.text);
+  t.equal(fields.feedback, fitted.text);
 });
 
 t.test('a course that is no Zoho class: no Class lookup; long names are cut to 255', async (t) => {
-  t.notOk('Class' in map({}, null).fields);
+  t.notOk('class' in map({}, null).fields);
   const { fields } = map({ student_fullname: 'N'.repeat(300) });
-  t.equal([...String(fields.BTEC_Grade_Name)].length, 255);
+  t.equal([...String(fields.gradeName)].length, 255);
 });
