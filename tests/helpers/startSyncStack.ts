@@ -24,6 +24,8 @@ export interface SyncStack {
   moodle: MoodleSimulator;
   /** Log lines of both processes, parsed. */
   logs: { api: Record<string, unknown>[]; worker: Record<string, unknown>[] };
+  /** With `traceGc`: each process's V8 heap as its garbage collections report it. */
+  gc: { api: GcTrace; worker: GcTrace };
   /** POSTs a Zoho envelope signed with Standard Webhooks; returns the HTTP status and body. */
   sendZoho(entity: string, envelope: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
   /** POSTs a Moodle plugin envelope signed with Standard Webhooks (`webhook-id` = its event_id). */
@@ -57,6 +59,8 @@ export async function startSyncStack(
     logLevel?: string;
     /** false: the ingress only (its rows and jobs stay as written). */
     withWorker?: boolean;
+    /** Runs both processes with `--trace-gc` and fills `gc` (the soak's memory figures). */
+    traceGc?: boolean;
   } = {},
 ): Promise<SyncStack> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t as Test));
@@ -68,16 +72,20 @@ export async function startSyncStack(
     // As under npm start: if this process dies without its teardown, the children stop themselves.
     [LAUNCHER_PID_VARIABLE]: String(process.pid),
   };
+  const gc = { api: newGcTrace(), worker: newGcTrace() };
   const children: ChildProcess[] = [];
   const start = (name: 'api' | 'worker', script: string, env: Record<string, string>) => {
-    const child = spawn(process.execPath, [script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(options.traceGc ? ['--trace-gc'] : []), script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     // pino writes one JSON object per '\n'. Not readline: it also breaks lines at U+2028 and
     // U+2029, which JSON strings may hold (the fuzz run sends them in event ids).
     let pending = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (pending + chunk).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('{')) logs[name].push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of lines) {
+        if (line.startsWith('{')) logs[name].push(JSON.parse(line) as Record<string, unknown>);
+        else if (options.traceGc) recordGcLine(gc[name], line);
+      }
     });
     children.push(child);
     return child;
@@ -118,6 +126,7 @@ export async function startSyncStack(
     zoho,
     moodle,
     logs,
+    gc,
     api,
     get worker() {
       if (!worker) throw new Error('this stack was started without a worker');
@@ -146,6 +155,28 @@ export async function startSyncStack(
     },
     setting: (key, value) => saveSetting(db, key, value),
   };
+}
+
+/** A process's heap as `--trace-gc` reports it: after every full collection, and the latest committed size. */
+export interface GcTrace {
+  /** Heap in use after each full (mark-compact) collection, with the heap committed then. */
+  fullCollections: { at: number; usedAfterMB: number; committedMB: number }[];
+  /** Heap committed after the latest collection of any kind (MB). */
+  committedMB: number;
+}
+
+const newGcTrace = (): GcTrace => ({ fullCollections: [], committedMB: Number.NaN });
+
+// V8's line: `[pid:0x…]  6001 ms: Mark-Compact 25.3 (30.2) -> 21.9 (30.7) MB, …` (used (committed) before -> after).
+const GC_LINE = /ms: (Scavenge|Minor Mark-Sweep|Mark-Compact|Mark-Sweep)[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/;
+
+function recordGcLine(trace: GcTrace, line: string): void {
+  const match = GC_LINE.exec(line);
+  if (!match) return;
+  trace.committedMB = Number(match[3]);
+  if (match[1] === 'Mark-Compact' || match[1] === 'Mark-Sweep') {
+    trace.fullCollections.push({ at: Date.now(), usedAfterMB: Number(match[2]), committedMB: Number(match[3]) });
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
