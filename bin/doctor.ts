@@ -6,6 +6,7 @@ import { createMoodleClient } from '../shared/clients/moodle/createMoodleClient.
 import { createZohoClientFromConfig } from '../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
+import { loadSyncSettings } from '../shared/db/queries/appSettings.ts';
 import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { reportFatal } from '../shared/runProcess.ts';
@@ -33,7 +34,7 @@ try {
         : undefined;
       checks.push(...(await checkMoodleSetup(moodle)));
     }
-    if (argv.only !== 'moodle') checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log))));
+    if (argv.only !== 'moodle') checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log), await loadSyncSettings(db).catch(() => undefined))));
   } finally {
     await db.end();
   }

@@ -1,7 +1,11 @@
 import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
 import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
 import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
-import { ZOHO_MODULE_NAMES } from '../../shared/domain/zoho/fieldMappings.ts';
+import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import { BTEC_LETTERS } from '../../shared/domain/grades/convertToBtecLetter.ts';
+import { GRADE_STATUS } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';
+import { compareFieldsWithOrg, type ModuleReliance } from '../../shared/domain/zoho/compareFieldsWithOrg.ts';
+import { ZOHO_MODULE_NAMES, type ZohoModuleName } from '../../shared/domain/zoho/fieldMappings.ts';
 
 export interface Check {
   area: 'moodle' | 'zoho';
@@ -62,8 +66,24 @@ export async function checkMoodleSetup(client: MoodleClient | undefined): Promis
   return checks;
 }
 
-/** Zoho: the OAuth credentials give a token, and every module the service maps can be read. */
-export async function checkZohoSetup(client: ZohoClient | undefined): Promise<Check[]> {
+/** What the service writes into Zoho picklists and which fields it finds records by. */
+const ZOHO_RELIANCE: Partial<Record<ZohoModuleName, ModuleReliance>> = {
+  BTEC_Grades: { writes: { grade: BTEC_LETTERS, gradeStatus: [...new Set(Object.values(GRADE_STATUS))] }, unique: ['compositeKey'] },
+};
+
+/** Settings that name values of an org's picklist: a value the org lacks is a typo or an old value. */
+const SETTINGS_OF_PICKLISTS = [
+  { setting: 'students.suspend_when_status', module: 'BTEC_Students', property: 'status' },
+  { setting: 'classes.create_when_status', module: 'BTEC_Classes', property: 'status' },
+] as const;
+
+/**
+ * Zoho: the OAuth credentials give a token; every module the service maps can be read; and,
+ * from Zoho's fields metadata, every mapped field exists with a type the service can read, the
+ * picklist values it writes are in the org's lists, the fields it finds records by are unique,
+ * and the settings that name picklist values name values the org has.
+ */
+export async function checkZohoSetup(client: ZohoClient | undefined, settings?: Pick<SyncSettings, (typeof SETTINGS_OF_PICKLISTS)[number]['setting']>): Promise<Check[]> {
   if (!client) {
     return [{ area: 'zoho', name: 'configured', status: 'problem', detail: 'the Zoho OAuth settings are not all set', fix: 'set ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ENCRYPTION_KEY (README "Connecting to Zoho\'s API")' }];
   }
@@ -79,8 +99,41 @@ export async function checkZohoSetup(client: ZohoClient | undefined): Promise<Ch
     } catch (error) {
       checks.push({ area: 'zoho', name: module, status: 'problem', detail: message(error), fix: 'check the module exists in the org with this API name (ZOHO_FIELD_OVERRIDES for another name) and the OAuth scopes (README "Connecting to Zoho\'s API")' });
       // Bad credentials fail every module alike: say it once.
-      if (/token|credential|OAuth/i.test(message(error))) break;
+      if (/token|credential|OAuth/i.test(message(error))) return checks;
+      continue;
+    }
+    checks.push(...(await checkZohoFields(client, module, settings)));
+  }
+  return checks;
+}
+
+async function checkZohoFields(client: ZohoClient, module: ZohoModuleName, settings: Parameters<typeof checkZohoSetup>[1]): Promise<Check[]> {
+  const name = `${module} fields`;
+  let org: Awaited<ReturnType<ZohoClient['fieldsMetadata']>>;
+  try {
+    org = await client.fieldsMetadata(module);
+  } catch (error) {
+    return [{
+      area: 'zoho', name, status: 'problem', detail: `Zoho's field metadata could not be read: ${message(error)}`,
+      fix: 'make a refresh token with the scope ZohoCRM.settings.fields.READ too (README "Connecting to Zoho\'s API"): without it, picklist values are checked against the shipped lists only',
+    }];
+  }
+  const mapping = client.fieldMappings[module];
+  const problems = compareFieldsWithOrg(module, mapping, org, ZOHO_RELIANCE[module]);
+  const checks: Check[] = problems.map((p) => ({ area: 'zoho', name, status: 'problem', detail: p.detail, fix: p.fix }));
+  for (const { setting, module: of, property } of SETTINGS_OF_PICKLISTS) {
+    if (of !== module || !settings) continue;
+    const apiName = client.fields.name(of, property);
+    const values = org.find((field) => field.apiName === apiName)?.picklist;
+    const unknown = values ? settings[setting].filter((value) => !values.includes(value)) : [];
+    if (unknown.length) {
+      checks.push({
+        area: 'zoho', name: setting, status: 'problem',
+        detail: `${setting} names ${unknown.map((v) => `"${v}"`).join(', ')}, which ${module}.${apiName} does not have (the org's values: ${values!.map((v) => `"${v}"`).join(', ')})`,
+        fix: `correct the setting (a typo, or a value renamed in Zoho): update app_settings set value = '<JSON list>' where key = '${setting}'`,
+      });
     }
   }
+  if (checks.length === 0) checks.push({ area: 'zoho', name, status: 'ok', detail: `all ${Object.keys(mapping).length} mapped fields exist with a readable type${ZOHO_RELIANCE[module] ? '; written picklist values and unique keys are there' : ''}` });
   return checks;
 }

@@ -5,6 +5,8 @@ import { createMoodleSimulator } from '../fakes/moodleSimulator.ts';
 import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
 import { PROJECT_ROOT, runProcess } from '../helpers/spawnProcess.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
+import { createDbPool } from '../../shared/db/createDbPool.ts';
+import { saveSetting } from '../../shared/db/queries/appSettings.ts';
 
 /** bin/doctor against the simulators: a good setup, then one misconfiguration at a time. */
 const SETUP = SETUP_CAPABILITIES;
@@ -70,6 +72,53 @@ t.test('a wrong token, a function missing from the service, Zoho not configured'
   t.equal(half.code, 2, 'half a Zoho configuration is a configuration error');
   t.match(half.stderr, /ZOHO_CLIENT_SECRET is required when ZOHO_CLIENT_ID is set/);
   t.notMatch(half.stderr, new RegExp(zoho.clientId), 'no value echoed');
+});
+
+t.test("Zoho's fields: the org's metadata against the mapping, with the fix of each problem", async (t) => {
+  const good = await doctor(['--only', 'zoho']);
+  t.equal(good.code, 0, good.stdout);
+  t.match(good.stdout, /ok +zoho BTEC_Grades fields: all \d+ mapped fields exist with a readable type; written picklist values and unique keys are there/);
+
+  // Another college: its e-mail field is College_Email, its grade key is not unique, its Grade
+  // picklist lacks RR, and its Payment_Amount is a text field.
+  const students = zoho.orgFields.fieldsOf('BTEC_Students').map((f) => (f.api_name === 'Academic_Email' ? { ...f, api_name: 'College_Email' } : f));
+  zoho.orgFields.set('BTEC_Students', students);
+  zoho.orgFields.set('BTEC_Grades', zoho.orgFields.fieldsOf('BTEC_Grades').map((f) => (f.api_name === 'Grade' ? { ...f, values: (f.values ?? []).filter((v) => v !== 'RR') } : f)));
+  zoho.orgFields.set('BTEC_Payments', zoho.orgFields.fieldsOf('BTEC_Payments').map((f) => (f.api_name === 'Payment_Amount' ? { ...f, data_type: 'boolean' } : f)));
+  zoho.setUniqueFields('BTEC_Grades', []);
+  t.teardown(() => {
+    zoho.orgFields.set('BTEC_Students', zoho.orgFields.fieldsOf('BTEC_Students').map((f) => (f.api_name === 'College_Email' ? { ...f, api_name: 'Academic_Email' } : f)));
+    zoho.orgFields.set('BTEC_Grades', zoho.orgFields.fieldsOf('BTEC_Grades').map((f) => (f.api_name === 'Grade' ? { ...f, values: [...(f.values ?? []), 'RR'] } : f)));
+    zoho.orgFields.set('BTEC_Payments', zoho.orgFields.fieldsOf('BTEC_Payments').map((f) => (f.api_name === 'Payment_Amount' ? { ...f, data_type: 'currency' } : f)));
+    zoho.setUniqueFields('BTEC_Grades', ['Moodle_Grade_Composite_Key']);
+  });
+  const bad = await doctor(['--only', 'zoho']);
+  t.equal(bad.code, 1);
+  t.match(bad.stdout, /PROBLEM +zoho BTEC_Students fields: BTEC_Students\.Academic_Email \(academicEmail\) is not a field of the org\n +fix: create the field in Zoho, or name the org's field: ZOHO_FIELD_OVERRIDES='\{"BTEC_Students":\{"academicEmail":"<the org's API name>"\}\}'/);
+  t.match(bad.stdout, /PROBLEM +zoho BTEC_Grades fields: BTEC_Grades\.Grade lacks the value "RR" that the service writes\n +fix: add it to the picklist in Zoho/);
+  t.match(bad.stdout, /PROBLEM +zoho BTEC_Grades fields: BTEC_Grades\.Moodle_Grade_Composite_Key is not unique in the org.*\n +fix: mark the field "Do not allow duplicate values"/);
+  t.match(bad.stdout, /PROBLEM +zoho BTEC_Payments fields: BTEC_Payments\.Payment_Amount is a Zoho boolean field; the service reads amount as money/);
+
+  // Told the org's name, the doctor is content with the students' fields.
+  const named = await doctor(['--only', 'zoho'], { ZOHO_FIELD_OVERRIDES: JSON.stringify({ BTEC_Students: { academicEmail: 'College_Email' } }) });
+  t.notMatch(named.stdout, /BTEC_Students fields: .*not a field/);
+  t.match(named.stdout, /ok +zoho BTEC_Students fields/);
+});
+
+t.test('a setting naming a status the org does not have, and metadata the token may not read', async (t) => {
+  const db = await createDbPool(databaseUrl);
+  t.teardown(() => db.end());
+  await saveSetting(db, 'students.suspend_when_status', ['Passive', 'Withdrawn']);
+  t.teardown(() => saveSetting(db, 'students.suspend_when_status', ['Passive', 'Withdraw', 'Graduated', 'Blocked', 'Unregistered']));
+  const typo = await doctor(['--only', 'zoho']);
+  t.equal(typo.code, 1);
+  t.match(typo.stdout, /PROBLEM +zoho students\.suspend_when_status: students\.suspend_when_status names "Withdrawn", which BTEC_Students\.Status does not have \(the org's values: .*"Withdraw".*\)/);
+
+  zoho.orgFields.setReadable(false);
+  t.teardown(() => zoho.orgFields.setReadable(true));
+  const scope = await doctor(['--only', 'zoho']);
+  t.equal(scope.code, 1);
+  t.match(scope.stdout, /PROBLEM +zoho BTEC_Students fields: Zoho's field metadata could not be read: .*\n +fix: make a refresh token with the scope ZohoCRM\.settings\.fields\.READ/);
 });
 
 t.test('bad usage exits 1 with the reason', async (t) => {

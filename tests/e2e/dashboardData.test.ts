@@ -115,6 +115,21 @@ t.test('dashboard data through the real ingress and worker', async (t) => {
     t.match(link, { state: 'suspended', moodle_user_id: user.id });
   });
 
+  t.test('a picklist value the college added later ("Card") reaches the dashboard with a warning; an unknown status fails naming its setting', async (t) => {
+    const studentId = seedStudent(zoho, 'pk1');
+    t.match(await send(stack, 'student', studentId), { status: 'completed' });
+    const user = moodle.state.users.find((u) => u.idnumber === studentId)!;
+    const [card] = zoho.seed('BTEC_Payments', [{ Name: 'PAY-CARD', Student_ID: lookup(studentId), Payment_Amount: 300, Payment_Method: 'Card' }]);
+    const sent = await send(stack, 'payment', card!);
+    t.match(sent, { status: 'completed', result: { action: 'created', warnings: [`BTEC_Payments ${card}: Payment_Method "Card" is not one of the org's values; kept as it is`] } });
+    t.match(tables().local_zohosync_payment.find((p) => p.zohoid === card), { userid: user.id, method: 'Card', amount: '300.00' }, 'the student sees it');
+
+    zoho.edit('BTEC_Students', studentId, { Status: 'On Leave' });
+    const unknown = await send(stack, 'student', studentId, 'updated');
+    t.match(unknown, { status: 'failed', last_error: /Status "On Leave" is a value the org's field does not list, and students\.suspend_when_status decides what its values mean/ });
+    t.notMatch(unknown.last_error, /schema|Invalid input/, 'not a schema error');
+  });
+
   t.test('a Zoho grade with its learning outcomes, in its class\'s course', async (t) => {
     const studentId = seedStudent(zoho, 'g1');
     const [programId] = zoho.seed('Products', [{ Product_Name: 'HND Computing g1' }]);

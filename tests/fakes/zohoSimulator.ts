@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createTokenIssuer, TOKEN_THROTTLED_BODY } from './zoho/createTokenIssuer.ts';
 import { createListRecords } from './zoho/listRecords.ts';
+import { createOrgFields, type OrgFields } from './zoho/orgFields.ts';
 import { routeApiRequest } from './zoho/routeApiRequest.ts';
 import type { ZohoFieldType } from './zoho/validateFieldValue.ts';
 import { ZohoError } from './zoho/zohoError.ts';
@@ -59,6 +60,8 @@ export interface ZohoSimulator {
   setMandatoryFields(module: string, fields: string[]): void;
   setSubformFields(module: string, fields: string[]): void;
   setFieldTypes(module: string, types: Record<string, ZohoFieldType>): void;
+  /** The org's field metadata (`GET /settings/fields`): the college export unless changed here. */
+  orgFields: OrgFields;
   failNext(match: string, kind: ZohoFailureKind, options?: { times?: number }): void;
   /** Drops every pending failure (ends an outage begun with a large `times`). */
   clearFailures(): void;
@@ -113,12 +116,13 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     now,
   });
   const listRecords = createListRecords(store);
+  const orgFields = createOrgFields(store);
   const credentials = {
     clientId: options.clientId ?? `1000.${randomBytes(15).toString('hex').toUpperCase()}`,
     clientSecret: options.clientSecret ?? randomBytes(21).toString('hex'),
     refreshToken: options.refreshToken ?? `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
   };
-  const tokens = createTokenIssuer({ ...credentials, apiUrl: () => baseUrl, now, scope: 'ZohoCRM.modules.ALL ZohoCRM.coql.READ ZohoSearch.securesearch.READ' });
+  const tokens = createTokenIssuer({ ...credentials, apiUrl: () => baseUrl, now, scope: 'ZohoCRM.modules.ALL ZohoCRM.coql.READ ZohoSearch.securesearch.READ ZohoCRM.settings.fields.READ' });
   const failures: { match: string; kind: ZohoFailureKind; remaining: number }[] = [];
   const calls: ZohoCallRecord[] = [];
   const hung = new Set<ServerResponse>();
@@ -198,7 +202,7 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       const auth = /^Zoho-oauthtoken (\S+)$/.exec(req.headers.authorization ?? '');
       if (!auth || !tokens.isValid(auth[1] as string)) throw invalidToken;
       if (typeof parsed === 'symbol') throw new ZohoError(400, 'INVALID_DATA', 'body', { expected_data_type: 'jsonobject' });
-      const result = routeApiRequest({ store, listRecords, indexLagMs }, req.method ?? 'GET', path, query, parsed);
+      const result = routeApiRequest({ store, listRecords, indexLagMs, orgFields }, req.method ?? 'GET', path, query, parsed);
       return send(result.status, result.body);
     } catch (error) {
       if (error instanceof ZohoError) return send(error.httpStatus, error.toBody());
@@ -279,6 +283,7 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     setFieldTypes(module, types) {
       store.fieldTypes.set(module, types);
     },
+    orgFields,
     failNext(match, kind, failOptions) {
       failures.push({ match, kind, remaining: failOptions?.times ?? 1 });
     },

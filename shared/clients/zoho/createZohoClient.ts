@@ -7,6 +7,9 @@ import { ZohoDuplicateError } from './zohoErrors.ts';
 import { ZOHO_FIELD_MAPPINGS, type ZohoFieldMappings, type ZohoModuleName } from '../../domain/zoho/fieldMappings.ts';
 import { createZohoFieldNames } from '../../domain/zoho/zohoFieldNames.ts';
 import { parseZohoRecord, type ZohoRecordByModule } from '../../domain/zoho/zohoRecordSchemas.ts';
+import { checkPicklistValues } from '../../domain/zoho/checkPicklistValues.ts';
+import { createOrgPicklists } from './createOrgPicklists.ts';
+import { fieldsMetadataSchema, toFieldMetadata, type ZohoFieldMetadata } from './zohoFieldMetadata.ts';
 
 /** Zoho's documented limits (api-facts.md §1b–§1d). */
 export const ZOHO_MAX_WRITE_BATCH = 100;
@@ -58,6 +61,8 @@ export interface ZohoClientOptions {
   rateLimitBaseDelayMs?: number;
   /** Field API names per module (ZOHO_FIELD_MAPPINGS with the college's overrides). */
   fieldMappings?: ZohoFieldMappings;
+  /** How long the org's picklist values are cached (default 1 h). */
+  picklistTtlMs?: number;
 }
 
 /**
@@ -168,6 +173,35 @@ export function createZohoClient(options: ZohoClientOptions) {
 
   const mappings = options.fieldMappings ?? ZOHO_FIELD_MAPPINGS;
 
+  /** Zoho's fields metadata of a module (scope ZohoCRM.settings.fields.READ). */
+  async function fieldsMetadata(module: string): Promise<ZohoFieldMetadata[]> {
+    const { body } = await request({ method: 'GET', path: `${API}/settings/fields`, query: { module } });
+    if (body === null) return [];
+    return toFieldMetadata(parse(fieldsMetadataSchema, body, `GET settings/fields?module=${module}`));
+  }
+  const picklists = createOrgPicklists({ fetchFields: fieldsMetadata, log: options.log, ttlMs: options.picklistTtlMs });
+
+  /**
+   * One record, validated and typed through the module's field mapping, and its picklist values
+   * checked against the org's lists (read again once when a value is unknown): unknown values are
+   * kept and returned as warnings, except in a field whose meaning a setting decides.
+   * @throws ZohoRecordError naming every wrong field; PermanentError `zoho.unknown_picklist_value`.
+   */
+  async function fetchRecordChecked<M extends ZohoModuleName>(module: M, id: string): Promise<{ record: ZohoRecordByModule[M] | null; warnings: string[] }> {
+    const raw = await getRecord(module, id);
+    if (raw === null) return { record: null, warnings: [] };
+    const record = parseZohoRecord(module, raw, mappings);
+    const mapping = mappings[module];
+    const canonical = record as unknown as { id: string } & Record<string, unknown>;
+    let check = checkPicklistValues(module, mapping, canonical, await picklists.get(module));
+    if (check.warnings.length > 0 || check.undecided.length > 0) check = checkPicklistValues(module, mapping, canonical, await picklists.refresh(module));
+    if (check.undecided.length > 0) {
+      const list = check.undecided.map((u) => `${u.field} "${u.value}" is a value the org's field does not list, and ${u.setting} decides what its values mean`).join('; ');
+      throw new PermanentError('zoho.unknown_picklist_value', `${module} ${id}: ${list}. Add the value to the field in Zoho (Setup → Modules and Fields) and, if it should count, to the setting (bin/doctor shows the org's values); then re-queue the event`);
+    }
+    return { record, warnings: check.warnings };
+  }
+
   return {
     request,
     getRecord,
@@ -179,9 +213,10 @@ export function createZohoClient(options: ZohoClientOptions) {
      * longer exists. @throws ZohoRecordError (permanent) naming every field that is wrong.
      */
     async fetchRecord<M extends ZohoModuleName>(module: M, id: string): Promise<ZohoRecordByModule[M] | null> {
-      const raw = await getRecord(module, id);
-      return raw === null ? null : parseZohoRecord(module, raw, mappings);
+      return (await fetchRecordChecked(module, id)).record;
     },
+    fetchRecordChecked,
+    fieldsMetadata,
     listRecords,
     coql,
     search,

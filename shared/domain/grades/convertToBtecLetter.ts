@@ -1,6 +1,8 @@
 import type { MoodleGradeData } from '../moodle/moodleEventData.ts';
 
-export type BtecLetter = 'D' | 'M' | 'P' | 'R' | 'RR' | 'F';
+/** Every letter the service writes to Zoho's `Grade` picklist (RR and F by the nightly BTEC rules). */
+export const BTEC_LETTERS = ['D', 'M', 'P', 'R', 'RR', 'F'] as const;
+export type BtecLetter = (typeof BTEC_LETTERS)[number];
 
 /** Percentages (of the maximum) from which a points grade is D, M, P (`grades.points_thresholds`). */
 export interface PointsThresholds {

@@ -8,7 +8,7 @@ export const ZOHO_FEEDBACK_MAX = 2000;
 const NAME_MAX = 255;
 
 /** Moodle's marking-workflow states → the values of Zoho's `Grade_Status` picklist. */
-const GRADE_STATUS: Record<string, string> = {
+export const GRADE_STATUS: Readonly<Record<string, string>> = {
   notmarked: 'Not Marked',
   inmarking: 'In Marking',
   readyforreview: 'Marking completed',

@@ -8,8 +8,13 @@
  * Conventions:
  *   - `id` (the 19-digit record id) is implicit in every module and not part of a mapping.
  *   - `required` = Zoho "system mandatory" as exported; layout-level mandatory is unknown.
- *   - A `picklist` without values (e.g. `Nationality`, 246 countries) is a Zoho picklist whose
- *     values the contract does not list, so the value is accepted unchecked.
+ *   - A `picklist`'s values are this org's export: the default only. The worker checks values
+ *     against the org's own lists (Zoho's fields metadata, fetched and cached) and keeps a value
+ *     it does not know, with a warning — Zoho admins add values whenever they like. Only a field
+ *     with `decidedBy` (a setting decides what its values mean, e.g. which statuses suspend)
+ *     fails its event on an unknown value, naming the field, the value and the setting.
+ *     A picklist without values (e.g. `Nationality`, 246 countries) is checked only against the
+ *     org's list.
  *   - `-None-` is Zoho's empty picklist choice; it is read as null, never listed as a value.
  *   - `type` is what we parse, which is not always the Zoho type: registration `Program_Price`
  *     and `Remaining_Amount` are Zoho *text* holding amounts like `4400$` and are read as money.
@@ -27,8 +32,10 @@ export type ZohoScalarFieldType = Exclude<ZohoFieldType, 'subform'>;
 export interface ZohoScalarFieldSpec {
   readonly apiName: string;
   readonly type: ZohoScalarFieldType;
-  /** Allowed values (exact, case-sensitive). Absent = Zoho picklist with unlisted values. */
+  /** Known values (exact, case-sensitive): the default when the org's own list is unknown. */
   readonly picklist?: readonly string[];
+  /** The setting that gives this picklist's values their meaning: an unknown value fails the event. */
+  readonly decidedBy?: string;
   readonly required?: boolean;
   /** Max characters, when the export states one. */
   readonly maxLength?: number;
@@ -82,6 +89,7 @@ export const ZOHO_FIELD_MAPPINGS = {
     status: {
       apiName: 'Status',
       type: 'picklist',
+      decidedBy: 'students.suspend_when_status',
       picklist: [
         'Pending', 'Passive', 'Enrollment Form', 'approved', 'approved-conditional', 'Active',
         'Freezed', 'Withdraw', 'Graduated', 'Blocked', 'Revive', 'Welcome Letter Sent',
@@ -230,6 +238,7 @@ export const ZOHO_FIELD_MAPPINGS = {
     status: {
       apiName: 'Class_Status',
       type: 'picklist',
+      decidedBy: 'classes.create_when_status',
       picklist: [
         'Pending', 'Active', 'Initial Evaluation', 'Final Evaluation', 'Waiting Submission',
         'Waiting Resubmission', 'End',

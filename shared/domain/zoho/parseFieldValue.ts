@@ -88,9 +88,9 @@ function parseNonEmpty(spec: ZohoScalarFieldSpec, value: unknown): FieldResult {
   }
 }
 
-function parsePicklistValue(spec: ZohoScalarFieldSpec, value: unknown): FieldResult {
+/** Any text: whether the org knows the value is checked after parsing (checkPicklistValues), not here. */
+function parsePicklistValue(_spec: ZohoScalarFieldSpec, value: unknown): FieldResult {
   if (typeof value !== 'string') return fail('is not a picklist value (text)');
-  if (spec.picklist && !spec.picklist.includes(value)) return fail('is not one of the picklist values');
   return ok(value);
 }
 

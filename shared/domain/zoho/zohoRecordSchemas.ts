@@ -18,10 +18,11 @@ import { isZohoId, parseFieldValue, type ZohoLookup } from './parseFieldValue.ts
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
+// A picklist holds one of the known values or another the org added (kept, with a warning).
 type ScalarValue<S> = S extends { type: 'picklist'; picklist: readonly (infer P extends string)[] }
-  ? P
+  ? P | (string & {})
   : S extends { type: 'multiselect'; picklist: readonly (infer P extends string)[] }
-    ? P[]
+    ? (P | (string & {}))[]
     : S extends { type: 'multiselect' }
       ? string[]
       : S extends { type: 'lookup' }

@@ -1,4 +1,5 @@
 import type { createListRecords } from './listRecords.ts';
+import type { OrgFields } from './orgFields.ts';
 import { runCoql } from './runCoql.ts';
 import { searchRecords } from './searchRecords.ts';
 import { writeRecords } from './writeRecords.ts';
@@ -9,6 +10,7 @@ export interface ApiContext {
   store: ZohoStore;
   listRecords: ReturnType<typeof createListRecords>;
   indexLagMs: number;
+  orgFields: OrgFields;
 }
 
 /**
@@ -25,6 +27,10 @@ export function routeApiRequest(ctx: ApiContext, method: string, path: string, q
   if (first === 'coql') {
     if (method !== 'POST' || second !== undefined) throw new ZohoError(405, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one', {});
     return runCoql(ctx.store, body);
+  }
+  if (first === 'settings' && second === 'fields') {
+    if (method !== 'GET') throw new ZohoError(405, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one', {});
+    return ctx.orgFields.answer(query);
   }
   if (!ctx.store.hasModule(first)) throw new ZohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
   const module = first;

@@ -1,5 +1,6 @@
 import { loadSyncSettings, type SyncSettings } from '../../../shared/db/queries/appSettings.ts';
 import { MoodleConfigurationError } from '../../../shared/clients/moodle/moodleErrors.ts';
+import type { ZohoClient } from '../../../shared/clients/zoho/createZohoClient.ts';
 import { ZohoConfigurationError } from '../../../shared/clients/zoho/zohoErrors.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import { ZOHO_MODULES } from '../../../shared/domain/events.ts';
@@ -58,13 +59,30 @@ export function createZohoToMoodleHandler(entity: ZohoToMoodleEntity, sync: (run
 
     // bin/sync --dry-run marks its events; system.dry_run covers everything.
     const dryRun = isDryRun(settings, entity) || (event.payload as { dry_run?: unknown }).dry_run === true;
-    const result = await sync({ ctx, event, settings, dryRun, zoho, moodle }, event.record_id);
-    return toOutcome(result, dryRun);
+    const readWarnings: string[] = [];
+    const result = await sync({ ctx, event, settings, dryRun, zoho: collectingReadWarnings(zoho, readWarnings), moodle }, event.record_id);
+    return toOutcome(result, dryRun, readWarnings);
   };
 }
 
-function toOutcome(result: EntityResult, dryRun: boolean): SyncOutcome {
-  const body = { ...result } as Record<string, unknown>;
+/**
+ * The client for one event, whose record reads add their warnings (a picklist value the org's
+ * list lacks, kept as it is) to `sink`: they end in the event's result with the sync's own.
+ */
+function collectingReadWarnings(zoho: ZohoClient, sink: string[]): ZohoClient {
+  return {
+    ...zoho,
+    async fetchRecord(module, id) {
+      const { record, warnings } = await zoho.fetchRecordChecked(module, id);
+      sink.push(...warnings);
+      return record;
+    },
+  };
+}
+
+function toOutcome(result: EntityResult, dryRun: boolean, readWarnings: string[]): SyncOutcome {
+  const warnings = [...new Set([...readWarnings, ...(result.warnings ?? [])])];
+  const body = { ...result, ...(warnings.length ? { warnings } : {}) } as Record<string, unknown>;
   if (dryRun) return { status: 'skipped', result: { ...body, dryRun: true, reason: `dry run: would be ${result.action}${result.reason ? ` (${result.reason})` : ''}; nothing written` } };
   if (result.action === 'skipped') return { status: 'skipped', result: { ...body, reason: result.reason ?? 'skipped' } };
   return { status: 'completed', result: body };
