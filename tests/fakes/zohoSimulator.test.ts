@@ -52,16 +52,30 @@ t.test('a wrong or revoked refresh token gets HTTP 200 {"error":"invalid_code"}'
   t.equal((await token(sim)).status, 200);
 });
 
-t.test('more than ten refreshes in ten minutes are throttled with Access Denied (HTTP 400)', async (t) => {
+t.test('more than ten refreshes in ten minutes are throttled with Access Denied, answered HTTP 200', async (t) => {
   let clock = 1_700_000_000_000;
   const { sim } = await setup(t, { now: () => clock });
   for (let i = 0; i < 9; i++) t.equal((await token(sim)).status, 200);
   const throttled = await token(sim);
-  t.same(throttled, { status: 400, body: { error_description: 'You have made too many requests continuously. Please try again after some time.', error: 'Access Denied', status: 'failure' } });
+  t.same(throttled, { status: 200, body: { error_description: 'You have made too many requests continuously. Please try again after some time.', error: 'Access Denied', status: 'failure' } });
   clock += 10 * 60 * 1000 + 1;
   t.equal((await token(sim)).status, 200, 'allowed again after the window');
   sim.failNext('*', 'token_throttled');
   t.equal((await token(sim)).body.error, 'Access Denied', 'failNext token_throttled');
+});
+
+t.test('at most 15 live access tokens per refresh token: the 16th invalidates the oldest', async (t) => {
+  let clock = 1_700_000_000_000;
+  const { sim } = await setup(t, { now: () => clock });
+  const issued: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    if (i === 9) clock += 10 * 60 * 1000 + 1; // past the 10-a-window throttle, within the hour
+    issued.push(String((await token(sim)).body.access_token));
+  }
+  const works = async (access: string) => (await fetch(`${sim.apiUrl}/crm/v8/BTEC_Grades?fields=Name`, { headers: { authorization: `Zoho-oauthtoken ${access}` } })).status !== 401;
+  t.equal(await works(issued[0]!), false, 'the oldest is gone after the 16th');
+  t.equal(await works(issued[1]!), true, 'the second-oldest still works: 15 live');
+  t.equal(await works(issued[15]!), true);
 });
 
 t.test('API calls need Authorization: Zoho-oauthtoken with a live token, else 401 INVALID_TOKEN', async (t) => {

@@ -37,6 +37,8 @@ export interface ZohoSimulatorOptions {
   indexLagMs?: number;
   /** The clock in ms (default Date.now); drives token expiry, throttling, index lag and timestamps. */
   now?: () => number;
+  /** The org's time zone offset (default `+00:00`): Created_Time / Modified_Time are written in it. */
+  utcOffset?: string;
 }
 
 export interface ZohoSimulator {
@@ -114,6 +116,7 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       BTEC_Grades: { Moodle_Grade_Composite_Key: 'text', Attempt_Number: 'integer', Attempt_Date: 'date', Feedback: 'textarea', Student: 'lookup', Class: 'lookup' },
     },
     now,
+    utcOffset: options.utcOffset,
   });
   const listRecords = createListRecords(store);
   const orgFields = createOrgFields(store);
@@ -184,7 +187,7 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     if (isToken) {
       if (req.method !== 'POST') return send(405, { error: 'invalid_request' });
       tokenRequests++;
-      if (failure === 'token_throttled') return send(400, TOKEN_THROTTLED_BODY);
+      if (failure === 'token_throttled') return send(200, TOKEN_THROTTLED_BODY);
       if (failure === 'http500') return send(500, { error: 'internal_error' });
       const result = tokens.refresh(parsed as Record<string, string>);
       return send(result.status, result.body);

@@ -11,8 +11,11 @@ import { createTestDatabase } from './testDatabase.ts';
  * A Zoho simulator, a test database, a token provider against both and a Zoho client (`client`)
  * through it; closed in teardown.
  */
-export async function startZohoTestSetup(t: Test): Promise<{ zoho: ZohoSimulator; tokens: ZohoTokenProvider; log: Logger; db: DatabasePool; client: ZohoClient }> {
-  const zoho = await createZohoSimulator();
+export async function startZohoTestSetup(
+  t: Test,
+  simulatorOptions: Parameters<typeof createZohoSimulator>[0] = {},
+): Promise<{ zoho: ZohoSimulator; tokens: ZohoTokenProvider; log: Logger; db: DatabasePool; client: ZohoClient }> {
+  const zoho = await createZohoSimulator(simulatorOptions);
   t.teardown(() => zoho.close());
   const db = await createDbPool(await createTestDatabase(t));
   t.teardown(() => db.end());

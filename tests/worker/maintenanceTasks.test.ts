@@ -59,3 +59,17 @@ t.test('sync_recent_changes queues the Zoho records modified within sync.reconci
   await withoutZoho!({}, {} as never);
   t.same(await queued(), [], 'nothing without a Zoho client');
 });
+
+t.test("sync_recent_changes compares Zoho's datetimes in the org's own offset (+05:30), not as UTC", async (t) => {
+  const { startZohoTestSetup } = await import('../helpers/zohoTestSetup.ts');
+  const { zoho: sim, client: zoho, db, log } = await startZohoTestSetup(t, { utcOffset: '+05:30' });
+  // 27 hours ago, written on an Indian org's clock: read as UTC it would look 21.5 hours old.
+  const at = new Date(Date.now() - 27 * 3_600_000 + 330 * 60_000).toISOString().replace(/\.\d{3}Z$/, '+05:30');
+  const [old] = sim.seed('BTEC_Students', [{ First_Name: 'Old', Academic_Email: 'old@college.example', Modified_Time: at }]);
+  const [recent] = sim.seed('BTEC_Students', [{ First_Name: 'New', Academic_Email: 'new@college.example' }]);
+  t.match(sim.record('BTEC_Students', recent!)!.Modified_Time, /\+05:30$/, 'the simulated org writes its own offset');
+  const { sync_recent_changes: run } = createMaintenanceTasks({ db, log, zoho });
+  await run!({}, {} as never);
+  const queued = await db.anyFirst(sql.type(z.object({ record_id: z.string() }))`select record_id from integration_events_log where event_id like 'sync:nightly-%' order by id`);
+  t.same(queued, [recent], `only the recent one; ${old} is 27 hours old (past sync.reconcile.since_hours 26)`);
+});

@@ -15,6 +15,8 @@ export interface ZohoStoreOptions {
   subformFields: Record<string, string[]>;
   fieldTypes: Record<string, Record<string, ZohoFieldType>>;
   now: () => number;
+  /** The org's time zone offset, e.g. `+05:30`: Zoho writes datetimes in it, not always in UTC. */
+  utcOffset?: string;
 }
 
 /** The acting user, as Zoho puts it in Created_By / Modified_By / Owner. */
@@ -63,9 +65,13 @@ export function createZohoStore(options: ZohoStoreOptions) {
       counter++;
       return `5725767${String(counter).padStart(12, '0')}`;
     },
-    /** Zoho's ISO 8601 with offset and no milliseconds, e.g. 2024-05-01T10:20:30+00:00. */
+    /** Zoho's ISO 8601 in the org's offset, no milliseconds, e.g. 2024-05-01T15:50:30+05:30. */
     timestamp(): string {
-      return new Date(options.now()).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+      const offset = options.utcOffset ?? '+00:00';
+      const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
+      if (!match) throw new Error(`simulator: utcOffset ${offset} is not ±HH:MM`);
+      const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+      return new Date(options.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, offset);
     },
     save(module: string, data: Record<string, unknown>): StoredRecord {
       this.addModule(module);
