@@ -13,15 +13,18 @@ import { createMoodleRouter } from './routes/moodle.ts';
 import { createZohoRouter } from './routes/zoho.ts';
 import { createBearerTokenVerifier } from './verify/bearerToken.ts';
 import { createStandardWebhookVerifier } from './verify/standardWebhook.ts';
+import type { ZohoDeliveryGaps } from './createZohoDeliveryGaps.ts';
 
 export interface AppDeps {
   config: ApiConfig;
   db: DatabasePool;
   log: Logger;
+  /** Notices Zoho deliveries lost to an outage (api/main.ts passes one). */
+  zohoDeliveryGaps?: ZohoDeliveryGaps;
 }
 
 /** Builds the ingress (no listen, so tests can mount it on port 0). */
-export function createApp({ config, db, log }: AppDeps): Express {
+export function createApp({ config, db, log, zohoDeliveryGaps }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -66,6 +69,7 @@ export function createApp({ config, db, log }: AppDeps): Express {
       bodyLimitBytes,
       verifyStandardWebhook: createStandardWebhookVerifier(config.ZOHO_WEBHOOK_SECRET),
       verifyBearerToken: config.ZOHO_WEBHOOK_TOKEN ? createBearerTokenVerifier(config.ZOHO_WEBHOOK_TOKEN) : undefined,
+      deliveryGaps: zohoDeliveryGaps,
     }),
   );
   app.use(

@@ -5,13 +5,16 @@ import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { runProcess } from '../shared/runProcess.ts';
 import { createApp } from './app.ts';
+import { createZohoDeliveryGaps } from './createZohoDeliveryGaps.ts';
 
 await runProcess('api', async () => {
   const config = loadConfig(apiEnvSchema, withEmbeddedDatabaseUrl(process.env));
   const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
   await migrateDatabase(config.DATABASE_URL, log);
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 20 });
-  const app = createApp({ config, db, log });
+  const zohoDeliveryGaps = createZohoDeliveryGaps({ db, log });
+  await zohoDeliveryGaps.start();
+  const app = createApp({ config, db, log, zohoDeliveryGaps });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

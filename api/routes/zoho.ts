@@ -6,6 +6,7 @@ import { HttpError } from '../httpError.ts';
 import { parseWebhookBody, rawWebhookBody, requireContentType, type BodyFormat } from '../parseWebhookBody.ts';
 import { toZohoEvent } from '../events/toZohoEvent.ts';
 import type { StandardWebhookVerifier } from '../verify/standardWebhook.ts';
+import type { ZohoDeliveryGaps } from '../createZohoDeliveryGaps.ts';
 import { acceptEvent } from './acceptEvent.ts';
 
 export interface ZohoRouteDeps {
@@ -15,6 +16,8 @@ export interface ZohoRouteDeps {
   verifyStandardWebhook: StandardWebhookVerifier;
   /** Present only when ZOHO_WEBHOOK_TOKEN is configured (shared-secret header mode). */
   verifyBearerToken: ((authorization: string | undefined) => boolean) | undefined;
+  /** Told of each stored and each refused delivery: a refused one is lost (Zoho does not retry). */
+  deliveryGaps?: Pick<ZohoDeliveryGaps, 'accepted' | 'refused'>;
 }
 
 /**
@@ -45,7 +48,14 @@ export function createZohoRouter(deps: ZohoRouteDeps): Router {
       const webhookId = authenticate(deps, req, raw);
       const body = parseWebhookBody(raw, res.locals.format as BodyFormat);
       const event = toZohoEvent({ entity, body, eventQuery: req.query.event, webhookId });
-      await acceptEvent(deps.db, req.log, res, event);
+      try {
+        await acceptEvent(deps.db, req.log, res, event);
+      } catch (error) {
+        // Verified and valid, yet not stored: the error handler answers 503, and Zoho drops it.
+        deps.deliveryGaps?.refused();
+        throw error;
+      }
+      deps.deliveryGaps?.accepted();
     },
   );
   return router;

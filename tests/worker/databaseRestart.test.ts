@@ -65,6 +65,11 @@ t.test('the worker survives a database restart mid-drain and applies every event
   await waitFor(async () => (await fetch(`${stack.url}/health/ready`)).status === 200 || undefined, 30_000, 'the ingress to be ready again');
   const accepted = await stack.sendZoho('student', { event_id: randomUUID(), event_type: 'updated', module: 'BTEC_Students', record_id: ids[1]! });
   t.equal(accepted.status, 202, 'webhooks are accepted again after the restart');
+  // Zoho does not send the refused delivery again: the ingress queues a catch-up, the worker runs it.
+  const gap = await waitFor(async () => stack.logs.api.find((l) => /^Zoho deliveries may have been lost since .*refused Zoho deliveries/.test(String(l.msg ?? ''))), 10_000, 'the ingress to queue a catch-up');
+  t.ok(gap, 'the ingress noticed the deliveries it refused');
+  const caughtUp = await waitFor(async () => stack.logs.worker.find((l) => String(l.msg ?? '').startsWith('Zoho catch-up:')), 60_000, 'the catch-up to run');
+  t.match(caughtUp, { queued: { student: STUDENTS } }, 'the students modified since the last delivery before the outage are synced again');
 
   const settled = await Promise.all(eventIds.map((eventId) => stack.settled(eventId, 120_000)));
   const seconds = (Date.now() - returnedAt) / 1000;
@@ -94,6 +99,13 @@ t.test('an idle worker says once that the database is gone, and takes the next e
   const stack = await startSyncStack(t, { databaseUrl: postgres.url, workerConcurrency: 2, logLevel: 'info', workerEnv: { WORKER_DEAD_AFTER_SECONDS: '6' } });
   const [recordId] = stack.zoho.seed('BTEC_Students', [{ Name: 'ST-IDLE', First_Name: 'Idle', Last_Name: 'Student', Academic_Email: 'idle@college.example', Status: 'Active' }]);
   await waitFor(async () => stack.logs.worker.some((line) => line.msg === 'worker started') || undefined, 30_000, 'the worker to start');
+  // This ingress starts on the database of the test above: it queues a catch-up of what Zoho
+  // changed since that test's last delivery. Let it finish, so that the worker is idle.
+  await waitFor(async () => stack.logs.worker.some((line) => String(line.msg ?? '').startsWith('Zoho catch-up:')) || undefined, 30_000, 'the catch-up to run');
+  await waitFor(async () => {
+    const open = await stack.db.any(sql.type(countSchema)`select status, count(*) as n from integration_events_log where status not in ('completed', 'failed', 'skipped', 'cancelled') group by status`);
+    return open.length === 0 || undefined;
+  }, 30_000, 'the catch-up events to settle');
 
   await postgres.stop();
   // Two heartbeat ticks (every 2 s with WORKER_DEAD_AFTER_SECONDS=6) fail meanwhile.

@@ -73,3 +73,28 @@ t.test("sync_recent_changes compares Zoho's datetimes in the org's own offset (+
   const queued = await db.anyFirst(sql.type(z.object({ record_id: z.string() }))`select record_id from integration_events_log where event_id like 'sync:nightly-%' order by id`);
   t.same(queued, [recent], `only the recent one; ${old} is 27 hours old (past sync.reconcile.since_hours 26)`);
 });
+
+t.test('zoho_catch_up queues what Zoho changed since the gap began, no further back than the nightly run covers', async (t) => {
+  const { startZohoTestSetup } = await import('../helpers/zohoTestSetup.ts');
+  const { zoho: sim, client: zoho, db, log } = await startZohoTestSetup(t);
+  const stamp = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const [beforeGap, inGap] = sim.seed('BTEC_Students', [
+    { First_Name: 'Before', Academic_Email: 'before@college.example', Modified_Time: stamp(3) },
+    { First_Name: 'During', Academic_Email: 'during@college.example', Modified_Time: stamp(1) },
+  ]);
+  const [tooOld] = sim.seed('BTEC_Teachers', [{ Name: 'Old Teacher', Modified_Time: stamp(40) }]);
+  const { zoho_catch_up: run } = createMaintenanceTasks({ db, log, zoho });
+  const queued = async () => db.anyFirst(sql.type(z.object({ record_id: z.string() }))`select record_id from integration_events_log where event_id like 'sync:catchup-%' order by id`);
+
+  await run!({ since: new Date(Date.now() - 2 * 3_600_000).toISOString(), reason: 'test' }, {} as never);
+  t.same(await queued(), [inGap], `only the record modified in the gap (${beforeGap} is older)`);
+  await run!({ since: new Date(Date.now() - 72 * 3_600_000).toISOString(), reason: 'test' }, {} as never);
+  t.notOk((await queued()).includes(tooOld!), 'a gap older than sync.reconcile.since_hours is left to the nightly runs that covered it');
+  t.ok((await queued()).includes(beforeGap!), 'within since_hours it is queued');
+
+  t.rejects(run!({ since: 'yesterday', reason: 'test' }, {} as never), 'a malformed payload is refused');
+  await db.query(sql.unsafe`delete from integration_events_log`);
+  await db.query(sql.unsafe`update app_settings set value = '{"enabled": false, "since_hours": 26}' where key = 'sync.reconcile'`);
+  await run!({ since: new Date(Date.now() - 3_600_000).toISOString(), reason: 'test' }, {} as never);
+  t.same(await queued(), [], 'off with sync.reconcile.enabled false');
+});
