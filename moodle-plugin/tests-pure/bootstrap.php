@@ -26,7 +26,8 @@
 define('MOODLE_INTERNAL', true);
 
 $classes = __DIR__ . '/../zohosync/classes/local/';
-foreach (['money', 'signer', 'validator', 'grade_role', 'delivery_outcome', 'finance_summary', 'payload_builder'] as $name) {
+foreach (['money', 'signer', 'validator', 'grade_role', 'delivery_outcome', 'finance_summary', 'payload_builder',
+        'unit_progress', 'dashboard_rule'] as $name) {
     require_once($classes . $name . '.php');
 }
 

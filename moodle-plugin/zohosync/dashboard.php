@@ -24,6 +24,8 @@
 
 require_once(__DIR__ . '/../../config.php');
 
+use local_zohosync\local\dashboard_access;
+
 $userid = optional_param('userid', 0, PARAM_INT);
 
 require_login(null, false);
@@ -33,23 +35,34 @@ if (isguestuser()) {
 
 $isown = ($userid === 0 || $userid === (int) $USER->id);
 if ($isown) {
-    $user = $USER;
-    $usercontext = context_user::instance($USER->id);
     require_capability('local/zohosync:viewdashboard', context_system::instance());
-    $url = new moodle_url('/local/zohosync/dashboard.php');
-} else {
-    $user = core_user::get_user($userid, '*', MUST_EXIST);
-    if (!empty($user->deleted)) {
-        throw new \moodle_exception('userdeleted');
+    if (!dashboard_access::has_dashboard($USER)) {
+        throw new \moodle_exception('nodashboard', 'local_zohosync', new moodle_url('/my/'));
     }
-    $usercontext = context_user::instance($user->id);
-    require_capability('local/zohosync:viewanydashboard', $usercontext);
+    $user = $USER;
+    $url = new moodle_url('/local/zohosync/dashboard.php');
+    // Own page in the system context: Moodle draws a plain heading, not the user header with a "Message" button
+    // that would message oneself.
+    $context = context_system::instance();
+} else {
+    // The capability first, so a missing id and an id the viewer may not see give the same answer.
+    if (!dashboard_access::can_view_other($userid)) {
+        throw new \required_capability_exception(context_system::instance(), 'local/zohosync:viewanydashboard',
+            'nopermissions', '');
+    }
+    $user = core_user::get_user($userid, '*', MUST_EXIST);
+    if (!dashboard_access::has_dashboard($user)) {
+        throw new \moodle_exception('nodashboardfor', 'local_zohosync', '', fullname($user));
+    }
     $url = new moodle_url('/local/zohosync/dashboard.php', ['userid' => $user->id]);
+    // Staff see the student's own user header (picture, name, message button to the student): the only header.
+    $context = context_user::instance($user->id);
 }
 
 $PAGE->set_url($url);
-$PAGE->set_context($usercontext);
+$PAGE->set_context($context);
 $PAGE->set_pagelayout('standard');
+$PAGE->set_primary_active_tab('local_zohosync_dashboard');
 $title = $isown ? get_string('dashboard', 'local_zohosync')
     : get_string('dashboardof', 'local_zohosync', fullname($user));
 $PAGE->set_title($title);

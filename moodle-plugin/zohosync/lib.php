@@ -15,15 +15,19 @@
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
 /**
- * Callbacks of local_zohosync: links to the student dashboard.
+ * Callbacks of local_zohosync: the profile-page link to the student dashboard.
+ *
+ * The primary navigation and user menu entries are hooks (db/hooks.php, classes/hook_callbacks.php).
  *
  * @package    local_zohosync
  * @copyright  2026 Moodle-Zoho sync maintainers
  * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
 
+use local_zohosync\local\dashboard_access;
+
 /**
- * Adds "Student dashboard" to a user's profile page (own, or another student's for staff).
+ * Adds "Student dashboard" to the profile page of a user who has one: one's own, or a student's for staff.
  *
  * @param \core_user\output\myprofile\tree $tree The profile tree.
  * @param stdClass $user The user whose profile is shown.
@@ -31,17 +35,13 @@
  * @param stdClass|null $course The course, when shown in a course.
  */
 function local_zohosync_myprofile_navigation(\core_user\output\myprofile\tree $tree, $user, $iscurrentuser, $course) {
-    if (!isloggedin() || isguestuser() || isguestuser($user)) {
-        return;
-    }
     if ($iscurrentuser) {
-        if (!has_capability('local/zohosync:viewdashboard', context_system::instance())) {
+        if (!dashboard_access::can_view_own()) {
             return;
         }
         $url = new moodle_url('/local/zohosync/dashboard.php');
     } else {
-        $usercontext = context_user::instance($user->id, IGNORE_MISSING);
-        if (!$usercontext || !has_capability('local/zohosync:viewanydashboard', $usercontext)) {
+        if (!dashboard_access::can_view_other((int) $user->id) || !dashboard_access::has_dashboard($user)) {
             return;
         }
         $url = new moodle_url('/local/zohosync/dashboard.php', ['userid' => $user->id]);
@@ -50,18 +50,4 @@ function local_zohosync_myprofile_navigation(\core_user\output\myprofile\tree $t
         get_string('studentarea', 'local_zohosync'), 'contact'));
     $tree->add_node(new \core_user\output\myprofile\node('local_zohosync', 'dashboard',
         get_string('dashboard', 'local_zohosync'), null, $url));
-}
-
-/**
- * Adds "Student dashboard" to the site navigation of users who may see their own.
- *
- * @param global_navigation $navigation The navigation.
- */
-function local_zohosync_extend_navigation(global_navigation $navigation) {
-    if (!isloggedin() || isguestuser() || !has_capability('local/zohosync:viewdashboard', context_system::instance())) {
-        return;
-    }
-    $node = $navigation->add(get_string('dashboard', 'local_zohosync'), new moodle_url('/local/zohosync/dashboard.php'),
-        navigation_node::TYPE_CUSTOM, null, 'local_zohosync_dashboard', new pix_icon('i/report', ''));
-    $node->showinflatnavigation = true;
 }

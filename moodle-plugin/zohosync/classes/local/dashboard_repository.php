@@ -32,7 +32,7 @@ final class dashboard_repository {
      *
      * @param int $userid The student.
      * @return array finance (row or null), registrations (with installments and payments), payments, grades (with
-     *      learning outcomes, released only).
+     *      learning outcomes, released only), units (the unit templates of those grades, with their criteria).
      */
     public static function load(int $userid): array {
         global $DB;
@@ -82,6 +82,48 @@ final class dashboard_repository {
             'registrations' => array_values($registrations),
             'payments' => array_values($payments),
             'grades' => array_values($grades),
+            'units' => self::units_of($grades),
         ];
+    }
+
+    /**
+     * The key a grade's unit and a unit template are matched on: the grade's BTEC_Unit text, trimmed and in lower
+     * case, equal to the template's name or its unit code (Zoho sends the unit as text, not as a record id).
+     *
+     * @param string|null $text A grade's unitname, or a template's name or unitcode.
+     * @return string '' when there is nothing to match on.
+     */
+    public static function unit_key(?string $text): string {
+        return \core_text::strtolower(trim((string) $text));
+    }
+
+    /**
+     * The unit templates the released grades name, with their criteria in order.
+     *
+     * @param array $grades Released grades.
+     * @return array Unit rows, each with criteria (rows of local_zohosync_unit_crit).
+     */
+    private static function units_of(array $grades): array {
+        global $DB;
+        $keys = array_values(array_filter(array_unique(array_map(fn($g) => self::unit_key($g->unitname), $grades))));
+        if (!$keys) {
+            return [];
+        }
+        [$namesql, $nameparams] = $DB->get_in_or_equal($keys, SQL_PARAMS_NAMED, 'uname');
+        [$codesql, $codeparams] = $DB->get_in_or_equal($keys, SQL_PARAMS_NAMED, 'ucode');
+        $units = $DB->get_records_select('local_zohosync_unit', "LOWER(name) $namesql OR LOWER(unitcode) $codesql",
+            $nameparams + $codeparams, 'name, id');
+        if (!$units) {
+            return [];
+        }
+        [$insql, $params] = $DB->get_in_or_equal(array_keys($units));
+        foreach ($units as $unit) {
+            $unit->criteria = [];
+        }
+        foreach ($DB->get_records_select('local_zohosync_unit_crit', "unitid $insql", $params, 'unitid, sortorder, id')
+                as $criterion) {
+            $units[$criterion->unitid]->criteria[] = $criterion;
+        }
+        return array_values($units);
     }
 }

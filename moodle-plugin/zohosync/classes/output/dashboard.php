@@ -17,8 +17,10 @@
 namespace local_zohosync\output;
 
 use local_zohosync\local\config;
+use local_zohosync\local\dashboard_repository;
 use local_zohosync\local\finance_summary;
 use local_zohosync\local\money;
+use local_zohosync\local\unit_progress;
 use renderable;
 use renderer_base;
 use templatable;
@@ -31,11 +33,17 @@ use templatable;
  * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
 class dashboard implements renderable, templatable {
-    /** @var string[] Badge classes of grade letters. */
+    /**
+     * @var string[] Badge classes of grade letters: Boost (Bootstrap 4) badge variants, which pick a text colour
+     *      that contrasts with their background (bg-* utilities do not; measured by tests/realMoodle/dashboardScreenshots.ts).
+     */
     private const LETTER_BADGES = [
-        'D' => 'bg-success', 'M' => 'bg-info text-dark', 'P' => 'bg-primary', 'R' => 'bg-warning text-dark',
-        'RR' => 'bg-warning text-dark', 'F' => 'bg-danger',
+        'D' => 'badge-success', 'M' => 'badge-info', 'P' => 'badge-primary', 'R' => 'badge-warning',
+        'RR' => 'badge-warning', 'F' => 'badge-danger',
     ];
+
+    /** @var string Badge class of anything else (an unknown letter, a status). */
+    private const OTHER_BADGE = 'badge-secondary';
 
     /**
      * Creates the dashboard.
@@ -68,10 +76,12 @@ class dashboard implements renderable, templatable {
         foreach (config::SECTIONS as $section) {
             $sections[$section] = config::shows_section($section);
         }
+        // No name or picture on screen: the page heading Moodle draws is the only header. Boost does not print that
+        // heading (d-print-none), so a print-only one says whose dashboard a sheet of paper is.
         return [
-            'fullname' => fullname($this->user),
             'isown' => $this->isown,
-            'userpicture' => $output->user_picture($this->user, ['size' => 64, 'link' => false, 'class' => 'me-3']),
+            'printheading' => get_string('dashboardof', 'local_zohosync', fullname($this->user)),
+            'printdate' => $this->today,
             'showprofile' => $sections['profile'],
             'profile' => $sections['profile'] ? $this->profile() : [],
             'showfinance' => $sections['finance'],
@@ -162,6 +172,7 @@ class dashboard implements renderable, templatable {
                     'overdue' => $summary['overdue'][$index],
                 ];
             }
+            $price = $registration->programprice ?? null;
             $programs[] = [
                 'programname' => (string) ($registration->programname ?: get_string('unnamedprogram', 'local_zohosync')),
                 'status' => (string) $registration->status,
@@ -176,6 +187,11 @@ class dashboard implements renderable, templatable {
                 'overdueamount' => $this->amount($summary['overduecents'], $currency),
                 'installments' => $rows,
                 'hasinstallments' => !empty($rows),
+                // Without installments there is no total to owe against: show the price and say there is no
+                // schedule, instead of a total, balance and progress of 0.00 that read as "nothing owed".
+                'hasprice' => $price !== null && $price !== '',
+                'price' => $price !== null && $price !== '' ? $this->amount(money::to_cents((string) $price), $currency) : '',
+                'haspaid' => $summary['paidcents'] > 0,
             ];
         }
         return $programs;
@@ -207,11 +223,14 @@ class dashboard implements renderable, templatable {
     }
 
     /**
-     * Released grades grouped by class, with letter counts and learning outcomes.
+     * Released grades grouped by class, with letter counts, learning outcomes and, on the latest attempt of a unit
+     * that has a template, the unit's criteria progress.
      *
      * @return array
      */
     protected function classes(): array {
+        $latest = $this->latest_attempts();
+        $units = $this->units_by_key();
         $classes = [];
         foreach ($this->data['grades'] as $grade) {
             $key = $grade->courseid ? 'c' . $grade->courseid : 'z' . ($grade->classzohoid ?: $grade->classname);
@@ -227,36 +246,161 @@ class dashboard implements renderable, templatable {
             if (isset($classes[$key]['counts'][$countas])) {
                 $classes[$key]['counts'][$countas]++;
             }
-            $outcomes = array_map(fn($lo) => [
-                'code' => (string) $lo->code,
-                'description' => (string) ($lo->definition ?: $lo->title),
-                'achieved' => !empty($lo->achieved),
-                'feedback' => (string) $lo->feedback,
-            ], $grade->outcomes);
-            $classes[$key]['grades'][] = [
-                'letter' => $letter !== '' ? $letter : '-',
-                'lettername' => $letter !== '' && get_string_manager()->string_exists('letter:' . $letter, 'local_zohosync')
-                    ? get_string('letter:' . $letter, 'local_zohosync') : $letter,
-                'badgeclass' => self::LETTER_BADGES[$letter] ?? 'bg-secondary',
-                'unitname' => (string) $grade->unitname,
-                'attempt' => $grade->attemptno ? (int) $grade->attemptno : null,
-                'date' => (string) $grade->attemptdate,
-                'feedback' => (string) $grade->feedback,
-                'hasfeedback' => trim((string) $grade->feedback) !== '',
-                'outcomes' => $outcomes,
-                'hasoutcomes' => !empty($outcomes),
-            ];
+            $unitkey = dashboard_repository::unit_key($grade->unitname);
+            $progress = null;
+            if (isset($units[$unitkey]) && ($latest[$unitkey] ?? null) === (int) $grade->id) {
+                $progress = $this->progress($units[$unitkey], $grade->outcomes);
+            }
+            $classes[$key]['grades'][] = $this->grade($grade, $progress);
         }
         foreach ($classes as &$class) {
             $counts = [];
             foreach ($class['counts'] as $letter => $count) {
                 if ($count > 0) {
-                    $counts[] = ['letter' => $letter, 'count' => $count, 'badgeclass' => self::LETTER_BADGES[$letter]];
+                    $counts[] = ['letter' => $letter, 'lettername' => $this->letter_name($letter), 'count' => $count,
+                        'badgeclass' => self::LETTER_BADGES[$letter]];
                 }
             }
             $class['counts'] = $counts;
         }
         return array_values($classes);
+    }
+
+    /**
+     * One grade for the template.
+     *
+     * @param \stdClass $grade The grade with its outcomes.
+     * @param array|null $progress The unit progress picture, on the unit's latest attempt.
+     * @return array
+     */
+    protected function grade(\stdClass $grade, ?array $progress): array {
+        $letter = (string) $grade->grade;
+        $outcomes = array_map(fn($lo) => [
+            'code' => (string) $lo->code,
+            'description' => (string) ($lo->definition ?: $lo->title),
+            'achieved' => !empty($lo->achieved),
+            'feedback' => (string) $lo->feedback,
+        ], $grade->outcomes);
+        return [
+            'letter' => $letter !== '' ? $letter : '-',
+            'lettername' => $this->letter_name($letter),
+            'badgeclass' => self::LETTER_BADGES[$letter] ?? self::OTHER_BADGE,
+            'unitname' => (string) $grade->unitname,
+            'attempt' => $grade->attemptno ? (int) $grade->attemptno : null,
+            'date' => (string) $grade->attemptdate,
+            'feedback' => (string) $grade->feedback,
+            'hasfeedback' => trim((string) $grade->feedback) !== '',
+            'outcomes' => $outcomes,
+            'hasoutcomes' => !empty($outcomes),
+            'hasprogress' => $progress !== null,
+            'progress' => $progress,
+        ];
+    }
+
+    /**
+     * The word of a grade letter (Refer, Pass, Merit …), or the letter itself when it has none.
+     *
+     * @param string $letter The letter.
+     * @return string
+     */
+    protected function letter_name(string $letter): string {
+        if ($letter === '') {
+            return get_string('nograde', 'local_zohosync');
+        }
+        return get_string_manager()->string_exists('letter:' . $letter, 'local_zohosync')
+            ? get_string('letter:' . $letter, 'local_zohosync') : $letter;
+    }
+
+    /**
+     * Per unit, the id of its latest released grade (highest attempt, then latest date, then the newest row): its
+     * learning outcomes are the criteria as last assessed.
+     *
+     * @return array<string, int> Unit key => grade id.
+     */
+    protected function latest_attempts(): array {
+        $best = [];
+        foreach ($this->data['grades'] as $grade) {
+            $key = dashboard_repository::unit_key($grade->unitname);
+            if ($key === '') {
+                continue;
+            }
+            $rank = [(int) $grade->attemptno, (string) $grade->attemptdate, (int) $grade->id];
+            if (!isset($best[$key]) || $rank > $best[$key]['rank']) {
+                $best[$key] = ['rank' => $rank, 'id' => (int) $grade->id];
+            }
+        }
+        return array_map(fn($b) => $b['id'], $best);
+    }
+
+    /**
+     * The unit templates keyed by name and by unit code (see {@see dashboard_repository::unit_key()}).
+     *
+     * @return array<string, \stdClass>
+     */
+    protected function units_by_key(): array {
+        $units = [];
+        // Codes first, names after: a template whose name is the text wins over one that only has it as code.
+        foreach (['unitcode', 'name'] as $field) {
+            foreach ($this->data['units'] ?? [] as $unit) {
+                $key = dashboard_repository::unit_key($unit->$field ?? '');
+                if ($key !== '') {
+                    $units[$key] = $unit;
+                }
+            }
+        }
+        return $units;
+    }
+
+    /**
+     * The unit progress picture: per level (Pass, Merit, Distinction) its criteria with the achieved ones marked,
+     * a sentence that says the same (the text alternative) and what the next grade still needs.
+     *
+     * @param \stdClass $unit The unit template with its criteria.
+     * @param array $outcomes The grade's learning-outcome rows.
+     * @return array|null Null when the template has no criteria.
+     */
+    protected function progress(\stdClass $unit, array $outcomes): ?array {
+        $descriptions = [];
+        foreach ($unit->criteria as $criterion) {
+            $descriptions[strtoupper(trim((string) $criterion->code))] = (string) $criterion->description;
+        }
+        $achieved = array_map(fn($lo) => (string) $lo->code, array_filter($outcomes, fn($lo) => !empty($lo->achieved)));
+        $result = unit_progress::compute(array_keys($descriptions), $achieved);
+        if (!$result['levels']) {
+            return null;
+        }
+        $levels = [];
+        $summary = [];
+        foreach ($result['levels'] as $letter => $level) {
+            $a = ['level' => $this->letter_name($letter), 'achieved' => $level['achievedcount'], 'total' => $level['total']];
+            $summary[] = get_string('progress:level', 'local_zohosync', (object) $a);
+            $levels[] = [
+                'letter' => $letter,
+                'levelname' => $a['level'],
+                'levelclass' => strtolower($letter),
+                'counttext' => get_string('progress:count', 'local_zohosync', (object) $a),
+                'complete' => $level['complete'],
+                'criteria' => array_map(fn($c) => $c + ['description' => $descriptions[$c['code']] ?? ''],
+                    $level['criteria']),
+            ];
+        }
+        $missing = array_map(fn($code) => ['code' => $code, 'description' => $descriptions[$code] ?? ''],
+            $result['missing']);
+        if ($result['next'] === null) {
+            $nexttext = get_string('progress:complete', 'local_zohosync');
+        } else {
+            $nexttext = get_string('progress:next', 'local_zohosync', (object) [
+                'grade' => $this->letter_name($result['next']), 'codes' => implode(', ', $result['missing'])]);
+        }
+        return [
+            'unitname' => (string) $unit->name,
+            'unitcode' => (string) $unit->unitcode,
+            'levels' => $levels,
+            'summary' => implode(' ', $summary),
+            'nexttext' => $nexttext,
+            'missing' => $missing,
+            'hasmissing' => !empty($missing),
+        ];
     }
 
     /**
