@@ -92,7 +92,7 @@ t.test('zoho_catch_up queues what Zoho changed since the gap began, no further b
   t.notOk((await queued()).includes(tooOld!), 'a gap older than sync.reconcile.since_hours is left to the nightly runs that covered it');
   t.ok((await queued()).includes(beforeGap!), 'within since_hours it is queued');
 
-  t.rejects(run!({ since: 'yesterday', reason: 'test' }, {} as never), 'a malformed payload is refused');
+  await t.rejects(async () => run!({ since: 'yesterday', reason: 'test' }, {} as never), 'a malformed payload is refused');
   await db.query(sql.unsafe`delete from integration_events_log`);
   await db.query(sql.unsafe`update app_settings set value = '{"enabled": false, "since_hours": 26}' where key = 'sync.reconcile'`);
   await run!({ since: new Date(Date.now() - 3_600_000).toISOString(), reason: 'test' }, {} as never);
