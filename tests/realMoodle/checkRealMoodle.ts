@@ -7,11 +7,23 @@
 // It checks what failed on a real Moodle before the setup script existed: an update and a
 // suspension of a student the service created (Moodle hides username/idnumber without
 // moodle/user:viewalldetails), a teacher role assignment, and the enrolment chain.
+//
+// With MOODLE_DIR (the Moodle folder, when Moodle runs on this machine) it checks Moodle → Zoho
+// too, through the plugin as a college runs it: the setup script pointed at this run's ingress
+// (--service-url … --allow-service-url), the plugin's secret and sending switched on, its Test
+// connection, then a user created, enrolled and graded in Moodle, each event delivered by
+// Moodle's own task runner (admin/cli/adhoc_task.php) and applied in the Zoho simulator. The
+// plugin's sending, service URL and secret are put back afterwards; the port opened in
+// Moodle's HTTP security stays open (the script says which).
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { sql } from 'slonik';
 import { z } from 'zod';
 import { runBenchmark } from '../bench/benchSupport.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
+import { MOODLE_SECRET } from '../helpers/signing.ts';
 import { ADMIN_URL, databaseUrl } from '../helpers/testDatabase.ts';
 
 const env = z.object({
@@ -110,6 +122,13 @@ await runBenchmark('check:real-moodle', async (cleanup) => {
   const again = await send(stack, 'enrollment', 'BTEC_Enrollments', enrollmentId!);
   check('the same enrollment again writes nothing new', again.status === 'completed', JSON.stringify(again.result).slice(0, 200));
 
+  const moodleDir = process.env.MOODLE_DIR;
+  if (moodleDir) {
+    await checkMoodleToZoho(stack, moodleDir, { studentEmail: `aylin.${tag}@college.example`, classId: classId!, newZohoId: id, courseId: courses.courses[0]?.id });
+  } else {
+    console.log('Moodle → Zoho not checked: set MOODLE_DIR to the Moodle folder when Moodle runs on this machine');
+  }
+
   const failed = results.filter(([, ok]) => !ok).length;
   console.log(`\n${results.length - failed} of ${results.length} checks passed against ${MOODLE_URL}`);
   if (failed > 0) {
@@ -117,3 +136,82 @@ await runBenchmark('check:real-moodle', async (cleanup) => {
     process.exitCode = 1;
   }
 });
+
+/** Runs a Moodle CLI script in the Moodle folder, as the admin of a college would. */
+function php(moodleDir: string, args: string[]): string {
+  return execFileSync('php', args, { cwd: moodleDir, encoding: 'utf8', timeout: 120_000 });
+}
+
+/** Reads (or, with a value, sets) one of the plugin's settings. */
+function cfg(moodleDir: string, name: string, value?: string): string {
+  return php(moodleDir, ['admin/cli/cfg.php', '--component=local_zohosync', `--name=${name}`, ...(value === undefined ? [] : [`--set=${value}`])]).trim();
+}
+
+/** The next Moodle event of `entity` the ingress received after `afterId`, once final; Moodle's task runner is run meanwhile. */
+async function deliveredEvent(stack: SyncStack, moodleDir: string, entity: string, afterId: number) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    php(moodleDir, ['admin/cli/adhoc_task.php', '--execute']);
+    const row = await stack.db.maybeOne(sql.type(z.object({ id: z.coerce.number(), entity: z.string(), status: z.string(), last_error: z.string().nullable(), result: z.unknown() }))`
+      select id, entity, status, last_error, result from integration_events_log
+       where source = 'moodle' and entity = ${entity} and id > ${afterId} order by id limit 1`);
+    if (row && ['completed', 'failed', 'skipped'].includes(row.status)) return row;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return null;
+}
+
+async function lastEventId(stack: SyncStack): Promise<number> {
+  return (await stack.db.oneFirst(sql.type(z.object({ id: z.coerce.number() }))`select coalesce(max(id), 0) as id from integration_events_log`));
+}
+
+async function checkMoodleToZoho(stack: SyncStack, moodleDir: string, run: { studentEmail: string; classId: string; newZohoId: () => string; courseId: number | undefined }) {
+  const saved = { enabled: cfg(moodleDir, 'enabled'), serviceurl: cfg(moodleDir, 'serviceurl'), secret: cfg(moodleDir, 'secret') };
+  try {
+    const setup = php(moodleDir, ['local/zohosync/cli/setup_integration.php', `--service-url=${stack.url}`, '--allow-service-url']);
+    check('setup script points the plugin at this ingress', /MOODLE_TOKEN/.test(setup), `${stack.url}; port ${new URL(stack.url).port} now allowed by Moodle's HTTP security`);
+    cfg(moodleDir, 'secret', MOODLE_SECRET);
+    cfg(moodleDir, 'enabled', '1');
+    let ping = '';
+    try {
+      ping = php(moodleDir, ['local/zohosync/cli/test_connection.php']);
+    } catch (error) {
+      ping = String((error as { stdout?: string }).stdout ?? error);
+    }
+    check("the plugin's Test connection reaches the service", /ok|success|reached/i.test(ping) && !/fail|blocked|refused/i.test(ping), ping.trim().split('\n').slice(-1)[0] ?? '');
+
+    const [zohoStudent] = stack.zoho.seed('BTEC_Students', [{ id: run.newZohoId(), First_Name: 'Aylin', Last_Name: 'Demir', Academic_Email: run.studentEmail, Status: 'Active' }]);
+    let since = await lastEventId(stack);
+    const helper = fileURLToPath(new URL('./teacherActions.php', import.meta.url));
+    // As staff (the admin), not with the integration token: the plugin sends nothing of what the integration user does.
+    const userId = z.object({ id: z.number() }).parse(JSON.parse(php(moodleDir, [helper, `--moodle=${moodleDir}`, `--create-user=${run.studentEmail}`, '--firstname=Aylin', '--lastname=Demir']))).id;
+    const linked = await deliveredEvent(stack, moodleDir, 'user', since);
+    const held = stack.zoho.record('BTEC_Students', zohoStudent!)?.Student_Moodle_ID;
+    check('a user made in Moodle is linked to its Zoho student by e-mail; Student_Moodle_ID written', linked?.status === 'completed' && held === String(userId),
+      linked ? `${linked.status} ${linked.last_error ?? JSON.stringify(linked.result).slice(0, 160)}; Student_Moodle_ID ${String(held)}` : 'no event delivered');
+
+    if (!run.courseId) return check('the course exists for the Moodle → Zoho part', false);
+    since = await lastEventId(stack);
+    php(moodleDir, [helper, `--moodle=${moodleDir}`, `--enrol=${run.courseId}`, `--user=${userId}`]);
+    const enrolled = await deliveredEvent(stack, moodleDir, 'enrollment', since);
+    const enrollmentId = (enrolled?.result as { zohoId?: string } | undefined)?.zohoId;
+    const enrollment = enrollmentId ? stack.zoho.record('BTEC_Enrollments', enrollmentId) : undefined;
+    check('an enrolment made in Moodle becomes a Zoho enrollment of that student in that class',
+      enrolled?.status === 'completed' && (enrollment?.Enrolled_Students as { id?: string } | undefined)?.id === zohoStudent && (enrollment?.Classes as { id?: string } | undefined)?.id === run.classId,
+      enrolled ? `${enrolled.status} ${enrolled.last_error ?? JSON.stringify(enrolled.result).slice(0, 160)}` : 'no event delivered');
+
+    const assignment = z.object({ id: z.number() }).parse(JSON.parse(php(moodleDir, [helper, `--moodle=${moodleDir}`, `--assign=${run.courseId}`])));
+    since = await lastEventId(stack);
+    php(moodleDir, [helper, `--moodle=${moodleDir}`, `--grade=${assignment.id}`, `--user=${userId}`, '--points=75']);
+    const graded = await deliveredEvent(stack, moodleDir, 'grade', since);
+    const gradeId = (graded?.result as { zohoId?: string } | undefined)?.zohoId;
+    const grade = gradeId ? stack.zoho.record('BTEC_Grades', gradeId) : undefined;
+    check('a grade given in Moodle (75 of 100) is a Zoho BTEC_Grades record D, of that student and class',
+      graded?.status === 'completed' && grade?.Grade === 'D' && (grade.Student as { id?: string }).id === zohoStudent && (grade.Class as { id?: string } | undefined)?.id === run.classId,
+      graded ? `${graded.status} ${graded.last_error ?? JSON.stringify(graded.result).slice(0, 200)}` : 'no event delivered');
+  } finally {
+    cfg(moodleDir, 'enabled', saved.enabled || '0');
+    cfg(moodleDir, 'serviceurl', saved.serviceurl);
+    cfg(moodleDir, 'secret', saved.secret);
+  }
+}
