@@ -34,6 +34,9 @@ final class observer_test extends \advanced_testcase {
     protected function setUp(): void {
         parent::setUp();
         $this->resetAfterTest();
+        // The observers are external: inside a transaction Moodle calls them only after the commit. On PostgreSQL
+        // (and SQL Server) each test runs inside a transaction that is rolled back, so without this no observer runs.
+        $this->preventResetByRollback();
         observer::reset_request_state();
         set_config('enabled', 1, 'local_zohosync');
         set_config('serviceurl', 'https://sync.example.edu', 'local_zohosync');

@@ -44,6 +44,9 @@ final class send_event_test extends \advanced_testcase {
     private function queue_user_delivery(array $answers): \stdClass {
         global $DB;
         $this->resetAfterTest();
+        // The observer that queues the delivery is external: it runs only after a commit, and on PostgreSQL each test
+        // otherwise runs inside a transaction that is rolled back.
+        $this->preventResetByRollback();
         set_config('enabled', 1, 'local_zohosync');
         set_config('serviceurl', 'https://sync.example.edu/', 'local_zohosync');
         set_config('secret', 'whsec_' . base64_encode(str_repeat('s', 32)), 'local_zohosync');
@@ -74,6 +77,8 @@ final class send_event_test extends \advanced_testcase {
     public function test_accepted(): void {
         global $DB;
         $delivery = $this->queue_user_delivery([new Response(202, [], '{"status":"accepted"}')]);
+        $this->expectOutputRegex('/^local_zohosync: delivery ' . preg_quote($delivery->deliveryid, '/')
+            . ' sent \(HTTP 202\)\.$/m');
         $this->run_task($delivery);
         $row = $DB->get_record(deliveries::TABLE, ['id' => $delivery->id]);
         $this->assertSame(deliveries::STATUS_SENT, $row->status);
@@ -94,6 +99,8 @@ final class send_event_test extends \advanced_testcase {
     public function test_unavailable_is_retried_then_failed(): void {
         global $DB;
         $delivery = $this->queue_user_delivery([new Response(503), new Response(503)]);
+        $this->expectOutputRegex('/^local_zohosync: delivery ' . preg_quote($delivery->deliveryid, '/')
+            . ' failed, no attempts left\.$/m');
         try {
             $this->run_task($delivery);
             $this->fail('expected a retry');
@@ -114,6 +121,9 @@ final class send_event_test extends \advanced_testcase {
     public function test_refused_then_resent(): void {
         global $DB;
         $delivery = $this->queue_user_delivery([new Response(401), new Response(200, [], '{"status":"duplicate"}')]);
+        $id = preg_quote($delivery->deliveryid, '/');
+        $this->expectOutputRegex("/^local_zohosync: delivery {$id} refused \\(HTTP 401\\), not retried\\.\n"
+            . "local_zohosync: delivery {$id} sent \\(HTTP 200\\)\\.$/m");
         $this->run_task($delivery);
         $this->assertSame(deliveries::STATUS_FAILED, $DB->get_field(deliveries::TABLE, 'status', ['id' => $delivery->id]));
         $this->assertTrue(deliveries::resend((int) $delivery->id));
