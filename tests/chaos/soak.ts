@@ -57,8 +57,9 @@ export async function soak(cleanup: Cleanup, postgres: ChaosPostgres, options: {
   let n = 0;
   const inFlight = new Set<Promise<void>>();
   while (Date.now() < ends) {
-    const due = started + n * intervalMs;
-    if (due > Date.now()) await sleep(due - Date.now());
+    // One reading of the clock: two could straddle the due time and ask for a negative sleep.
+    const wait = started + n * intervalMs - Date.now();
+    if (wait > 0) await sleep(wait);
     const sending = sendStudentEvent(stack, ids[n % ids.length]!).then((s) => {
       if (s.status === 202) eventIds.push(s.eventId);
       else refused++;
