@@ -28,13 +28,14 @@ try {
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 2 });
   const checks: Check[] = [];
   try {
+    const settings = await loadSyncSettings(db).catch(() => undefined);
     if (argv.only !== 'zoho') {
       const moodle = config.MOODLE_URL && config.MOODLE_TOKEN
         ? createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: config.MOODLE_TIMEOUT_MS, log })
         : undefined;
-      checks.push(...(await checkMoodleSetup(moodle)));
+      checks.push(...(await checkMoodleSetup(moodle, settings)));
     }
-    if (argv.only !== 'moodle') checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log), await loadSyncSettings(db).catch(() => undefined))));
+    if (argv.only !== 'moodle') checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log), settings)));
   } finally {
     await db.end();
   }

@@ -2,6 +2,7 @@ import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClien
 import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
 import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import { checkPluginStatus } from './checkPluginStatus.ts';
 import { BTEC_LETTERS } from '../../shared/domain/grades/convertToBtecLetter.ts';
 import { GRADE_STATUS } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import { compareFieldsWithOrg, type ModuleReliance } from '../../shared/domain/zoho/compareFieldsWithOrg.ts';
@@ -22,10 +23,11 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /**
  * What the service needs from Moodle, checked by behaviour with its own token and without
  * changing anything: the token works, the service offers every function, the plugin is there,
- * and other users' usernames and e-mails are visible (Moodle hides them from a role without
- * moodle/user:viewalldetails / moodle/site:viewuseridentity instead of refusing the call).
+ * other users' usernames and e-mails are visible (Moodle hides them from a role without
+ * moodle/user:viewalldetails / moodle/site:viewuseridentity instead of refusing the call), and
+ * the plugin's own report of its side (checkPluginStatus).
  */
-export async function checkMoodleSetup(client: MoodleClient | undefined): Promise<Check[]> {
+export async function checkMoodleSetup(client: MoodleClient | undefined, settings?: Pick<SyncSettings, 'moodle.roles'>): Promise<Check[]> {
   if (!client) {
     return [{ area: 'moodle', name: 'configured', status: 'problem', detail: 'MOODLE_URL and MOODLE_TOKEN are not set', fix: `run ${SETUP_SCRIPT} on the Moodle server and put the two values it prints in .env` }];
   }
@@ -58,11 +60,22 @@ export async function checkMoodleSetup(client: MoodleClient | undefined): Promis
   } catch (error) {
     checks.push({ area: 'moodle', name: 'user details', status: 'problem', detail: message(error), fix: `${SETUP_SCRIPT} grants the integration role every capability the service needs` });
   }
-  checks.push({
-    area: 'moodle', name: 'Moodle → service', status: 'skipped',
-    detail: "the plugin's delivery path (HTTP security, secret, no-reply address) is checked on the Moodle server",
-    fix: `${SETUP_SCRIPT} --service-url=<this service's address> --dry-run`,
-  });
+  // The plugin's own side, as it reports it: sending, HTTP security, roles, cron, mail, outbox.
+  if (!offered.has('local_zohosync_get_integration_status')) {
+    if (pluginVersion) {
+      checks.push({
+        area: 'moodle', name: 'plugin report', status: 'problem',
+        detail: "the plugin does not offer local_zohosync_get_integration_status: it is older than this service, so its side (HTTP security, roles, cron, mail) cannot be checked from here",
+        fix: `upgrade moodle-plugin/zohosync in local/zohosync, run admin/cli/upgrade.php, then ${SETUP_SCRIPT}`,
+      });
+    }
+    return checks;
+  }
+  try {
+    checks.push(...checkPluginStatus(await client.getIntegrationStatus(), settings, Math.floor(Date.now() / 1000)));
+  } catch (error) {
+    checks.push({ area: 'moodle', name: 'plugin report', status: 'problem', detail: message(error), fix: `${SETUP_SCRIPT} (the function needs the integration user's token)` });
+  }
   return checks;
 }
 

@@ -74,6 +74,37 @@ t.test('a wrong token, a function missing from the service, Zoho not configured'
   t.notMatch(half.stderr, new RegExp(zoho.clientId), 'no value echoed');
 });
 
+t.test("the plugin's own side, as it reports it: HTTP security, role assignments, mail, cron", async (t) => {
+  const good = await doctor(['--only', 'moodle']);
+  t.equal(good.code, 0, good.stdout);
+  t.match(good.stdout, /ok +moodle HTTP security: Moodle's HTTP security lets the plugin reach http:\/\/127\.0\.0\.1:8080/);
+  t.match(good.stdout, /ok +moodle role assignments: the integration user may assign every role in moodle\.roles \(student, editingteacher, teacher\)/);
+
+  const plugin = structuredClone(moodle.state.config.plugin);
+  moodle.state.config.plugin.httpSecurity = { allowed: false, setting: 'curlsecurityblockedhosts', detail: '127.0.0.1 is blocked by curlsecurityblockedhosts (127.0.0.0/8)' };
+  moodle.state.config.plugin.noreplyAddress = 'noreply@127.0.0.1';
+  moodle.state.config.plugin.cronLastRun = 0;
+  moodle.state.config.assignableRoles = [3, 5];
+  t.teardown(() => {
+    moodle.state.config.plugin = plugin;
+    moodle.state.config.assignableRoles = 'all';
+  });
+  const bad = await doctor(['--only', 'moodle']);
+  t.equal(bad.code, 1);
+  t.match(bad.stdout, /PROBLEM +moodle HTTP security: 127\.0\.0\.1 is blocked by curlsecurityblockedhosts.*\n +fix: php local\/zohosync\/cli\/setup_integration\.php --service-url=http:\/\/127\.0\.0\.1:8080 --allow-service-url/);
+  t.match(bad.stdout, /PROBLEM +moodle role assignments: the integration user may not assign teacher \(moodle\.roles\.non_editing_teacher\)/);
+  t.match(bad.stdout, /PROBLEM +moodle outgoing mail: the no-reply address "noreply@127\.0\.0\.1" is not a valid e-mail address/);
+  t.match(bad.stdout, /PROBLEM +moodle cron: Moodle's cron has never run/);
+
+  const functions = moodle.state.config.serviceFunctions;
+  moodle.state.config.serviceFunctions = functions.filter((f) => f !== 'local_zohosync_get_integration_status');
+  t.teardown(() => {
+    moodle.state.config.serviceFunctions = functions;
+  });
+  const old = await doctor(['--only', 'moodle']);
+  t.match(old.stdout, /PROBLEM +moodle plugin report: the plugin does not offer local_zohosync_get_integration_status: it is older than this service/);
+});
+
 t.test("Zoho's fields: the org's metadata against the mapping, with the fix of each problem", async (t) => {
   const good = await doctor(['--only', 'zoho']);
   t.equal(good.code, 0, good.stdout);

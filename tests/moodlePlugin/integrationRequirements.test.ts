@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { DASHBOARD_FUNCTIONS } from '../../shared/clients/moodle/createDashboardClient.ts';
 import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
-import { SETUP_CAPABILITIES, SETUP_CORE_FUNCTIONS } from '../helpers/integrationRequirements.ts';
+import { SETUP_CAPABILITIES, SETUP_CORE_FUNCTIONS, SETUP_PLUGIN_FUNCTIONS } from '../helpers/integrationRequirements.ts';
 import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
 
 /**
@@ -22,9 +22,10 @@ t.test('the lists are there', async (t) => {
   t.notOk(capabilities.includes('enrol/manual:manage'), 'not a capability the service needs');
 });
 
-t.test("the service's REQUIRED_MOODLE_FUNCTIONS are the plugin's core functions plus its dashboard functions", async (t) => {
-  const dashboard = Object.values(DASHBOARD_FUNCTIONS).flatMap((fns) => [fns.upsert, fns.delete]);
-  t.same([...REQUIRED_MOODLE_FUNCTIONS].sort(), [...coreFunctions, ...dashboard].sort());
+t.test("the service's REQUIRED_MOODLE_FUNCTIONS are the plugin's core functions plus its own (dashboard data, status report)", async (t) => {
+  t.same([...REQUIRED_MOODLE_FUNCTIONS].sort(), [...coreFunctions, ...SETUP_PLUGIN_FUNCTIONS].sort());
+  const dashboard: string[] = Object.values(DASHBOARD_FUNCTIONS).flatMap((fns) => [fns.upsert, fns.delete]);
+  t.same(SETUP_PLUGIN_FUNCTIONS.filter((f) => !dashboard.includes(f)), ['local_zohosync_get_integration_status'], 'the dashboard functions and the status report');
 });
 
 t.test('db/services.php builds the one service from that list', async (t) => {

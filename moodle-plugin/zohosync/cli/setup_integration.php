@@ -296,42 +296,32 @@ if ($serviceurl !== '') {
 }
 $checkurl = $serviceurl !== '' ? $serviceurl : rtrim((string) get_config('local_zohosync', 'serviceurl'), '/');
 if ($checkurl !== '') {
-    $security = new \core\files\curl_security_helper();
-    if ($security->url_is_blocked($checkurl . '/health')) {
-        $host = (string) parse_url($checkurl, PHP_URL_HOST);
-        $port = (string) (parse_url($checkurl, PHP_URL_PORT) ?: (str_starts_with(strtolower($checkurl), 'https') ? 443 : 80));
-        // The entries that block the host: itself, "localhost" for a loopback address, or a range holding it.
-        $blocked = array_filter(array_map('trim', explode("\n", (string) ($CFG->curlsecurityblockedhosts ?? ''))));
-        $isip = filter_var($host, FILTER_VALIDATE_IP) !== false;
-        $blocking = array_values(array_filter($blocked, fn($entry) => strcasecmp($entry, $host) === 0
-            || ($isip && str_contains($entry, '/') && address_in_subnet($host, $entry))
-            || ($isip && str_starts_with($host, '127.') && strcasecmp($entry, 'localhost') === 0)));
-        $ports = array_filter(array_map('trim', explode("\n", (string) ($CFG->curlsecurityallowedport ?? ''))));
-        $portblocked = $ports && !in_array($port, $ports, true);
+    // The entries that block the host (itself, a range holding it, its reverse-DNS name) and the port:
+    // worked out by the plugin's one HTTP security check, also used by deliveries and the integration status.
+    $security = \local_zohosync\local\http_security::check($checkurl . '/health');
+    if ($security['allowed']) {
+        $report(false, "Moodle's HTTP security lets the plugin reach {$checkurl}");
+    } else if ($security['setting'] === '') {
+        // Not a setting: DNS, or not an http(s) URL.
+        $problems[] = $security['detail'];
+    } else {
         $fixes = [];
-        if ($blocking) {
-            $fixes[] = 'remove ' . implode(', ', $blocking) . ' from curlsecurityblockedhosts';
+        if ($security['blockinghosts']) {
+            $fixes[] = 'remove ' . implode(', ', $security['blockinghosts']) . ' from curlsecurityblockedhosts';
         }
-        if ($portblocked) {
-            $fixes[] = "add {$port} to curlsecurityallowedport";
+        if ($security['portblocked']) {
+            $fixes[] = "add {$security['port']} to curlsecurityallowedport";
         }
         if ($options['allow-service-url']) {
             $report(true, "unblock {$checkurl} in Moodle's HTTP security: " . implode('; ', $fixes));
             if (!$dryrun) {
-                if ($blocking) {
-                    set_config('curlsecurityblockedhosts', implode("\n", array_diff($blocked, $blocking)));
-                }
-                if ($portblocked) {
-                    set_config('curlsecurityallowedport', implode("\n", array_merge($ports, [$port])));
-                }
+                \local_zohosync\local\http_security::unblock($security);
             }
         } else {
             $problems[] = "Moodle's HTTP security blocks {$checkurl}, so every delivery of the plugin would fail. Run again "
                 . "with --allow-service-url to " . implode(' and ', $fixes) . ' (Site administration > General > Security > '
                 . 'HTTP security), or serve the service on port 80/443 under a name that is not blocked.';
         }
-    } else {
-        $report(false, "Moodle's HTTP security lets the plugin reach {$checkurl}");
     }
 }
 if (empty($CFG->noreplyaddress) || !validate_email($CFG->noreplyaddress)) {

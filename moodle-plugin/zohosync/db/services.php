@@ -85,6 +85,17 @@ $functions = [
         'type' => 'write',
         'capabilities' => 'local/zohosync:managedata',
     ],
+    'local_zohosync_get_integration_status' => [
+        'classname' => 'local_zohosync\external\get_integration_status',
+        'description' => 'Read-only report of the plugin\'s side of the integration for the service\'s doctor: settings, '
+            . 'Moodle\'s HTTP security for the service URL, capabilities the integration user lacks, roles it may assign, '
+            . 'cron, the no-reply address and the delivery backlog. Allowed to the plugin\'s integration user '
+            . '(local_zohosync/integrationuserid) or a user with moodle/site:config.',
+        'type' => 'read',
+        // Checked in the function (the integration user, or moodle/site:config). Declaring moodle/site:config here
+        // would make Moodle's token pages report it missing for the integration user, which must not have it.
+        'capabilities' => '',
+    ],
 ];
 
 $services = [

@@ -16,6 +16,7 @@ import {
   enrolledUserSchema,
   moodleUserSchema,
   siteInfoSchema,
+  integrationStatusSchema,
   userCourseSchema,
   voidSchema,
   warningsSchema,
@@ -132,6 +133,8 @@ export function createMoodleClient(options: MoodleClientOptions) {
   return {
     call,
     getSiteInfo: () => call('core_webservice_get_site_info', {}, siteInfoSchema),
+    /** The plugin's own side, as it reports it (bin/doctor). */
+    getIntegrationStatus: () => call('local_zohosync_get_integration_status', {}, integrationStatusSchema),
 
     getUsersByField,
     findUser,

@@ -31,6 +31,8 @@ export const REQUIRED_MOODLE_FUNCTIONS = [
   'mod_assign_get_grades',
   // The student dashboard's data, stored by the local_zohosync plugin (its own service has them).
   ...Object.values(DASHBOARD_FUNCTIONS).flatMap((fns) => [fns.upsert, fns.delete]),
+  // The plugin's report of its own side (bin/doctor).
+  'local_zohosync_get_integration_status',
 ];
 
 /**

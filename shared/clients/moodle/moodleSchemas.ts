@@ -24,6 +24,30 @@ export const siteInfoSchema = z.object({
 });
 export type SiteInfo = z.infer<typeof siteInfoSchema>;
 
+/**
+ * The plugin's report of its own side (`local_zohosync_get_integration_status`, read-only):
+ * sending, service URL, whether Moodle's HTTP security lets it reach the service, what the
+ * integration user lacks, cron, outgoing mail and the outbox. Recorded on Moodle 4.5:
+ * tests/fixtures/moodle-plugin/local_zohosync_get_integration_status*.json.
+ */
+export const integrationStatusSchema = z.object({
+  plugin_release: z.string(),
+  plugin_version: z.number(),
+  sending_enabled: z.boolean(),
+  service_url: z.string(),
+  secret_configured: z.boolean(),
+  integration_user_id: z.number(),
+  caller_is_integration_user: z.boolean(),
+  http_security: z.object({ allowed: z.boolean(), setting: z.string(), detail: z.string() }),
+  missing_capabilities: z.array(z.string()),
+  assignable_roles: z.array(z.object({ id: z.number(), shortname: z.string() })),
+  cron_last_run: z.number(),
+  noreply_address: z.string(),
+  noreply_valid: z.boolean(),
+  outbox: z.object({ pending: z.number(), failed: z.number(), oldest_pending: z.number() }),
+});
+export type IntegrationStatus = z.infer<typeof integrationStatusSchema>;
+
 export const moodleUserSchema = z.object({
   id: z.number(),
   username: z.string(),

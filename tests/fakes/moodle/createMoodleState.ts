@@ -5,7 +5,7 @@ import { ZOHOSYNC_FUNCTION_NAMES } from './zohosyncFunctions.ts';
 
 /**
  * The external service of the recorded site: its 21 functions plus the three mod_assign ones,
- * plus the local_zohosync plugin's ten dashboard functions (the plugin's service has them).
+ * plus the local_zohosync plugin's ten dashboard functions and its status report (the plugin's service has them).
  */
 export const DEFAULT_SERVICE_FUNCTIONS = [
   'core_webservice_get_site_info', 'core_user_create_users', 'core_user_get_users_by_field', 'core_user_get_users',
@@ -16,6 +16,7 @@ export const DEFAULT_SERVICE_FUNCTIONS = [
   'core_cohort_get_cohorts', 'core_cohort_delete_cohort_members', 'core_role_assign_roles',
   'mod_assign_get_assignments', 'mod_assign_get_grades', 'mod_assign_save_grade', 'mod_assign_get_submissions', 'mod_assign_get_user_flags',
   ...ZOHOSYNC_FUNCTION_NAMES,
+  'local_zohosync_get_integration_status',
 ];
 
 /**
@@ -30,6 +31,11 @@ export function createMoodleState(token: string, now: number): MoodleState {
       webservicesEnabled: true, debug: false, welcomeEmailFails: false, allowAccountsSameEmail: false,
       integrationCapabilities: 'all', assignableRoles: 'all',
       serviceFunctions: [...DEFAULT_SERVICE_FUNCTIONS], siteAdmins: [2],
+      plugin: {
+        release: '0.1.0', version: 2026120200, sendingEnabled: true, serviceUrl: 'http://127.0.0.1:8080', secretConfigured: true, integrationUserId: 2,
+        httpSecurity: { allowed: true, setting: '', detail: '' }, cronLastRun: 'recent', noreplyAddress: 'noreply@example.com',
+        outbox: { pending: 0, failed: 0, oldest_pending: 0 },
+      },
     },
     users: [
       blankUser(1, { username: 'guest', firstname: 'Guest user', lastname: ' ', email: 'root@localhost', description: 'This user is a special user that allows read-only access to some courses.' }, now),

@@ -5,13 +5,14 @@ import { courseFunctions } from './courseFunctions.ts';
 import { enrolFunctions } from './enrolFunctions.ts';
 import type { MoodleFunction } from './MoodleFunction.ts';
 import { roleFunctions } from './roleFunctions.ts';
+import { integrationStatusFunction } from './integrationStatusFunction.ts';
 import { siteInfoFunction } from './siteInfoFunction.ts';
 import { userFunctions } from './userFunctions.ts';
 import { zohosyncFunctions } from './zohosyncFunctions.ts';
 
 /** Every simulated external function, by name. */
 export const moodleFunctions: ReadonlyMap<string, MoodleFunction> = new Map(
-  [siteInfoFunction, ...userFunctions, ...categoryFunctions, ...courseFunctions, ...enrolFunctions, ...roleFunctions, ...cohortFunctions, ...assignFunctions, ...zohosyncFunctions]
+  [siteInfoFunction, ...userFunctions, ...categoryFunctions, ...courseFunctions, ...enrolFunctions, ...roleFunctions, ...cohortFunctions, ...assignFunctions, ...zohosyncFunctions, integrationStatusFunction]
     .map((fn) => [fn.name, fn]),
 );
 

@@ -229,6 +229,25 @@ export interface MoodleConfig {
   /** The functions of the token's external service (others → accessexception). */
   serviceFunctions: string[];
   siteAdmins: number[];
+  /** The plugin's own side, as local_zohosync_get_integration_status reports it (default: after the setup script). */
+  plugin: MoodlePluginSide;
+}
+
+export interface MoodlePluginSide {
+  release: string;
+  /** The plugin's $plugin->version as its status report gives it. */
+  version: number;
+  sendingEnabled: boolean;
+  serviceUrl: string;
+  secretConfigured: boolean;
+  /** The plugin's integration user (0: unset). */
+  integrationUserId: number;
+  /** Moodle's HTTP security verdict for the service URL. */
+  httpSecurity: { allowed: boolean; setting: string; detail: string };
+  /** Unix time cron last started; 'recent' = half a minute before each call. */
+  cronLastRun: number | 'recent';
+  noreplyAddress: string;
+  outbox: { pending: number; failed: number; oldest_pending: number };
 }
 
 export interface MoodleState {

@@ -39,10 +39,11 @@ final class connection_test {
             return self::result('notconfigured', get_string('error:notconfigured', 'local_zohosync'));
         }
         $url = $serviceurl . '/v1/ping/moodle';
-        if (!self::resolves($url)) {
+        $security = http_security::check($url);
+        if (!$security['resolves']) {
             return self::result('dns', get_string('testconnection:dns', 'local_zohosync', parse_url($url, PHP_URL_HOST)));
         }
-        if (self::blocked_by_moodle($url)) {
+        if (!$security['allowed']) {
             return self::result('blocked', get_string('error:blockedbymoodle', 'local_zohosync', $url));
         }
         global $CFG;
@@ -80,26 +81,14 @@ final class connection_test {
     }
 
     /**
-     * Whether Moodle's own HTTP security (cURL blocked hosts, allowed ports) refuses this URL.
-     * Moodle also calls a host it cannot resolve "blocked": that is a DNS problem, possibly
-     * passing, so it is not reported as one here.
+     * Whether Moodle's own HTTP security (cURL blocked hosts, allowed ports) refuses this URL
+     * (not for a host that does not resolve: a DNS problem). See {@see http_security}.
      *
      * @param string $url The URL.
      * @return bool
      */
     public static function blocked_by_moodle(string $url): bool {
-        return self::resolves($url) && (new \core\files\curl_security_helper())->url_is_blocked($url);
-    }
-
-    /**
-     * Whether the URL's host is an IP address or has one in DNS.
-     *
-     * @param string $url The URL.
-     * @return bool
-     */
-    private static function resolves(string $url): bool {
-        $host = trim((string) parse_url($url, PHP_URL_HOST), '[]');
-        return $host !== '' && (filter_var($host, FILTER_VALIDATE_IP) !== false || gethostbynamel($host) !== false);
+        return http_security::blocked_by_moodle($url);
     }
 
     /**
