@@ -115,6 +115,20 @@ await runBenchmark('check:real-moodle', async (cleanup) => {
   check('a student update completes (it failed with a schema error before)', update.status === 'completed', update.last_error ?? '');
   check('…and reaches Moodle', (await findUser(studentId!))?.lastname === 'Çelik-Yılmaz');
 
+  // The student dashboard's data goes into the plugin's tables through its own functions.
+  const [registrationId] = zoho.seed('BTEC_Registrations', [{
+    id: id(), Name: `REG-${tag}`, Student_ID: lookup(studentId!), Program: lookup(programId!), Registration_Date: '2026-01-10', Currency: 'USD', Program_Price: '4400$',
+    Payment_Schedule: [{ id: id(), Installment_No: 1, Due_Date: '2026-02-15', Installment_Amount: 2200, Installment_Status: 'Paid' }, { id: id(), Installment_No: 2, Due_Date: '2026-05-15', Installment_Amount: '2200$' }],
+  }]);
+  const registration = await send(stack, 'registration', 'BTEC_Registrations', registrationId!, 'created');
+  check('a registration with its installments reaches the plugin (dashboard)', registration.status === 'completed' && typeof (registration.result as { moodleId?: unknown }).moodleId === 'number',
+    registration.last_error ?? JSON.stringify(registration.result).slice(0, 160));
+  // "Card": a value the college added to the picklist after the export the service ships with.
+  const [paymentId] = zoho.seed('BTEC_Payments', [{ id: id(), Name: `PAY-${tag}`, Student_ID: lookup(studentId!), Registration_ID: lookup(registrationId!), Payment_Amount: 2200, Payment_Date: '2026-02-10', Payment_Method: 'Card', Installment_No: 1 }]);
+  const payment = await send(stack, 'payment', 'BTEC_Payments', paymentId!, 'created');
+  check('a payment whose method the college added later reaches the plugin, with a warning', payment.status === 'completed' && JSON.stringify(payment.result).includes('Payment_Method \\"Card\\"'),
+    payment.last_error ?? JSON.stringify(payment.result).slice(0, 200));
+
   zoho.edit('BTEC_Students', studentId!, { Status: 'Withdraw' });
   const suspend = await send(stack, 'student', 'BTEC_Students', studentId!);
   check('a withdrawn student is suspended', suspend.status === 'completed' && (await findUser(studentId!))?.suspended === true, suspend.last_error ?? '');
