@@ -61,6 +61,8 @@ export async function startSyncStack(
     withWorker?: boolean;
     /** Runs both processes with `--trace-gc` and fills `gc` (the soak's memory figures). */
     traceGc?: boolean;
+    /** The address the ingress listens on (default 127.0.0.1), e.g. the machine's network address. */
+    host?: string;
   } = {},
 ): Promise<SyncStack> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t as Test));
@@ -96,9 +98,9 @@ export async function startSyncStack(
   });
 
   // The ingress migrates the database; the worker starts after it, so they never race on it.
-  const api = start('api', 'api/main.ts', { PORT: '0', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
+  const api = start('api', 'api/main.ts', { PORT: '0', HOST: options.host ?? '127.0.0.1', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
   const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress (is LOG_LEVEL at least info?)');
-  const url = `http://127.0.0.1:${String(listening.port)}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${String(listening.port)}`;
   const encryptionKey = randomBytes(32).toString('base64');
   const workerEnv = {
     ZOHO_ACCOUNTS_URL: zoho.accountsUrl,

@@ -8,6 +8,9 @@
 // suspension of a student the service created (Moodle hides username/idnumber without
 // moodle/user:viewalldetails), a teacher role assignment, and the enrolment chain.
 //
+// SERVICE_HOST makes the check's ingress listen on another address of this machine (e.g. its
+// network address): to Moodle the service is then on another server, not on loopback.
+//
 // With MOODLE_DIR (the Moodle folder, when Moodle runs on this machine) it checks Moodle → Zoho
 // too, through the plugin as a college runs it: the setup script pointed at this run's ingress
 // (--service-url … --allow-service-url), the plugin's secret and sending switched on, its Test
@@ -77,6 +80,7 @@ await runBenchmark('check:real-moodle', async (cleanup) => {
     databaseUrl: databaseUrl(name),
     logLevel: 'info',
     workerEnv: { MOODLE_URL, MOODLE_TOKEN },
+    host: process.env.SERVICE_HOST,
   });
   const tag = randomBytes(3).toString('hex');
   const { zoho } = stack;
