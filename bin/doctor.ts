@@ -33,7 +33,8 @@ try {
       const moodle = config.MOODLE_URL && config.MOODLE_TOKEN
         ? createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: config.MOODLE_TIMEOUT_MS, log })
         : undefined;
-      checks.push(...(await checkMoodleSetup(moodle, settings)));
+      // The ingress's secret, when the same .env holds it: compared with the plugin's by fingerprint.
+      checks.push(...(await checkMoodleSetup(moodle, settings, process.env.MOODLE_WEBHOOK_SECRET || undefined)));
     }
     if (argv.only !== 'moodle') checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log), settings)));
   } finally {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { IntegrationStatus } from '../../shared/clients/moodle/moodleSchemas.ts';
 import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { Check } from './checkSetup.ts';
@@ -15,7 +16,13 @@ const when = (unix: number) => new Date(unix * 1000).toISOString().replace('.000
  * point, each problem with its fix. `settings` (the service's app_settings) give the roles the
  * service assigns; `now` is unix seconds. Pure.
  */
-export function checkPluginStatus(status: IntegrationStatus, settings: Pick<SyncSettings, 'moodle.roles'> | undefined, now: number): Check[] {
+export function checkPluginStatus(
+  status: IntegrationStatus,
+  settings: Pick<SyncSettings, 'moodle.roles'> | undefined,
+  now: number,
+  /** The service's MOODLE_WEBHOOK_SECRET when this environment has it (compared by fingerprint only). */
+  serviceSecret?: string,
+): Check[] {
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string, fix: string) =>
     checks.push(ok ? { area: 'moodle', name, status: 'ok', detail } : { area: 'moodle', name, status: 'problem', detail, fix });
@@ -25,6 +32,17 @@ export function checkPluginStatus(status: IntegrationStatus, settings: Pick<Sync
       ? `the plugin sends events to ${status.service_url}`
       : [!status.sending_enabled && 'sending is off', status.service_url === '' && 'no service URL', !status.secret_configured && 'no signing secret'].filter(Boolean).join(', ') + ': Moodle → Zoho events are not sent',
     `${SETUP_SCRIPT} --service-url=<this service's address>; then in Site administration > Plugins > Local plugins > Zoho sync: the signing secret (MOODLE_WEBHOOK_SECRET) and "Send events" on`);
+
+  if (status.secret_fingerprint !== '') {
+    if (serviceSecret === undefined) {
+      checks.push({ area: 'moodle', name: 'signing secret', status: 'skipped', detail: 'MOODLE_WEBHOOK_SECRET is not in this environment: the two secrets are not compared', fix: "run bin/doctor with the ingress's .env, or use the plugin's Test connection" });
+    } else {
+      const same = secretFingerprint(serviceSecret) === status.secret_fingerprint;
+      add('signing secret', same,
+        same ? "the plugin's signing secret is MOODLE_WEBHOOK_SECRET (same fingerprint)" : "the plugin's signing secret is not MOODLE_WEBHOOK_SECRET (their fingerprints differ): the ingress refuses every delivery with 401",
+        "paste MOODLE_WEBHOOK_SECRET into Site administration > Plugins > Local plugins > Zoho sync > Signing secret (or the other way round), then Test connection");
+    }
+  }
 
   add('HTTP security', status.http_security.allowed,
     status.http_security.allowed ? `Moodle's HTTP security lets the plugin reach ${status.service_url}` : status.http_security.detail,
@@ -68,4 +86,14 @@ export function checkPluginStatus(status: IntegrationStatus, settings: Pick<Sync
     `${status.outbox.pending} waiting${status.outbox.oldest_pending ? ` (oldest since ${when(status.outbox.oldest_pending)})` : ''}, ${status.outbox.failed} failed`,
     'Site administration > Plugins > Local plugins > Zoho sync > Deliveries shows why each failed; resend them once the cause is fixed');
   return checks;
+}
+
+/**
+ * The plugin's signer::fingerprint of a whsec_ secret: the first 16 hex digits of
+ * HMAC-SHA256(key, "local_zohosync secret fingerprint"); '' for anything else.
+ */
+export function secretFingerprint(secret: string): string {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret.trim());
+  if (!match) return '';
+  return createHmac('sha256', Buffer.from(match[1]!, 'base64')).update('local_zohosync secret fingerprint').digest('hex').slice(0, 16);
 }

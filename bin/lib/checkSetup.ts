@@ -27,7 +27,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * moodle/user:viewalldetails / moodle/site:viewuseridentity instead of refusing the call), and
  * the plugin's own report of its side (checkPluginStatus).
  */
-export async function checkMoodleSetup(client: MoodleClient | undefined, settings?: Pick<SyncSettings, 'moodle.roles'>): Promise<Check[]> {
+export async function checkMoodleSetup(client: MoodleClient | undefined, settings?: Pick<SyncSettings, 'moodle.roles'>, serviceSecret?: string): Promise<Check[]> {
   if (!client) {
     return [{ area: 'moodle', name: 'configured', status: 'problem', detail: 'MOODLE_URL and MOODLE_TOKEN are not set', fix: `run ${SETUP_SCRIPT} on the Moodle server and put the two values it prints in .env` }];
   }
@@ -72,7 +72,7 @@ export async function checkMoodleSetup(client: MoodleClient | undefined, setting
     return checks;
   }
   try {
-    checks.push(...checkPluginStatus(await client.getIntegrationStatus(), settings, Math.floor(Date.now() / 1000)));
+    checks.push(...checkPluginStatus(await client.getIntegrationStatus(), settings, Math.floor(Date.now() / 1000), serviceSecret));
   } catch (error) {
     checks.push({ area: 'moodle', name: 'plugin report', status: 'problem', detail: message(error), fix: `${SETUP_SCRIPT} (the function needs the integration user's token)` });
   }

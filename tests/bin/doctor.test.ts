@@ -5,6 +5,7 @@ import { createMoodleSimulator } from '../fakes/moodleSimulator.ts';
 import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
 import { PROJECT_ROOT, runProcess } from '../helpers/spawnProcess.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
+import { MOODLE_SECRET } from '../helpers/signing.ts';
 import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { saveSetting } from '../../shared/db/queries/appSettings.ts';
 
@@ -24,7 +25,7 @@ await fetch(moodle.endpoint, { method: 'POST', body: new URLSearchParams({
 const env = (overrides: Record<string, string> = {}) => ({
   PATH: process.env.PATH, DATABASE_URL: databaseUrl, MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token,
   ZOHO_ACCOUNTS_URL: zoho.accountsUrl, ZOHO_API_URL: zoho.apiUrl, ZOHO_CLIENT_ID: zoho.clientId, ZOHO_CLIENT_SECRET: zoho.clientSecret,
-  ZOHO_REFRESH_TOKEN: zoho.refreshToken, ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...overrides,
+  ZOHO_REFRESH_TOKEN: zoho.refreshToken, ENCRYPTION_KEY: randomBytes(32).toString('base64'), MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ...overrides,
 });
 const doctor = (args: string[], overrides?: Record<string, string>) => runProcess(`${PROJECT_ROOT}bin/doctor`, args, { env: env(overrides), timeout: 60_000 });
 
@@ -79,6 +80,9 @@ t.test("the plugin's own side, as it reports it: HTTP security, role assignments
   t.equal(good.code, 0, good.stdout);
   t.match(good.stdout, /ok +moodle HTTP security: Moodle's HTTP security lets the plugin reach http:\/\/127\.0\.0\.1:8080/);
   t.match(good.stdout, /ok +moodle role assignments: the integration user may assign every role in moodle\.roles \(student, editingteacher, teacher\)/);
+  t.match(good.stdout, /ok +moodle signing secret: the plugin's signing secret is MOODLE_WEBHOOK_SECRET \(same fingerprint\)/);
+  const wrong = await doctor(['--only', 'moodle'], { MOODLE_WEBHOOK_SECRET: `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}` });
+  t.match(wrong.stdout, /PROBLEM +moodle signing secret: the plugin's signing secret is not MOODLE_WEBHOOK_SECRET/);
 
   const plugin = structuredClone(moodle.state.config.plugin);
   moodle.state.config.plugin.httpSecurity = { allowed: false, setting: 'curlsecurityblockedhosts', detail: '127.0.0.1 is blocked by curlsecurityblockedhosts (127.0.0.0/8)' };

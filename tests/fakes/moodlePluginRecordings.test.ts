@@ -17,14 +17,15 @@ const DIR = `${PROJECT_ROOT}tests/fixtures/moodle-plugin/`;
 const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
   .map((file) => ({ file, ...(JSON.parse(readFileSync(`${DIR}${file}`, 'utf8')) as Omit<MoodleFixture, 'file'>) }));
 
-/** The recorded site right after the setup script: integration user zohosync (3), sending off, no secret, cron never run. */
+/** The recorded site right after the setup script: integration user zohosync (3), sending off, no secret. */
 function afterSetupScript(sim: MoodleSimulator): string {
   sim.seed({ users: [{ id: 3, username: 'zohosync', email: 'zohosync@127.0.0.1.invalid' }] });
   sim.state.config.integrationCapabilities = [...SETUP_CAPABILITIES];
   sim.state.config.assignableRoles = [3, 4, 5];
   const plugin: MoodlePluginSide = {
-    release: '0.1.0', version: 2026120200, sendingEnabled: false, serviceUrl: 'http://127.0.0.1:8080', secretConfigured: false, integrationUserId: 3,
-    httpSecurity: { allowed: true, setting: '', detail: '' }, cronLastRun: 0, noreplyAddress: 'noreply@example.com', outbox: { pending: 0, failed: 0, oldest_pending: 0 },
+    release: '0.1.0', version: 2026120300, sendingEnabled: false, serviceUrl: 'http://127.0.0.1:8080', secret: '', integrationUserId: 3,
+    // Cron ran once on the recorded site (the note says when).
+    httpSecurity: { allowed: true, setting: '', detail: '' }, cronLastRun: 1796348421, noreplyAddress: 'noreply@example.com', outbox: { pending: 0, failed: 0, oldest_pending: 0 },
   };
   sim.state.config.plugin = plugin;
   return sim.addToken(3, { restUse: true });

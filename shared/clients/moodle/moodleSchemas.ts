@@ -36,6 +36,8 @@ export const integrationStatusSchema = z.object({
   sending_enabled: z.boolean(),
   service_url: z.string(),
   secret_configured: z.boolean(),
+  /** First 16 hex digits of HMAC-SHA256(secret key, "local_zohosync secret fingerprint"); '' without a secret. */
+  secret_fingerprint: z.string(),
   integration_user_id: z.number(),
   caller_is_integration_user: z.boolean(),
   http_security: z.object({ allowed: z.boolean(), setting: z.string(), detail: z.string() }),

@@ -2,6 +2,7 @@ import {
   blankUser, CONTEXT_COURSE, CONTEXT_COURSECAT, CONTEXT_MODULE, CONTEXT_SYSTEM, CONTEXT_USER, emptyZohosyncTables, ZOHOSYNC_TABLES, type MoodleState, type ZohosyncTable,
 } from './moodleState.ts';
 import { ZOHOSYNC_FUNCTION_NAMES } from './zohosyncFunctions.ts';
+import { MOODLE_SECRET } from '../../helpers/signing.ts';
 
 /**
  * The external service of the recorded site: its 21 functions plus the three mod_assign ones,
@@ -32,7 +33,7 @@ export function createMoodleState(token: string, now: number): MoodleState {
       integrationCapabilities: 'all', assignableRoles: 'all',
       serviceFunctions: [...DEFAULT_SERVICE_FUNCTIONS], siteAdmins: [2],
       plugin: {
-        release: '0.1.0', version: 2026120200, sendingEnabled: true, serviceUrl: 'http://127.0.0.1:8080', secretConfigured: true, integrationUserId: 2,
+        release: '0.1.0', version: 2026120200, sendingEnabled: true, serviceUrl: 'http://127.0.0.1:8080', secret: MOODLE_SECRET, integrationUserId: 2,
         httpSecurity: { allowed: true, setting: '', detail: '' }, cronLastRun: 'recent', noreplyAddress: 'noreply@example.com',
         outbox: { pending: 0, failed: 0, oldest_pending: 0 },
       },

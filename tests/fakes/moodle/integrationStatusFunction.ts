@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { SETUP_CAPABILITIES } from '../../helpers/integrationRequirements.ts';
 import { PLUGIN_VERSION, type MoodleFunction } from './MoodleFunction.ts';
 import { MoodleException } from './MoodleException.ts';
@@ -27,7 +28,8 @@ export const integrationStatusFunction: MoodleFunction = {
       plugin_version: plugin.version,
       sending_enabled: plugin.sendingEnabled,
       service_url: plugin.serviceUrl,
-      secret_configured: plugin.secretConfigured,
+      secret_configured: secretKey(plugin.secret) !== null,
+      secret_fingerprint: secretFingerprint(plugin.secret),
       integration_user_id: plugin.integrationUserId,
       caller_is_integration_user: ctx.userid === plugin.integrationUserId,
       http_security: plugin.httpSecurity.allowed && plugin.httpSecurity.detail === ''
@@ -43,3 +45,17 @@ export const integrationStatusFunction: MoodleFunction = {
     };
   },
 };
+
+/** signer::decode_secret: the key bytes of a whsec_ secret of 24 to 64 bytes, else null. */
+function secretKey(secret: string): Buffer | null {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret.trim());
+  if (!match) return null;
+  const key = Buffer.from(match[1]!, 'base64');
+  return key.length >= 24 && key.length <= 64 ? key : null;
+}
+
+/** signer::fingerprint. */
+function secretFingerprint(secret: string): string {
+  const key = secretKey(secret);
+  return key ? createHmac('sha256', key).update('local_zohosync secret fingerprint').digest('hex').slice(0, 16) : '';
+}

@@ -239,7 +239,8 @@ export interface MoodlePluginSide {
   version: number;
   sendingEnabled: boolean;
   serviceUrl: string;
-  secretConfigured: boolean;
+  /** The plugin's signing secret (whsec_…), '' when unset. */
+  secret: string;
   /** The plugin's integration user (0: unset). */
   integrationUserId: number;
   /** Moodle's HTTP security verdict for the service URL. */

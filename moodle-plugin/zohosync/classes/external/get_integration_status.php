@@ -73,6 +73,8 @@ class get_integration_status extends external_api {
             'sending_enabled' => new external_value(PARAM_BOOL, 'Sending events is switched on (local_zohosync/enabled)'),
             'service_url' => new external_value(PARAM_RAW, 'The service URL (local_zohosync/serviceurl); "" when unset'),
             'secret_configured' => new external_value(PARAM_BOOL, 'A valid whsec_ signing secret is set (the secret is never returned)'),
+            'secret_fingerprint' => new external_value(PARAM_ALPHANUM,
+                'First 16 hex digits of HMAC-SHA256(secret key, "local_zohosync secret fingerprint"); "" without a valid secret'),
             'integration_user_id' => new external_value(PARAM_INT, 'The configured integration user (local_zohosync/integrationuserid); 0 when unset'),
             'caller_is_integration_user' => new external_value(PARAM_BOOL, 'The caller is that user'),
             'http_security' => new external_single_structure([

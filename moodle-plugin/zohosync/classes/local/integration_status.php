@@ -59,6 +59,7 @@ final class integration_status {
             'sending_enabled' => !empty(get_config('local_zohosync', 'enabled')),
             'service_url' => config::service_url(),
             'secret_configured' => signer::is_valid_secret(config::secret()),
+            'secret_fingerprint' => signer::fingerprint(config::secret()),
             'integration_user_id' => $integrationid,
             'caller_is_integration_user' => config::is_integration_user($callerid),
             'http_security' => [

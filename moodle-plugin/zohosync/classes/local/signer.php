@@ -67,6 +67,22 @@ final class signer {
         return self::decode_secret($secret) !== null;
     }
 
+    /** @var string What the fingerprint of a secret is the HMAC of (the service computes the same). */
+    public const FINGERPRINT_MESSAGE = 'local_zohosync secret fingerprint';
+
+    /**
+     * A short fingerprint of a secret, so the service can tell whether both sides hold the same one without either
+     * revealing it: the first 16 hex digits of HMAC-SHA256(key, FINGERPRINT_MESSAGE). A whsec_ key is 24 to 64
+     * random bytes, so 64 bits of its HMAC give nothing to guess it from.
+     *
+     * @param string $secret The secret.
+     * @return string '' when the secret is not a valid whsec_ secret.
+     */
+    public static function fingerprint(string $secret): string {
+        $key = self::decode_secret($secret);
+        return $key === null ? '' : substr(hash_hmac('sha256', self::FINGERPRINT_MESSAGE, $key), 0, 16);
+    }
+
     /**
      * Decodes a `whsec_` secret into its key bytes.
      *

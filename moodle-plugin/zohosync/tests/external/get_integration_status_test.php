@@ -102,6 +102,8 @@ final class get_integration_status_test extends \advanced_testcase {
         $this->assertTrue($status['sending_enabled']);
         $this->assertSame('https://sync.example.com', $status['service_url']);
         $this->assertTrue($status['secret_configured']);
+        // The shared vector (tests/bin/checkPluginStatus.test.ts computes the same in the service's language).
+        $this->assertSame('7fd3ef67a8b317c4', $status['secret_fingerprint']);
         $this->assertStringNotContainsString('whsec_', json_encode($status));
         $this->assertSame((int) $user->id, $status['integration_user_id']);
         $this->assertTrue($status['caller_is_integration_user']);
@@ -190,6 +192,7 @@ final class get_integration_status_test extends \advanced_testcase {
         $this->assertFalse($status['http_security']['allowed']);
         $this->assertSame('', $status['http_security']['setting']);
         $this->assertFalse($status['secret_configured']);
+        $this->assertSame('', $status['secret_fingerprint']);
     }
 
     /**
