@@ -17,11 +17,9 @@ import {
 } from '../shared/db/queries/eventOperations.ts';
 import { EVENT_STATUSES, type EventRow } from '../shared/db/queries/integrationEventsLog.ts';
 import { timeWindowSchema } from '../shared/domain/timeWindow.ts';
-import { reportFatal } from '../shared/runProcess.ts';
 import { renderEvent, renderEventList, renderStatus } from './lib/renderEvents.ts';
+import { CliError, runCli } from './lib/runCli.ts';
 
-/** A user mistake (unknown id, nothing to do): one line on stderr, exit 1. */
-class CliError extends Error {}
 
 const statusListSchema = z.array(z.enum(EVENT_STATUSES));
 
@@ -134,20 +132,6 @@ const cli = yargs(hideBin(process.argv))
   })
   .demandCommand(1, 'give a command: status, list, show, retry, cancel or cleanup')
   .strict()
-  .help()
-  .fail((message, error) => {
-    // yargs reports its own usage errors and our option checks (coerce) as YError.
-    if (error && error.name !== 'YError') throw error;
-    process.stderr.write(`bin/jobs: ${error?.message ?? message}\nRun bin/jobs --help for usage.\n`);
-    process.exit(2);
-  });
+  .help();
 
-try {
-  await cli.parseAsync();
-} catch (error) {
-  if (error instanceof CliError) process.stderr.write(`bin/jobs: ${error.message}\n`);
-  else reportFatal('bin/jobs', error, 'failed');
-  process.exitCode = 1;
-} finally {
-  await pool?.end();
-}
+await runCli('bin/jobs', cli, async () => pool?.end());

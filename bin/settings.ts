@@ -7,10 +7,8 @@ import { cliEnvSchema, loadConfig } from '../shared/config/env.ts';
 import { createDbPool, type DatabasePool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
 import { changeSetting, listSettingHistory, listSettings, resetSetting, SettingError, validateSetting } from '../shared/db/queries/appSettings.ts';
-import { reportFatal } from '../shared/runProcess.ts';
+import { CliError, runCli } from './lib/runCli.ts';
 
-/** A user mistake: one line on stderr, exit 1. */
-class CliError extends Error {}
 
 let pool: DatabasePool | undefined;
 async function db(): Promise<DatabasePool> {
@@ -68,19 +66,6 @@ const cli = yargs(hideBin(process.argv))
   })
   .demandCommand(1, 'give a command: list, get, set, reset or history')
   .strict()
-  .help()
-  .fail((message, error) => {
-    if (error && error.name !== 'YError') throw error;
-    process.stderr.write(`bin/settings: ${error?.message ?? message}\nRun bin/settings --help for usage.\n`);
-    process.exit(2);
-  });
+  .help();
 
-try {
-  await cli.parseAsync();
-} catch (error) {
-  if (error instanceof CliError || error instanceof SettingError) process.stderr.write(`bin/settings: ${error.message}\n`);
-  else reportFatal('bin/settings', error, 'failed');
-  process.exitCode = 1;
-} finally {
-  await pool?.end();
-}
+await runCli('bin/settings', cli, async () => pool?.end(), (error) => error instanceof SettingError);
