@@ -205,7 +205,7 @@ interface BenchServer {
 /** Spawns tests/bench/benchServer.ts and waits for its `listening <port>` line. */
 async function startBenchServer(mode: 'ingress' | 'bare', databaseUrl: string): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./benchServer.ts', import.meta.url));
-  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=<a folder>", to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, script, mode], {
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },

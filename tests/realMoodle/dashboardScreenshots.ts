@@ -19,9 +19,10 @@
 //   DASHBOARD_UNSCHEDULED_USER  student whose registration has no installments (default zs_unscheduled)
 //   DASHBOARD_OTHER_USER        another student with data (default zs_other)
 //   DASHBOARD_STAFF_USER        staff with local/zohosync:viewanydashboard (default zs_staff)
-//   DASHBOARD_SHOTS             where the screenshots go (default /tmp/dashboard-shots)
+//   DASHBOARD_SHOTS             where the screenshots go (default dashboard-shots in the OS temp folder)
 //   CHROMIUM_PATH               default /usr/bin/chromium
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
@@ -30,7 +31,7 @@ if (!/^https?:\/\//.test(MOODLE_URL)) {
   console.error('check:dashboard: MOODLE_URL must be the site address, e.g. http://127.0.0.1:8045');
   process.exit(2);
 }
-const SHOTS = process.env.DASHBOARD_SHOTS ?? '/tmp/dashboard-shots';
+const SHOTS = process.env.DASHBOARD_SHOTS ?? join(tmpdir(), 'dashboard-shots');
 const WIDTHS = [1280, 390] as const;
 const DASHBOARD = '/local/zohosync/dashboard.php';
 const MISSING_USERID = 2147480000;
