@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IntegrationStatus } from '../../shared/clients/moodle/moodleSchemas.ts';
+import { decodeWebhookSecret } from '../../shared/crypto/webhookSecret.ts';
 import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { Check } from './checkSetup.ts';
 
@@ -93,7 +94,6 @@ export function checkPluginStatus(
  * HMAC-SHA256(key, "local_zohosync secret fingerprint"); '' for anything else.
  */
 export function secretFingerprint(secret: string): string {
-  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret.trim());
-  if (!match) return '';
-  return createHmac('sha256', Buffer.from(match[1]!, 'base64')).update('local_zohosync secret fingerprint').digest('hex').slice(0, 16);
+  const key = decodeWebhookSecret(secret);
+  return key ? createHmac('sha256', key).update('local_zohosync secret fingerprint').digest('hex').slice(0, 16) : '';
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeWebhookSecret } from '../crypto/webhookSecret.ts';
 
 /**
  * Environment variables, one zod field each. Processes pick the fields they need
@@ -13,10 +14,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const standardWebhookSecret = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
-  .refine((value) => {
-    const bytes = Buffer.from(value.slice('whsec_'.length), 'base64').length;
-    return bytes >= 24 && bytes <= 64;
-  }, 'must encode 24 to 64 random bytes');
+  .refine((value) => decodeWebhookSecret(value) !== null, 'must encode 24 to 64 random bytes');
 
 const postgresUrl = z
   .string()

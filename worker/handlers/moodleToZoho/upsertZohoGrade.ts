@@ -27,8 +27,9 @@ export async function upsertZohoGrade(
   lookedUp?: { existingId: string | null },
 ): Promise<{ zohoId: string; action: 'created' | 'updated'; warnings: string[] }> {
   const body = zoho.fields.record('BTEC_Grades', fields);
-  const rows = learningOutcomes === null ? null : (zoho.fields.record('BTEC_Grades', { learningOutcomes })[zoho.fields.name('BTEC_Grades', 'learningOutcomes')] as Record<string, unknown>[]);
   const subform = zoho.fields.name('BTEC_Grades', 'learningOutcomes');
+  // The rows under the org's column names (record() renames a subform's rows with it).
+  const rows = learningOutcomes === null ? null : (zoho.fields.record('BTEC_Grades', { learningOutcomes })[subform] as Record<string, unknown>[]);
   const update = async (id: string) =>
     rows === null
       ? (await zoho.updateOne('BTEC_Grades', { ...body, id })).id
