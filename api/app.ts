@@ -7,10 +7,16 @@ import type { ApiConfig } from '../shared/config/env.ts';
 import { createMoodleClient } from '../shared/clients/moodle/createMoodleClient.ts';
 import { createMoodleHealthCheck } from '../shared/clients/moodle/createMoodleHealthCheck.ts';
 import { checkReadiness } from '../shared/db/checkReadiness.ts';
+import { readQueueMetrics } from '../shared/db/queries/queueMetrics.ts';
+import { createMetrics, type Metrics } from '../shared/metrics/createMetrics.ts';
 import { HttpError } from './httpError.ts';
+import { recordWebhookMetrics } from './recordWebhookMetrics.ts';
+import { createOpenApiDocument } from './openapi/createOpenApiDocument.ts';
 import { createAdminRouter } from './routes/admin.ts';
+import { createMetricsRouter } from './routes/metrics.ts';
 import { createMoodleRouter } from './routes/moodle.ts';
 import { createZohoRouter } from './routes/zoho.ts';
+import { createZohoNotificationRouter } from './routes/zohoNotifications.ts';
 import { createBearerTokenVerifier } from './verify/bearerToken.ts';
 import { createStandardWebhookVerifier } from './verify/standardWebhook.ts';
 import type { ZohoDeliveryGaps } from './createZohoDeliveryGaps.ts';
@@ -21,10 +27,15 @@ export interface AppDeps {
   log: Logger;
   /** Notices Zoho deliveries lost to an outage (api/main.ts passes one). */
   zohoDeliveryGaps?: ZohoDeliveryGaps;
+  /** Default: built here when METRICS_TOKEN is set (nothing is measured without it). */
+  metrics?: Metrics;
 }
 
 /** Builds the ingress (no listen, so tests can mount it on port 0). */
-export function createApp({ config, db, log, zohoDeliveryGaps }: AppDeps): Express {
+export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDeps): Express {
+  const metrics = deps.metrics ?? (config.METRICS_TOKEN
+    ? createMetrics({ role: 'ingress', readQueue: () => readQueueMetrics(db, config.WORKER_DEAD_AFTER_SECONDS) })
+    : undefined);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -44,7 +55,7 @@ export function createApp({ config, db, log, zohoDeliveryGaps }: AppDeps): Expre
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     }),
   );
 
@@ -60,6 +71,19 @@ export function createApp({ config, db, log, zohoDeliveryGaps }: AppDeps): Expre
     const [readiness, moodle] = await Promise.all([checkReadiness(db), checkMoodle()]);
     res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness.checks, moodle });
   });
+  // Built once; the same on every installation (no configuration, no secrets), so no auth.
+  const openApiDocument = createOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  if (metrics && config.METRICS_TOKEN) {
+    app.use(createMetricsRouter({ registry: metrics.registry, verifyMetricsToken: createBearerTokenVerifier(config.METRICS_TOKEN) }));
+  }
+  if (metrics) {
+    app.use('/v1/events', recordWebhookMetrics(metrics));
+    app.use('/v1/notifications', recordWebhookMetrics(metrics, { entity: 'notification' }));
+  }
 
   const bodyLimitBytes = config.WEBHOOK_BODY_LIMIT_BYTES;
   app.use(
@@ -72,6 +96,8 @@ export function createApp({ config, db, log, zohoDeliveryGaps }: AppDeps): Expre
       deliveryGaps: zohoDeliveryGaps,
     }),
   );
+  // Zoho Notifications API callbacks (bin/zoho connect): unsigned, proven by the channel's token.
+  app.use(createZohoNotificationRouter({ db, log, bodyLimitBytes }));
   app.use(
     createMoodleRouter({
       db,

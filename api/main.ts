@@ -1,6 +1,6 @@
 import { apiEnvSchema, loadConfig } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
-import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
+import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { runProcess } from '../shared/runProcess.ts';
@@ -8,7 +8,7 @@ import { createApp } from './app.ts';
 import { createZohoDeliveryGaps } from './createZohoDeliveryGaps.ts';
 
 await runProcess('api', async () => {
-  const config = loadConfig(apiEnvSchema, withEmbeddedDatabaseUrl(process.env));
+  const config = loadConfig(apiEnvSchema, withEmbeddedSetup(process.env));
   const log = createLogger({ service: 'api', level: config.LOG_LEVEL });
   await migrateDatabase(config.DATABASE_URL, log);
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 20 });

@@ -7,10 +7,12 @@ import { createZohoClientFromConfig } from '../shared/clients/zoho/createZohoCli
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
 import { loadSyncSettings } from '../shared/db/queries/appSettings.ts';
-import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
+import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { reportFatal } from '../shared/runProcess.ts';
 import { checkMoodleSetup, checkZohoSetup, type Check } from './lib/checkSetup.ts';
+import { checkZohoChannels } from './lib/checkZohoChannels.ts';
+import { listZohoChannels } from '../shared/db/queries/zohoChannels.ts';
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('bin/doctor')
@@ -22,7 +24,8 @@ const argv = await yargs(hideBin(process.argv))
   .parseAsync();
 
 try {
-  const config = loadConfig(workerEnvSchema, withEmbeddedDatabaseUrl(process.env));
+  const env = withEmbeddedSetup(process.env);
+  const config = loadConfig(workerEnvSchema, env);
   // Quiet: the checks report problems themselves, once, with their fix.
   const log = createLogger({ service: 'doctor', level: 'silent' });
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 2 });
@@ -33,10 +36,13 @@ try {
       const moodle = config.MOODLE_URL && config.MOODLE_TOKEN
         ? createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: config.MOODLE_TIMEOUT_MS, log })
         : undefined;
-      // The ingress's secret, when the same .env holds it: compared with the plugin's by fingerprint.
-      checks.push(...(await checkMoodleSetup(moodle, settings, process.env.MOODLE_WEBHOOK_SECRET || undefined)));
+      // The ingress's secret (.env, or the one `npm start` generated): compared with the plugin's by fingerprint.
+      checks.push(...(await checkMoodleSetup(moodle, settings, env.MOODLE_WEBHOOK_SECRET || undefined)));
     }
-    if (argv.only !== 'moodle') checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log), settings)));
+    if (argv.only !== 'moodle') {
+      checks.push(...(await checkZohoSetup(createZohoClientFromConfig(config, db, log), settings)));
+      checks.push(...checkZohoChannels(await listZohoChannels(db)));
+    }
   } finally {
     await db.end();
   }

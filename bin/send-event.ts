@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/env.ts';
+import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import { MOODLE_ENTITIES, ZOHO_ENTITIES, ZOHO_MODULES, type ZohoEntity } from '../shared/domain/events.ts';
 import { reportFatal } from '../shared/runProcess.ts';
 
@@ -38,7 +39,8 @@ const envSchema = z.object({
 });
 
 try {
-  const config = loadConfig(envSchema);
+  // The secrets `npm start` generated, when it runs on the embedded PostgreSQL.
+  const config = loadConfig(envSchema, withEmbeddedSetup(process.env));
   const source = argv.source as 'zoho' | 'moodle';
   const entity = String(argv.entity);
   const secret = source === 'zoho' ? config.ZOHO_WEBHOOK_SECRET : config.MOODLE_WEBHOOK_SECRET;

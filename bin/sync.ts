@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { createZohoClientFromConfig } from '../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
-import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
+import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import { reconcileRunOutcomes, RUN_COLUMNS, summariseRun, type RunSummary } from '../shared/db/queries/reconcileRuns.ts';
 import { ZOHO_ENTITIES, ZOHO_MODULES, type ZohoEntity } from '../shared/domain/events.ts';
 import { timeWindowSchema } from '../shared/domain/timeWindow.ts';
@@ -49,7 +49,7 @@ const argv = await yargs(hideBin(process.argv))
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
 try {
-  const config = loadConfig(workerEnvSchema, withEmbeddedDatabaseUrl(process.env));
+  const config = loadConfig(workerEnvSchema, withEmbeddedSetup(process.env));
   const log = createLogger({ service: 'sync', level: 'warn' });
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 2 });
   try {

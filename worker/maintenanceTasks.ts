@@ -8,6 +8,8 @@ import { pruneEventsByRetention } from '../shared/db/queries/eventOperations.ts'
 import { ZOHO_CATCH_UP_TASK, zohoCatchUpPayloadSchema } from '../shared/db/queries/zohoCatchUp.ts';
 import { queueBtecRules } from './btecRules/queueBtecRules.ts';
 import { queueReconciliation } from './reconcile/queueReconciliation.ts';
+import { pruneOwnWrites } from '../shared/db/queries/zohoOwnWrites.ts';
+import { renewZohoChannels } from './zohoChannels/manageZohoChannels.ts';
 
 /**
  * graphile-worker crontab (UTC). `id=` must never change (a new id means a new, duplicate
@@ -18,6 +20,7 @@ export const CRONTAB = `
   17    3      *     *       *          maintenance_prune_events   ?id=prune_events&max=1
   40    2      *     *       *          grades_btec_rules          ?id=btec_rules&max=1
   30    1      *     *       *          sync_recent_changes        ?id=sync_recent&max=1
+  7     *      *     *       *          zoho_channels_renew        ?id=zoho_channels_renew&max=1
 `;
 
 /** Periodic upkeep, idempotent: running twice does no harm. */
@@ -26,6 +29,14 @@ export function createMaintenanceTasks(deps: { db: DatabasePool; log: Logger; mo
     maintenance_prune_events: async () => {
       const deleted = await pruneEventsByRetention(deps.db);
       deps.log.info(deleted, 'old events pruned per events.retention');
+      // A callback of our own write arrives within seconds; two days is plenty.
+      await pruneOwnWrites(deps.db, 48);
+    },
+    // Zoho notification channels last a week at most: renewed two days ahead, every hour
+    // until it works (a failure is logged as an error and shown by bin/zoho status and bin/doctor).
+    zoho_channels_renew: async () => {
+      if (!deps.zoho) return;
+      await renewZohoChannels({ db: deps.db, zoho: deps.zoho, log: deps.log });
     },
     // F for no submission after the due date, RR for no second attempt after a Refer: planned
     // here, applied as queued events (visible and retried like any other).

@@ -15,6 +15,7 @@ import {
 } from '../shared/db/queries/integrationEventsLog.ts';
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
 import type { EventKind } from '../shared/domain/events.ts';
+import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import type { HandlerRegistry, SyncClients, SyncOutcome } from './handlers/syncHandler.ts';
 import { lockAnotherRecord, recordLockKey, withRecordLock } from './withRecordLock.ts';
 
@@ -25,6 +26,7 @@ export interface RunSyncTaskDeps {
   clients?: SyncClients;
   /** Delay before trying again when another job holds the same record (ms). */
   recordBusyDelayMs?: number;
+  metrics?: Pick<Metrics, 'eventFinished' | 'eventRetrying'> | undefined;
 }
 
 /**
@@ -116,6 +118,7 @@ async function runLocked(
   }
   await markEventOutcome(deps.connection, event.id, outcome);
   const covered = event.dedupe === 'coalesce' ? await settleCoalescedEvents(deps.connection, event, startedAt, outcome) : 0;
+  deps.metrics?.eventFinished(kind, outcome.status, '', 1 + covered);
   eventLog.info({ status: outcome.status, ...(covered ? { covered } : {}) }, `event ${outcome.status}`);
 }
 
@@ -129,15 +132,18 @@ async function recordFailure(
 ): Promise<void> {
   const code = error instanceof SyncError ? error.code : 'unexpected';
   const message = `${error.name}: ${error.message}`;
+  const kind = `${event.source}.${event.entity}`;
   if (error instanceof PermanentError) {
     await markEventOutcome(deps.connection, event.id, { status: 'failed', errorCode: code, error: message });
-    if (event.dedupe === 'coalesce') await settleCoalescedEvents(deps.connection, event, startedAt, { status: 'failed', lastError: message });
+    const covered = event.dedupe === 'coalesce' ? await settleCoalescedEvents(deps.connection, event, startedAt, { status: 'failed', lastError: message }) : 0;
+    deps.metrics?.eventFinished(kind, 'failed', code, 1 + covered);
     log.error({ err: error, code }, 'event failed permanently');
     return;
   }
   const { attempts, max_attempts: maxAttempts } = helpers.job;
   if (attempts < maxAttempts) {
     await markEventOutcome(deps.connection, event.id, { status: 'retrying', errorCode: code, error: message });
+    deps.metrics?.eventRetrying(kind, code);
     log.warn({ err: error, code, attempts, maxAttempts }, 'event failed; will retry');
     throw error;
   }
@@ -145,6 +151,7 @@ async function recordFailure(
   // settled by that newer run; it did not exhaust anything.
   if (event.dedupe === 'coalesce' && (await hasNewerCoalescedEvent(deps.connection, event))) {
     await markEventOutcome(deps.connection, event.id, { status: 'retrying', errorCode: code, error: message });
+    deps.metrics?.eventRetrying(kind, code);
     log.warn({ err: error, code }, 'event failed; a newer delivery of the record will settle it');
     return;
   }
@@ -153,5 +160,6 @@ async function recordFailure(
     errorCode: code,
     error: `${message} (gave up after ${attempts} attempts)`,
   });
+  deps.metrics?.eventFinished(kind, 'failed', code);
   log.error({ err: error, code, attempts }, 'event failed; retries exhausted');
 }

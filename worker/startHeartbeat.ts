@@ -3,6 +3,7 @@ import type { DatabasePool } from 'slonik';
 import { isConnectionLoss } from '../shared/db/isConnectionLoss.ts';
 import { failOrphanedEvents } from '../shared/db/queries/integrationEventsLog.ts';
 import { beatHeartbeat, removeHeartbeat, unlockDeadWorkers } from '../shared/db/queries/workerHeartbeats.ts';
+import type { Metrics } from '../shared/metrics/createMetrics.ts';
 
 export interface HeartbeatDeps {
   db: DatabasePool;
@@ -10,6 +11,7 @@ export interface HeartbeatDeps {
   /** graphile-worker's pool id: what `locked_by` holds for this process's jobs. */
   workerId: string;
   deadAfterSeconds: number;
+  metrics?: Pick<Metrics, 'deadWorkersRecovered' | 'eventFinished'> | undefined;
 }
 
 /**
@@ -20,15 +22,17 @@ export interface HeartbeatDeps {
  * timer only (the database is gone; the supervisor removes the row when it is back).
  */
 export async function startHeartbeat(
-  { db, log, workerId, deadAfterSeconds }: HeartbeatDeps,
+  { db, log, workerId, deadAfterSeconds, metrics }: HeartbeatDeps,
 ): Promise<{ stop(): Promise<void>; cancel(): void }> {
   const tickMs = Math.max(1000, Math.floor((deadAfterSeconds * 1000) / 3));
   const tick = async () => {
     await beatHeartbeat(db, workerId);
     const unlocked = await unlockDeadWorkers(db, deadAfterSeconds);
     if (unlocked.length > 0) log.warn({ workerIds: unlocked }, 'freed the jobs of dead workers');
+    metrics?.deadWorkersRecovered('heartbeat_stale', unlocked.length);
     const orphaned = await failOrphanedEvents(db, deadAfterSeconds);
-    if (orphaned.length > 0) log.error({ eventLogIds: orphaned }, 'events lost their worker on the last attempt; marked failed');
+    if (orphaned.length > 0) log.error({ eventLogIds: orphaned.map((e) => e.id) }, 'events lost their worker on the last attempt; marked failed');
+    for (const event of orphaned) metrics?.eventFinished(event.kind, 'failed', 'worker.lost');
   };
   await tick();
   let running: Promise<void> | undefined;

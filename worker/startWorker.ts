@@ -5,9 +5,11 @@ import type { DatabasePool } from 'slonik';
 import { isConnectionLoss } from '../shared/db/isConnectionLoss.ts';
 import { recoverJobsOf } from '../shared/db/queries/workerHeartbeats.ts';
 import { createGraphileLogger } from '../shared/logging/graphileLogger.ts';
+import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import { createTaskList } from './createTaskList.ts';
 import type { HandlerRegistry, SyncClients } from './handlers/syncHandler.ts';
 import { createMaintenanceTasks, CRONTAB } from './maintenanceTasks.ts';
+import { recordJobMetrics } from './recordJobMetrics.ts';
 import { startHeartbeat } from './startHeartbeat.ts';
 
 export interface WorkerDeps {
@@ -23,6 +25,7 @@ export interface WorkerDeps {
   recordBusyDelayMs?: number;
   /** false in tests that must not schedule cron jobs. */
   withCrontab?: boolean;
+  metrics?: Metrics;
 }
 
 export interface RunningWorker {
@@ -65,9 +68,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
           : 'the job pool stopped unexpectedly; starting a new one with backoff',
       );
       lost.abandon();
+      let recovered = false;
       for (let attempt = 0; !stopping; attempt++) {
         try {
           await recoverJobsOf(deps.db, lost.workerId);
+          if (!recovered) deps.metrics?.deadWorkersRecovered('pool_lost', 1);
+          recovered = true;
           current = await startPool(deps);
           break;
         } catch (retryError) {
@@ -134,6 +140,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     fatal = error ?? new Error('graphile-worker reported a fatal error');
     fallback = setTimeout(() => settle(fatal), POOL_SHUTDOWN_GRACE_MS);
   };
+  if (deps.metrics) recordJobMetrics(events, deps.metrics);
   events.on('pool:fatalError', onFatal);
   events.on('worker:fatalError', onFatal);
   // graphile-worker 0.18 can hang after a failed completion batch: the pool finishes its
@@ -157,7 +164,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     events,
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList: {
-      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, recordBusyDelayMs: deps.recordBusyDelayMs }),
+      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, recordBusyDelayMs: deps.recordBusyDelayMs, metrics: deps.metrics }),
       ...createMaintenanceTasks({ db: deps.db, log: deps.log, moodle: deps.clients?.moodle, zoho: deps.clients?.zoho }),
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,
@@ -174,7 +181,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
   const id = workerId;
   let heartbeat: Awaited<ReturnType<typeof startHeartbeat>>;
   try {
-    heartbeat = await startHeartbeat({ db: deps.db, log: deps.log, workerId: id, deadAfterSeconds: deps.deadAfterSeconds });
+    heartbeat = await startHeartbeat({ db: deps.db, log: deps.log, workerId: id, deadAfterSeconds: deps.deadAfterSeconds, metrics: deps.metrics });
   } catch (error) {
     await runner.stop().catch(() => undefined);
     throw error;

@@ -14,7 +14,8 @@ import { describeZodIssues, HttpError } from '../httpError.ts';
 /** The same rule as an envelope's `event_id`: it becomes one. */
 const EVENT_ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-const operationQuerySchema = z.enum(ZOHO_EVENT_TYPES).default('updated');
+/** `?event=` of a plain workflow webhook (also rendered in /openapi.json). */
+export const zohoOperationQuerySchema = z.enum(ZOHO_EVENT_TYPES).default('updated');
 
 export interface ZohoDelivery {
   entity: ZohoEntity;
@@ -46,7 +47,7 @@ export function toZohoEvent({ entity, body, eventQuery, webhookId }: ZohoDeliver
   if (isPlain) {
     const plain = zohoPlainWebhookSchema.safeParse(body);
     if (!plain.success) throw invalid(plain.error.issues);
-    const operation = operationQuerySchema.safeParse(eventQuery ?? undefined);
+    const operation = zohoOperationQuerySchema.safeParse(eventQuery ?? undefined);
     if (!operation.success) {
       throw new HttpError(400, 'invalid_envelope', 'query parameter event must be created, updated or deleted');
     }

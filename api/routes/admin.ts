@@ -7,15 +7,17 @@ import { changeSetting, listSettingHistory, listSettings, resetSetting, SettingE
 import { timeWindowSchema } from '../../shared/domain/timeWindow.ts';
 import { describeZodIssues, HttpError } from '../httpError.ts';
 
-const listQuerySchema = z.object({
+/** `GET /v1/admin/events` query (also rendered in /openapi.json). */
+export const eventListQuerySchema = z.object({
   status: z.enum(EVENT_STATUSES).optional(),
   since: timeWindowSchema.optional(),
   record: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const historyQuerySchema = z.object({ key: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(10_000).default(50) });
-const settingBodySchema = z.object({ value: z.unknown().refine((value) => value !== undefined, 'is required') });
+export const settingHistoryQuerySchema = z.object({ key: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(10_000).default(50) });
+/** The body of `PUT /v1/admin/settings/:key`; the value itself is checked by the key's own schema. */
+export const settingBodySchema = z.object({ value: z.unknown().refine((value) => value !== undefined, 'is required') });
 /** Who changes a setting through this API, in app_settings_history. */
 const ADMIN_API = 'admin API';
 
@@ -42,7 +44,7 @@ export function createAdminRouter(deps: { db: DatabasePool; verifyAdminToken: (a
     res.json(await getQueueStatus(deps.db));
   });
   router.get('/v1/admin/events', async (req, res) => {
-    const query = listQuerySchema.safeParse(req.query);
+    const query = eventListQuerySchema.safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'invalid_query', 'query parameters are not valid', describeZodIssues(query.error.issues));
     const { status, since, record, limit } = query.data;
     res.json(await listEvents(deps.db, { status: status ? [status] : undefined, since, recordId: record, limit }));
@@ -51,7 +53,7 @@ export function createAdminRouter(deps: { db: DatabasePool; verifyAdminToken: (a
     res.json(await listSettings(deps.db));
   });
   router.get('/v1/admin/settings-history', async (req, res) => {
-    const query = historyQuerySchema.safeParse(req.query);
+    const query = settingHistoryQuerySchema.safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'invalid_query', 'query parameters are not valid', describeZodIssues(query.error.issues));
     res.json(await listSettingHistory(deps.db, query.data).catch(settingError));
   });

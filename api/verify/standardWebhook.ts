@@ -2,6 +2,9 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 export { WebhookVerificationError };
 
+/** `webhook-timestamp`: whole Unix seconds, nothing else (also rendered in /openapi.json). */
+export const WEBHOOK_TIMESTAMP_PATTERN = /^\d{1,12}$/;
+
 export interface VerifiedDelivery {
   /** `webhook-id`: the sender's idempotency key, the same on every retry. */
   webhookId: string;
@@ -24,7 +27,7 @@ export function createStandardWebhookVerifier(secret: string) {
     const signature = single(headers['webhook-signature']);
     if (!id || !timestamp || !signature) throw new WebhookVerificationError('Missing required headers');
     // The library takes parseInt of the header, which accepts "123abc": be exact.
-    if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookVerificationError('Invalid Signature Headers');
+    if (!WEBHOOK_TIMESTAMP_PATTERN.test(timestamp)) throw new WebhookVerificationError('Invalid Signature Headers');
     webhook.verify(rawBody, {
       'webhook-id': id,
       'webhook-timestamp': timestamp,

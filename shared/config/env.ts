@@ -68,8 +68,18 @@ const fields = {
     .string()
     .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
+  /**
+   * The service's address as Zoho reaches it (https://sync.college.example, a path allowed):
+   * the Notifications API channels post to PUBLIC_URL/v1/notifications/zoho.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://sync.college.example' }).optional(),
   /** Largest webhook body accepted, in bytes. */
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  /** Bearer token a Prometheus scrape sends: the ingress's /metrics is off without it. */
+  METRICS_TOKEN: z.string().min(32).optional(),
+  /** The worker's metrics port; unset: no metrics server. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 } as const;
 
 const databaseFields = { DATABASE_URL: fields.DATABASE_URL, LOG_LEVEL: fields.LOG_LEVEL };
@@ -103,6 +113,14 @@ function requireMoodlePair(config: { MOODLE_URL?: string | undefined; MOODLE_TOK
   if (config.MOODLE_TOKEN && !config.MOODLE_URL) ctx.addIssue({ code: 'custom', path: ['MOODLE_URL'], message: 'is required when MOODLE_TOKEN is set' });
 }
 
+/** A metrics port reachable from other machines must ask for the token. */
+function requireMetricsTokenOffLoopback(config: { METRICS_PORT?: number | undefined; METRICS_HOST: string; METRICS_TOKEN?: string | undefined }, ctx: z.RefinementCtx): void {
+  const loopback = config.METRICS_HOST === 'localhost' || config.METRICS_HOST === '::1' || config.METRICS_HOST.startsWith('127.');
+  if (config.METRICS_PORT !== undefined && !loopback && !config.METRICS_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'is required when METRICS_HOST is not a loopback address' });
+  }
+}
+
 export const apiEnvSchema = z.object({
   ...databaseFields,
   HOST: fields.HOST,
@@ -112,6 +130,9 @@ export const apiEnvSchema = z.object({
   ZOHO_WEBHOOK_TOKEN: fields.ZOHO_WEBHOOK_TOKEN,
   ADMIN_TOKEN: fields.ADMIN_TOKEN,
   WEBHOOK_BODY_LIMIT_BYTES: fields.WEBHOOK_BODY_LIMIT_BYTES,
+  METRICS_TOKEN: fields.METRICS_TOKEN,
+  // Its metrics count the live workers by their heartbeats' age.
+  WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
   // The ingress never calls Moodle for events; it only reports Moodle's state in /health/ready.
   ...moodleFields,
 }).superRefine(requireMoodlePair);
@@ -120,14 +141,21 @@ export const workerEnvSchema = z.object({
   ...databaseFields,
   WORKER_CONCURRENCY: fields.WORKER_CONCURRENCY,
   WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
+  METRICS_PORT: fields.METRICS_PORT,
+  METRICS_HOST: fields.METRICS_HOST,
+  METRICS_TOKEN: fields.METRICS_TOKEN,
   ...moodleFields,
   ...zohoFields,
 }).superRefine((config, ctx) => {
   requireMoodlePair(config, ctx);
   requireZohoSet(config, ctx);
+  requireMetricsTokenOffLoopback(config, ctx);
 });
 
 export const cliEnvSchema = z.object(databaseFields);
+
+/** `bin/zoho connect`: where Zoho's notification callbacks must go. */
+export const publicUrlEnvSchema = z.object({ PUBLIC_URL: fields.PUBLIC_URL.unwrap() });
 
 /** `npm start`: DATABASE_URL may be absent (then an embedded PostgreSQL is used). */
 export const launcherEnvSchema = z.object({

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { provideEmbeddedSecrets } from '../config/embeddedSecrets.ts';
 
 /**
  * A PostgreSQL kept in the project folder, for trying the service without installing
@@ -22,6 +23,11 @@ function paths(env: Record<string, string | undefined> = process.env) {
   return { dataDir, clusterDir: join(dataDir, 'postgres'), credentialsFile: join(dataDir, 'embedded-postgres.json') };
 }
 const DATABASE = 'moodle_zoho_sync';
+
+/** The folder of the embedded cluster, its credentials and the secrets `npm start` generated. */
+export function embeddedDataDir(env: Record<string, string | undefined> = process.env): string {
+  return paths(env).dataDir;
+}
 
 const credentialsSchema = z.object({ user: z.string(), password: z.string(), port: z.number().int() });
 
@@ -41,6 +47,17 @@ export function withEmbeddedDatabaseUrl(env: Record<string, string | undefined>)
   if (env.DATABASE_URL) return env;
   const url = embeddedDatabaseUrl(env);
   return url ? { ...env, DATABASE_URL: url } : env;
+}
+
+/**
+ * withEmbeddedDatabaseUrl, plus the webhook secrets (and ENCRYPTION_KEY) that `npm start`
+ * generated for the embedded mode, each only where `env` lacks it; with DATABASE_URL set,
+ * `env` unchanged: a real database's installation brings its own secrets.
+ * @throws when the secrets file is malformed, naming it.
+ */
+export function withEmbeddedSetup(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  if (env.DATABASE_URL) return env;
+  return provideEmbeddedSecrets(withEmbeddedDatabaseUrl(env), embeddedDataDir(env), { create: false }).env;
 }
 
 /**

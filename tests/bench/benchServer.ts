@@ -28,6 +28,8 @@ async function buildIngress(): Promise<BenchApp> {
     ZOHO_WEBHOOK_SECRET: ZOHO_SECRET,
     MOODLE_WEBHOOK_SECRET: MOODLE_SECRET,
     ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN,
+    // Metrics on, as a monitored deployment runs: every webhook is counted and timed.
+    METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef0123',
     // 'warn' as a production deployment might; 'info' would add a JSON line per request.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   });

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { SECRETS_FILE_NAME } from '../../shared/config/embeddedSecrets.ts';
 import { MOODLE_SECRET, ZOHO_SECRET } from '../helpers/signing.ts';
 import { runProcess } from '../helpers/spawnProcess.ts';
 import { startTestApp } from '../helpers/startTestApp.ts';
@@ -24,9 +28,6 @@ t.test('bin/send-event posts signed Zoho and Moodle test events the ingress acce
 });
 
 t.test('bin/send-event --data sends the Moodle event data given inline or from a file; bad JSON is refused', async (t) => {
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
   const file = join(mkdtempSync(join(tmpdir(), 'send-')), 'user.json');
   writeFileSync(file, JSON.stringify({ id: 8, email: 'a@college.example' }));
   const fromFile = await runProcess(SEND, ['moodle', 'user', '--record', '8', '--id', 'send-data-1', '--data', `@${file}`, '--url', app.url], { env });
@@ -45,7 +46,20 @@ t.test('bin/send-event exits 1 on a refused event and when the secret is missing
   const refused = await runProcess(SEND, ['zoho', 'lead', '--url', app.url], { env });
   t.equal(refused.code, 1);
   t.match(refused.stdout, /^404 /);
-  const noSecret = await runProcess(SEND, ['moodle', 'user', '--url', app.url], { env: { ...env, MOODLE_WEBHOOK_SECRET: '' } });
+  // An empty embedded folder: a project's own .data/secrets.env (after an `npm start`) must not stand in.
+  const noSecret = await runProcess(SEND, ['moodle', 'user', '--url', app.url], { env: { ...env, MOODLE_WEBHOOK_SECRET: '', DATABASE_URL: '', EMBEDDED_POSTGRES_DIR: mkdtempSync(join(tmpdir(), 'send-empty-')) } });
   t.equal(noSecret.code, 1);
   t.match(noSecret.stderr, /MOODLE_WEBHOOK_SECRET is not set/);
+});
+
+t.test('bin/send-event signs with the secrets `npm start` generated in the embedded mode', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'send-embedded-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, SECRETS_FILE_NAME), `ZOHO_WEBHOOK_SECRET=${ZOHO_SECRET}\nMOODLE_WEBHOOK_SECRET=${MOODLE_SECRET}\nENCRYPTION_KEY=${Buffer.alloc(32, 1).toString('base64')}\n`);
+  const embeddedEnv = { ...env, ZOHO_WEBHOOK_SECRET: '', MOODLE_WEBHOOK_SECRET: '', DATABASE_URL: '', EMBEDDED_POSTGRES_DIR: dir };
+  const result = await runProcess(SEND, ['zoho', 'student', '--record', '77', '--id', 'send-embedded-1', '--url', app.url], { env: embeddedEnv });
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /^202 /);
+  const withUrl = await runProcess(SEND, ['zoho', 'student', '--url', app.url], { env: { ...embeddedEnv, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } });
+  t.match(withUrl.stderr, /ZOHO_WEBHOOK_SECRET is not set/, 'with a DATABASE_URL the file is not read');
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { summariseRun } from '../../shared/db/queries/reconcileRuns.ts';
 import { runProcess } from '../helpers/spawnProcess.ts';
 import { startSyncStack } from '../helpers/startSyncStack.ts';
+import { ADMIN_URL } from '../helpers/testDatabase.ts';
 
 /**
  * bin/sync against the real ingress + worker (which sync what it queues), the Zoho simulator
@@ -78,7 +79,8 @@ t.test('bin/sync says what is wrong with its arguments and its configuration', a
   t.match(bad.stderr, /--module leads is not one of student, teacher/);
   const since = await runProcess(SYNC, ['--all', '--since', 'yesterday'], { env: { PATH: process.env.PATH } });
   t.match(since.stderr, /--since must be a number and a unit/);
-  const noZoho = await runProcess(SYNC, ['--all'], { env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' } });
+  // A reachable database (the run's own, which `npm test` chose): the Zoho settings are checked after connecting.
+  const noZoho = await runProcess(SYNC, ['--all'], { env: { PATH: process.env.PATH, DATABASE_URL: ADMIN_URL } });
   t.equal(noZoho.code, 2);
   t.match(noZoho.stderr, /bin\/sync reads Zoho: set ZOHO_ACCOUNTS_URL/);
 });

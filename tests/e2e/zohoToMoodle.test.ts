@@ -124,6 +124,11 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
   t.test('deletes: students and teachers are suspended, enrolments suspended, courses hidden — nothing is deleted', async (t) => {
     const ids = seedCollege(zoho, 'c1');
     await send(stack, 'enrollment', ids.enrollmentId);
+    // The class became a course on the way, which queues its enrolments (this one) again: let that
+    // follow-up finish first, or it may suspend the enrolment before the delete event below does.
+    const followUp = await stack.db.oneFirst(sql.type(z.object({ event_id: z.string() }))`
+      select event_id from integration_events_log where event_id like 'class-course:%' and record_id = ${ids.enrollmentId}`);
+    await stack.settled(followUp);
     const course = moodle.state.courses.find((c) => c.idnumber === ids.classId)!;
     const student = moodle.state.users.find((u) => u.idnumber === ids.studentId)!;
 

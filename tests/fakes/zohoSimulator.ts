@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenIssuer, TOKEN_THROTTLED_BODY } from './zoho/createTokenIssuer.ts';
+import { createNotifier, type NotificationDelivery } from './zoho/createNotifier.ts';
 import { createListRecords } from './zoho/listRecords.ts';
+import { createNotificationChannels, type ChannelInfo } from './zoho/notificationChannels.ts';
 import { createOrgFields, type OrgFields } from './zoho/orgFields.ts';
 import { routeApiRequest } from './zoho/routeApiRequest.ts';
 import type { ZohoFieldType } from './zoho/validateFieldValue.ts';
 import { ZohoError } from './zoho/zohoError.ts';
-import { createZohoStore, SIMULATOR_USER } from './zoho/zohoStore.ts';
+import { createZohoStore, SIMULATOR_USER, type RecordChange } from './zoho/zohoStore.ts';
+
+export type { ChannelInfo } from './zoho/notificationChannels.ts';
+export type { NotificationBody, NotificationDelivery } from './zoho/createNotifier.ts';
 
 export type ZohoFailureKind = 'http429' | 'http500' | 'invalid_token' | 'timeout' | 'credits_exhausted' | 'token_throttled';
 
@@ -39,6 +44,8 @@ export interface ZohoSimulatorOptions {
   now?: () => number;
   /** The org's time zone offset (default `+00:00`): Created_Time / Modified_Time are written in it. */
   utcOffset?: string;
+  /** How long a notification callback may take before it counts as failed (default 10 s; Zoho's is not documented). */
+  notificationTimeoutMs?: number;
 }
 
 export interface ZohoSimulator {
@@ -52,12 +59,21 @@ export interface ZohoSimulator {
   tokenRequests: number;
   /** The most API requests in flight at once (assignable: set 0 to start a new measurement). */
   maxConcurrent: number;
+  /** Pre-existing data: stored as if long indexed, and no notification callbacks. */
   seed(module: string, records: Record<string, unknown>[]): string[];
   record(module: string, id: string): Record<string, unknown> | undefined;
-  /** A person editing the record in Zoho's UI: fields replaced, Modified_Time moves on. */
+  /** A person creating a record in Zoho's UI: returns its id; notifies channels watching `Module.create`. */
+  create(module: string, record: Record<string, unknown>): string;
+  /** A person editing the record in Zoho's UI: fields replaced, Modified_Time moves on; notifies `Module.edit`. */
   edit(module: string, id: string, fields: Record<string, unknown>): void;
-  /** A person deleting the record in Zoho: the API no longer returns it. */
+  /** A person deleting the record in Zoho: the API no longer returns it; notifies `Module.delete`. */
   remove(module: string, id: string): void;
+  /** Every notification callback started so far, in order (status 0 until answered, or when it failed). */
+  notifications: NotificationDelivery[];
+  /** Resolves once every callback started so far has been answered, has failed or timed out. */
+  flushNotifications(): Promise<void>;
+  /** The live notification subscriptions (one per channel and module), as `GET /actions/watch` would list them. */
+  channels(): ChannelInfo[];
   setUniqueFields(module: string, fields: string[]): void;
   setMandatoryFields(module: string, fields: string[]): void;
   setSubformFields(module: string, fields: string[]): void;
@@ -92,6 +108,14 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A `watch` body for the calls log: each channel's `token` (sent back in every callback) masked. */
+function maskWatchTokens(body: unknown): unknown {
+  const watch = (body as { watch?: unknown } | null)?.watch;
+  if (!Array.isArray(watch)) return body;
+  const masked = watch.map((entry: unknown) => (entry && typeof entry === 'object' && 'token' in entry && (entry as { token: unknown }).token != null ? { ...entry, token: '***' } : entry));
+  return { ...(body as object), watch: masked };
+}
+
 function mask(params: Record<string, string>): Record<string, string> {
   const out = { ...params };
   for (const key of ['client_secret', 'refresh_token', 'code', 'access_token']) if (key in out) out[key] = '***';
@@ -99,8 +123,9 @@ function mask(params: Record<string, string>): Record<string, string> {
 }
 
 /**
- * An HTTP simulator of Zoho Accounts OAuth + the Zoho CRM v8 record APIs our client uses. One server answers
- * both: `accountsUrl` and `apiUrl` are the same origin. Shapes and their sources: see the files in ./zoho/.
+ * An HTTP simulator of Zoho Accounts OAuth + the Zoho CRM v8 record APIs our client uses, and the Notification
+ * APIs (`/actions/watch`) with their callbacks. One server answers both: `accountsUrl` and `apiUrl` are the same
+ * origin. Shapes and their sources: see the files in ./zoho/.
  */
 export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): Promise<ZohoSimulator> {
   const now = options.now ?? Date.now;
@@ -120,12 +145,23 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
   });
   const listRecords = createListRecords(store);
   const orgFields = createOrgFields(store);
+  const channels = createNotificationChannels({ store, apiUrl: () => baseUrl });
+  const notifier = createNotifier({ channels, apiUrl: () => baseUrl, now, timeoutMs: options.notificationTimeoutMs ?? 10_000 });
+  /** Runs a write the way Zoho's UI or API makes it: its record changes go out as notification callbacks. */
+  const notifying = <T>(write: () => T): T => {
+    const changes: RecordChange[] = [];
+    try {
+      return store.recordChanges(changes, write);
+    } finally {
+      notifier.dispatch(changes);
+    }
+  };
   const credentials = {
     clientId: options.clientId ?? `1000.${randomBytes(15).toString('hex').toUpperCase()}`,
     clientSecret: options.clientSecret ?? randomBytes(21).toString('hex'),
     refreshToken: options.refreshToken ?? `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
   };
-  const tokens = createTokenIssuer({ ...credentials, apiUrl: () => baseUrl, now, scope: 'ZohoCRM.modules.ALL ZohoCRM.coql.READ ZohoSearch.securesearch.READ ZohoCRM.settings.fields.READ' });
+  const tokens = createTokenIssuer({ ...credentials, apiUrl: () => baseUrl, now, scope: 'ZohoCRM.modules.ALL ZohoCRM.coql.READ ZohoSearch.securesearch.READ ZohoCRM.settings.fields.READ ZohoCRM.notifications.ALL' });
   const failures: { match: string; kind: ZohoFailureKind; remaining: number }[] = [];
   const calls: ZohoCallRecord[] = [];
   const hung = new Set<ServerResponse>();
@@ -161,7 +197,7 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       } catch {
         parsed = Symbol.for('invalid-json');
       }
-      call.body = typeof parsed === 'symbol' ? raw : parsed;
+      call.body = typeof parsed === 'symbol' ? raw : maskWatchTokens(parsed);
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) call.trigger = (parsed as { trigger?: unknown }).trigger;
     }
     if (!isToken) {
@@ -193,6 +229,8 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       return send(result.status, result.body);
     }
     const invalidToken = new ZohoError(401, 'INVALID_TOKEN', 'invalid oauth token', {});
+    // Callbacks for this call's writes start after its answer is sent (Zoho answers without waiting for them).
+    const changes: RecordChange[] = [];
     try {
       if (failure === 'http429') throw new ZohoError(429, 'TOO_MANY_REQUESTS', LIMIT_MESSAGE, {});
       if (failure === 'credits_exhausted') {
@@ -205,12 +243,34 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       const auth = /^Zoho-oauthtoken (\S+)$/.exec(req.headers.authorization ?? '');
       if (!auth || !tokens.isValid(auth[1] as string)) throw invalidToken;
       if (typeof parsed === 'symbol') throw new ZohoError(400, 'INVALID_DATA', 'body', { expected_data_type: 'jsonobject' });
-      const result = routeApiRequest({ store, listRecords, indexLagMs, orgFields }, req.method ?? 'GET', path, query, parsed);
+      const result = store.recordChanges(changes, () => routeApiRequest({ store, listRecords, indexLagMs, orgFields, channels }, req.method ?? 'GET', path, query, parsed));
       return send(result.status, result.body);
     } catch (error) {
       if (error instanceof ZohoError) return send(error.httpStatus, error.toBody());
       return send(500, new ZohoError(500, 'INTERNAL_ERROR', 'Internal Server Error', { reason: String(error) }).toBody());
+    } finally {
+      notifier.dispatch(changes);
     }
+  };
+
+  /** A record as a person (or seed data) makes it: system fields, then the given ones; subform rows get ids. */
+  const newRecord = (module: string, input: Record<string, unknown>): Record<string, unknown> => {
+    const stamp = store.timestamp();
+    const id = input.id === undefined ? store.newId() : String(input.id);
+    const data: Record<string, unknown> = {
+      Owner: { ...SIMULATOR_USER },
+      Created_Time: stamp,
+      Modified_Time: stamp,
+      Created_By: { name: SIMULATOR_USER.name, id: SIMULATOR_USER.id },
+      Modified_By: { name: SIMULATOR_USER.name, id: SIMULATOR_USER.id },
+      ...structuredClone(input),
+      id,
+    };
+    for (const field of store.subformFields.get(module) ?? []) {
+      const rows = data[field];
+      if (Array.isArray(rows)) data[field] = rows.map((row: Record<string, unknown>) => ({ ...row, id: row.id === undefined ? store.newId() : String(row.id), Parent_Id: { name: data.Name ?? null, id } }));
+    }
+    return data;
   };
 
   const server = createServer((req, res) => {
@@ -241,26 +301,15 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     seed(module, records) {
       store.addModule(module);
       return records.map((input) => {
-        const stamp = store.timestamp();
-        const id = input.id === undefined ? store.newId() : String(input.id);
-        const data: Record<string, unknown> = {
-          Owner: { ...SIMULATOR_USER },
-          Created_Time: stamp,
-          Modified_Time: stamp,
-          Created_By: { name: SIMULATOR_USER.name, id: SIMULATOR_USER.id },
-          Modified_By: { name: SIMULATOR_USER.name, id: SIMULATOR_USER.id },
-          ...structuredClone(input),
-          id,
-        };
-        for (const field of store.subformFields.get(module) ?? []) {
-          const rows = data[field];
-          if (Array.isArray(rows)) data[field] = rows.map((row: Record<string, unknown>) => ({ ...row, id: row.id === undefined ? store.newId() : String(row.id), Parent_Id: { name: data.Name ?? null, id } }));
-        }
-        const stored = store.save(module, data);
+        const stored = store.save(module, newRecord(module, input));
         // seeded data is already indexed (older than any lag)
         for (const version of stored.versions) version.at = Number.NEGATIVE_INFINITY;
-        return id;
+        return stored.id;
       });
+    },
+    create(module, input) {
+      if (!store.hasModule(module)) throw new Error(`simulator: no module ${module} to create a record in`);
+      return notifying(() => store.save(module, newRecord(module, input)).id);
     },
     record(module, id) {
       const found = store.get(module, id);
@@ -269,10 +318,17 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     edit(module, id, fields) {
       const found = store.get(module, id);
       if (!found) throw new Error(`simulator: no ${module} record ${id} to edit`);
-      store.save(module, { ...found.data, ...structuredClone(fields), id, Modified_Time: store.timestamp() });
+      notifying(() => store.save(module, { ...found.data, ...structuredClone(fields), id, Modified_Time: store.timestamp() }));
     },
     remove(module, id) {
-      if (!store.remove(module, id)) throw new Error(`simulator: no ${module} record ${id} to delete`);
+      if (!notifying(() => store.remove(module, id))) throw new Error(`simulator: no ${module} record ${id} to delete`);
+    },
+    notifications: notifier.deliveries,
+    flushNotifications() {
+      return notifier.flush();
+    },
+    channels() {
+      return channels.list();
     },
     setUniqueFields(module, fields) {
       store.uniqueFields.set(module, fields);
@@ -306,6 +362,7 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       indexLagMs = ms;
     },
     async close() {
+      await notifier.close();
       for (const res of hung) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

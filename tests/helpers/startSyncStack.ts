@@ -55,6 +55,7 @@ export async function startSyncStack(
     moodleSeed?: MoodleSeed;
     workerConcurrency?: number;
     workerEnv?: Record<string, string>;
+    apiEnv?: Record<string, string>;
     databaseUrl?: string;
     logLevel?: string;
     /** false: the ingress only (its rows and jobs stay as written). */
@@ -98,7 +99,7 @@ export async function startSyncStack(
   });
 
   // The ingress migrates the database; the worker starts after it, so they never race on it.
-  const api = start('api', 'api/main.ts', { PORT: '0', HOST: options.host ?? '127.0.0.1', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN });
+  const api = start('api', 'api/main.ts', { PORT: '0', HOST: options.host ?? '127.0.0.1', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN, ...options.apiEnv });
   const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress (is LOG_LEVEL at least info?)');
   const url = `http://${options.host ?? '127.0.0.1'}:${String(listening.port)}`;
   const encryptionKey = randomBytes(32).toString('base64');

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { Express } from 'express';
 import type { Test } from 'tap';
 import { createApp } from '../../api/app.ts';
 import { apiEnvSchema, loadConfig } from '../../shared/config/env.ts';
@@ -10,6 +11,8 @@ import { createTestDatabase } from './testDatabase.ts';
 
 export interface TestApp {
   url: string;
+  /** The Express app being served (e.g. to list its routes). */
+  app: Express;
   db: DatabasePool;
   databaseUrl: string;
   /** Every log line the app wrote, parsed. */
@@ -47,7 +50,8 @@ export async function startTestApp(
   });
   const log = createLogger({ service: 'api', level: config.LOG_LEVEL, destination });
   const db = await createDbPool(databaseUrl, { maximumPoolSize: 25 });
-  const server = createApp({ config, db, log }).listen(0, '127.0.0.1');
+  const app = createApp({ config, db, log });
+  const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   t.teardown(async () => {
     server.closeAllConnections();
@@ -55,5 +59,5 @@ export async function startTestApp(
     await db.end();
   });
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, db, databaseUrl, logs, rawLogs };
+  return { url: `http://127.0.0.1:${port}`, app, db, databaseUrl, logs, rawLogs };
 }

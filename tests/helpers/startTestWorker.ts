@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { Test } from 'tap';
 import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
+import type { Metrics } from '../../shared/metrics/createMetrics.ts';
 import type { HandlerRegistry } from '../../worker/handlers/syncHandler.ts';
 import { startWorker, type RunningWorker } from '../../worker/startWorker.ts';
 
@@ -15,7 +16,7 @@ export async function startTestWorker(
   t: Test,
   databaseUrl: string,
   handlers: HandlerRegistry,
-  options: { concurrency?: number; deadAfterSeconds?: number; recordBusyDelayMs?: number } = {},
+  options: { concurrency?: number; deadAfterSeconds?: number; recordBusyDelayMs?: number; metrics?: Metrics } = {},
 ): Promise<TestWorker> {
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -37,6 +38,7 @@ export async function startTestWorker(
     pollInterval: 200,
     recordBusyDelayMs: options.recordBusyDelayMs ?? 50,
     withCrontab: false,
+    metrics: options.metrics,
   });
   let stopped = false;
   t.teardown(async () => {

@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Test } from 'tap';
 
+/** The local server as `postgres`: what tests use without TEST_DATABASE_URL. */
+export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /**
  * Tests run against the real PostgreSQL named by TEST_DATABASE_URL (default: the local
- * server as `postgres`). `tests/setup/buildTemplate.ts` migrates a template database
- * once per run; each test file clones it (milliseconds) and drops its clone at the end.
+ * server as `postgres`; `npm test` sets it to an embedded PostgreSQL of its own when there is
+ * none, see tests/setup/runTests.ts). `tests/setup/buildTemplate.ts` migrates a template
+ * database once per run; each test file clones it (milliseconds) and drops its clone at the end.
  */
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
 export const TEMPLATE_DATABASE = 'moodle_zoho_sync_test_template';
 
 export function databaseUrl(name: string): string {

@@ -10,7 +10,7 @@ import { addTestEvent } from '../helpers/testEvents.ts';
 
 t.test('the crontab parses and schedules the retention cleanup with a fixed id', async (t) => {
   const items = parseCrontab(CRONTAB);
-  t.same(items.map((i) => [i.task, i.identifier]), [['maintenance_prune_events', 'prune_events'], ['grades_btec_rules', 'btec_rules'], ['sync_recent_changes', 'sync_recent']]);
+  t.same(items.map((i) => [i.task, i.identifier]), [['maintenance_prune_events', 'prune_events'], ['grades_btec_rules', 'btec_rules'], ['sync_recent_changes', 'sync_recent'], ['zoho_channels_renew', 'zoho_channels_renew']]);
 });
 
 t.test('maintenance_prune_events deletes settled events past events.retention and keeps the rest', async (t) => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PermanentError, SyncError } from '../../domain/errors.ts';
-import { createMoodleTransport, type MoodleCall } from './createMoodleTransport.ts';
+import { createMoodleTransport, type MoodleCall, type MoodleTransportOptions } from './createMoodleTransport.ts';
 import { MoodleConfigurationError } from './moodleErrors.ts';
 import { isolateBatch, type BatchOutcome } from './isolateBatch.ts';
 import {
@@ -62,6 +62,7 @@ export interface MoodleClientOptions {
   token: string;
   timeoutMs?: number;
   log: Logger;
+  metrics?: MoodleTransportOptions['metrics'];
 }
 
 /**

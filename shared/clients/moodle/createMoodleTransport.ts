@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { PermanentError, RetryableError } from '../../domain/errors.ts';
+import { PermanentError, RetryableError, SyncError } from '../../domain/errors.ts';
+import type { Metrics } from '../../metrics/createMetrics.ts';
 import { fetchFailure } from '../fetchFailure.ts';
 import { encodeMoodleParams, type MoodleParam } from './encodeMoodleParams.ts';
 import { classifyMoodleException, classifyMoodleHttp, MoodleConfigurationError } from './moodleErrors.ts';
@@ -13,6 +14,7 @@ export interface MoodleTransportOptions {
   token: string;
   timeoutMs: number;
   log: Logger;
+  metrics?: Pick<Metrics, 'moodleCall'> | undefined;
 }
 
 export type MoodleCall = <S extends z.ZodType>(wsfunction: string, params: Record<string, MoodleParam>, schema: S) => Promise<z.infer<S>>;
@@ -24,21 +26,24 @@ export type MoodleCall = <S extends z.ZodType>(wsfunction: string, params: Recor
  * per kind until a call succeeds again.
  * @throws MoodleConfigurationError | PermanentError | RetryableError
  */
-export function createMoodleTransport({ url, token, timeoutMs, log }: MoodleTransportOptions): MoodleCall {
+export function createMoodleTransport({ url, token, timeoutMs, log, metrics }: MoodleTransportOptions): MoodleCall {
   const endpoint = new URL('webservice/rest/server.php', url.endsWith('/') ? url : `${url}/`).toString();
   const reported = new Set<string>();
 
   return async function call(wsfunction, params, schema) {
-    const started = Date.now();
+    const started = performance.now();
+    const measured = (outcome: string) => metrics?.moodleCall(wsfunction, outcome, (performance.now() - started) / 1000);
     try {
       const result = schema.safeParse(await post(wsfunction, params));
       if (!result.success) {
         throw new PermanentError('moodle.unexpected_response', `${wsfunction}: Moodle answered in an unexpected shape (${result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`);
       }
       reported.clear();
-      log.debug({ wsfunction, durationMs: Date.now() - started }, 'moodle call');
+      measured('ok');
+      log.debug({ wsfunction, durationMs: Math.round(performance.now() - started) }, 'moodle call');
       return result.data;
     } catch (error) {
+      measured(error instanceof SyncError ? error.code : 'unexpected');
       // Broken outgoing mail does not fail an enrolment (createMoodleClient's enrolUsers says so itself).
       if (error instanceof MoodleConfigurationError && error.code !== 'moodle.email_failed' && !reported.has(error.code)) {
         reported.add(error.code);

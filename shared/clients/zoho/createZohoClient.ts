@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.ts';
-import { createZohoTransport, type ZohoRequestFn } from './createZohoTransport.ts';
+import { createZohoTransport, type ZohoRequestFn, type ZohoTransportOptions } from './createZohoTransport.ts';
 import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
 import { ZohoDuplicateError } from './zohoErrors.ts';
+import { createZohoWatchApi } from './zohoWatchApi.ts';
 import { ZOHO_FIELD_MAPPINGS, type ZohoFieldMappings, type ZohoModuleName } from '../../domain/zoho/fieldMappings.ts';
 import { createZohoFieldNames } from '../../domain/zoho/zohoFieldNames.ts';
 import { parseZohoRecord, type ZohoRecordByModule } from '../../domain/zoho/zohoRecordSchemas.ts';
@@ -18,7 +19,7 @@ const API = '/crm/v8';
 
 export type ZohoRecord = Record<string, unknown> & { id: string };
 export type WriteOutcome =
-  | { ok: true; id: string; action: 'insert' | 'update' }
+  | { ok: true; id: string; action: 'insert' | 'update'; modifiedTime?: string }
   | { ok: false; error: PermanentError };
 
 const recordsSchema = z.object({ data: z.array(z.looseObject({ id: z.string() })) });
@@ -63,6 +64,13 @@ export interface ZohoClientOptions {
   fieldMappings?: ZohoFieldMappings;
   /** How long the org's picklist values are cached (default 1 h). */
   picklistTtlMs?: number;
+  metrics?: ZohoTransportOptions['metrics'];
+  /**
+   * Told of every record this client wrote, with the `Modified_Time` Zoho answered: Zoho's
+   * notifications, unlike workflow rules, also fire for our own writes, and this is how the
+   * worker recognises them (zoho_own_writes).
+   */
+  onOwnWrites?: (module: string, writes: { recordId: string; modifiedTime: string; fields: string[] }[]) => Promise<void>;
 }
 
 /**
@@ -78,6 +86,7 @@ export function createZohoClient(options: ZohoClientOptions) {
     timeoutMs: options.timeoutMs ?? 30_000,
     maxConcurrency: options.maxConcurrency ?? 5,
     rateLimitBaseDelayMs: options.rateLimitBaseDelayMs,
+    metrics: options.metrics,
   });
 
   const parse = <S extends z.ZodType>(schema: S, body: unknown, where: string): z.infer<S> => {
@@ -159,9 +168,21 @@ export function createZohoClient(options: ZohoClientOptions) {
       });
       const results = parse(writeResultsSchema, body, `${kind} ${module}`).data;
       if (results.length !== batch.length) throw new RetryableError('zoho.bad_response', `${kind} ${module}: ${results.length} results for ${batch.length} records`);
-      results.forEach((result, index) => outcomes.push(toOutcome(kind, module, result, start + index)));
+      const batchOutcomes = results.map((result, index) => toOutcome(kind, module, result, start + index));
+      outcomes.push(...batchOutcomes);
+      await rememberOwnWrites(module, batch, batchOutcomes);
     }
     return outcomes;
+  }
+
+  /** Failing to remember costs at most one echo run, never the write (already made). */
+  async function rememberOwnWrites(module: string, records: Record<string, unknown>[], written: WriteOutcome[]): Promise<void> {
+    if (!options.onOwnWrites) return;
+    const writes = written.flatMap((o, index) => (o.ok && o.modifiedTime
+      ? [{ recordId: o.id, modifiedTime: o.modifiedTime, fields: Object.keys(records[index] ?? {}).filter((field) => field !== 'id') }]
+      : []));
+    if (writes.length === 0) return;
+    await options.onOwnWrites(module, writes).catch((error: unknown) => options.log.warn({ err: error, module }, 'could not record our own Zoho writes; their notifications will run as changes'));
   }
 
   const single = async (outcomes: Promise<WriteOutcome[]>): Promise<{ id: string; action: 'insert' | 'update' }> => {
@@ -217,6 +238,8 @@ export function createZohoClient(options: ZohoClientOptions) {
     },
     fetchRecordChecked,
     fieldsMetadata,
+    /** Notifications API channels (bin/zoho, the worker's renewal). */
+    watch: createZohoWatchApi(request),
     listRecords,
     coql,
     search,
@@ -260,7 +283,8 @@ export function toOutcome(kind: 'insert' | 'update' | 'upsert', module: string, 
   const details = (result.details ?? {}) as Record<string, unknown>;
   if (result.code === 'SUCCESS' && typeof details.id === 'string') {
     const action = result.action === 'update' || (kind === 'update' && result.action !== 'insert') ? 'update' : 'insert';
-    return { ok: true, id: details.id, action };
+    const modifiedTime = typeof details.Modified_Time === 'string' ? details.Modified_Time : undefined;
+    return { ok: true, id: details.id, action, ...(modifiedTime ? { modifiedTime } : {}) };
   }
   const where = `${kind} ${module} record ${index + 1}`;
   const field = typeof details.api_name === 'string' ? details.api_name : undefined;

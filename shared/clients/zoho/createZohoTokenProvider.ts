@@ -3,7 +3,8 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { SecretBox } from '../../crypto/secretBox.ts';
 import { lockZohoTokenRefresh, readZohoToken, saveZohoToken } from '../../db/queries/zohoTokens.ts';
-import { RetryableError } from '../../domain/errors.ts';
+import { RetryableError, SyncError } from '../../domain/errors.ts';
+import type { Metrics, ZohoTokenRefreshOutcome } from '../../metrics/createMetrics.ts';
 import { ZohoConfigurationError } from './zohoErrors.ts';
 
 export interface ZohoCredentials {
@@ -26,6 +27,11 @@ const tokenResponseSchema = z.object({
   expires_in: z.coerce.number().int().positive(),
 });
 
+const REFRESH_OUTCOMES: Record<string, ZohoTokenRefreshOutcome> = {
+  'zoho.invalid_credentials': 'invalid_credentials',
+  'zoho.token_throttled': 'throttled',
+};
+
 /**
  * The Zoho access token, shared by every process through `zoho_tokens` (encrypted):
  * Zoho allows about ten token requests per ten minutes. A token is refreshed shortly
@@ -41,6 +47,7 @@ export function createZohoTokenProvider(deps: {
   /** Refresh this long before expiry (default 5 minutes). */
   marginMs?: number;
   now?: () => number;
+  metrics?: Pick<Metrics, 'zohoTokenRefresh'>;
 }) {
   const { db, credentials, secretBox, log } = deps;
   const connection = credentials.clientId;
@@ -70,11 +77,22 @@ export function createZohoTokenProvider(deps: {
       // Another process may have refreshed while we waited for the lock.
       const shared = await readShared(tx);
       if (usable(shared, stale)) return shared;
-      const fresh = await requestToken();
+      const fresh = await requestMeasured();
       await saveZohoToken(tx, connection, { sealed: secretBox.seal(fresh.accessToken, connection), apiDomain: fresh.apiDomain, expiresAt: fresh.expiresAt });
       log.info({ expiresAt: fresh.expiresAt }, 'Zoho access token refreshed');
       return fresh;
     });
+  }
+
+  async function requestMeasured(): Promise<AccessToken> {
+    try {
+      const fresh = await requestToken();
+      deps.metrics?.zohoTokenRefresh('ok');
+      return fresh;
+    } catch (error) {
+      deps.metrics?.zohoTokenRefresh(REFRESH_OUTCOMES[error instanceof SyncError ? error.code : ''] ?? 'unavailable');
+      throw error;
+    }
   }
 
   async function requestToken(): Promise<AccessToken> {

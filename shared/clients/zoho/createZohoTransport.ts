@@ -1,12 +1,13 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../../domain/errors.ts';
+import type { Metrics, ZohoCallOutcome } from '../../metrics/createMetrics.ts';
 import { fetchFailure } from '../fetchFailure.ts';
 import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
 import { ZohoConfigurationError } from './zohoErrors.ts';
 
 export interface ZohoRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Below the API domain, e.g. `/crm/v8/BTEC_Students/123`. */
   path: string;
   query?: Record<string, string | undefined>;
@@ -38,6 +39,7 @@ export interface ZohoTransportOptions {
   rateLimitRetries?: number;
   rateLimitBaseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  metrics?: Pick<Metrics, 'zohoCall' | 'zohoCreditsRemaining'>;
 }
 
 /** Zoho error bodies at the top level: `{code, details, message, status: "error"}`. */
@@ -67,6 +69,8 @@ export function createZohoTransport(options: ZohoTransportOptions) {
     const url = new URL(request.path, options.apiUrl ?? token.apiDomain);
     for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const response = await limit(async () => {
+      const started = performance.now();
+      const measured = (outcome: ZohoCallOutcome) => options.metrics?.zohoCall(request.method, request.path, outcome, (performance.now() - started) / 1000);
       try {
         const answer = await fetch(url, {
           method: request.method,
@@ -87,9 +91,14 @@ export function createZohoTransport(options: ZohoTransportOptions) {
           }
         }
         const credits = answer.headers.get('x-api-credits-remaining');
-        return { status: answer.status, body, creditsRemaining: credits === null ? undefined : Number(credits) };
+        const result = { status: answer.status, body, creditsRemaining: credits === null ? undefined : Number(credits) };
+        measured(callOutcome(result));
+        if (result.creditsRemaining !== undefined) options.metrics?.zohoCreditsRemaining(result.creditsRemaining);
+        return result;
       } catch (thrown) {
-        throw fetchFailure('zoho', `${request.method} ${request.path}`, options.timeoutMs, thrown);
+        const failure = fetchFailure('zoho', `${request.method} ${request.path}`, options.timeoutMs, thrown);
+        measured(failure.code === 'zoho.timeout' ? 'timeout' : 'network_error');
+        throw failure;
       }
     });
     return { response, token: token.accessToken };
@@ -125,6 +134,15 @@ export function createZohoTransport(options: ZohoTransportOptions) {
     }
     throw new PermanentError(`zoho.${(error?.code ?? 'http_error').toLowerCase()}`, detail);
   };
+}
+
+/** How one HTTP answer counts in `mzsync_zoho_requests_total`. Pure. */
+function callOutcome({ status, body, creditsRemaining }: ZohoResponse): ZohoCallOutcome {
+  if (status === 429) return creditsRemaining === 0 ? 'credits_exhausted' : 'rate_limited';
+  if (status === 401 && zohoCode(body)?.code === 'INVALID_TOKEN') return 'invalid_token';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'client_error';
+  return body === undefined ? 'bad_response' : 'ok';
 }
 
 export type ZohoRequestFn = ReturnType<typeof createZohoTransport>;

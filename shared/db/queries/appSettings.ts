@@ -53,8 +53,8 @@ const SQL_READ_SETTING_SCHEMAS = {
     .default({ completed_days: 90, failed_days: 365 }),
 } as const;
 
-/** Every key bin/settings and the admin API may change. */
-const ALL_SETTING_SCHEMAS = { ...SETTING_SCHEMAS, ...SQL_READ_SETTING_SCHEMAS };
+/** Every key bin/settings and the admin API may change, with its value's schema (also rendered in /openapi.json). */
+export const ALL_SETTING_SCHEMAS = { ...SETTING_SCHEMAS, ...SQL_READ_SETTING_SCHEMAS };
 type AnySettingKey = keyof typeof ALL_SETTING_SCHEMAS;
 
 type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -121,11 +121,12 @@ export function defaultSetting(key: string): unknown {
 }
 
 const storedSchema = z.object({ key: z.string(), value: z.unknown(), description: z.string(), updated_at: z.coerce.date(), updated_by: z.string() });
-const historySchema = z.object({
+/** One row of app_settings_history, as read (and as the admin API answers it). */
+export const settingChangeSchema = z.object({
   id: z.coerce.number(), key: z.string(), old_value: z.unknown(), new_value: z.unknown(), changed_by: z.string(), changed_at: z.coerce.date(),
 });
 export type SettingRow = { key: AnySettingKey; value: unknown; isDefault: boolean; description: string; updatedAt: Date | null; updatedBy: string | null };
-export type SettingChange = z.infer<typeof historySchema>;
+export type SettingChange = z.infer<typeof settingChangeSchema>;
 
 /** Every setting the service reads: the stored value (or the default, when no row holds one) and who changed it last. */
 export async function listSettings(db: CommonQueryMethods): Promise<SettingRow[]> {
@@ -169,7 +170,7 @@ export async function resetSetting(db: DatabasePool | DatabaseTransactionConnect
 /** The recorded changes, newest first, of one key or all. */
 export async function listSettingHistory(db: CommonQueryMethods, options: { key?: string; limit?: number } = {}): Promise<SettingChange[]> {
   const key = options.key === undefined ? undefined : checkKey(options.key);
-  return [...(await db.any(sql.type(historySchema)`
+  return [...(await db.any(sql.type(settingChangeSchema)`
     select id, key, old_value, new_value, changed_by, changed_at from app_settings_history
      where ${key === undefined ? sql.fragment`true` : sql.fragment`key = ${key}`}
      order by changed_at desc, id desc limit ${options.limit ?? 50}`))];

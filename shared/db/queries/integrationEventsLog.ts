@@ -42,7 +42,7 @@ export type EventRow = z.infer<typeof eventRowSchema>;
 // to repeat per query on the ingress's hot path.
 const insertedEventSchema = z.object({ id: z.coerce.number(), job_id: z.coerce.number() });
 const startedSchema = z.object({ started_at: timestamp });
-const idSchema = z.object({ id: z.coerce.number() });
+const orphanSchema = z.object({ id: z.coerce.number(), kind: z.string() });
 
 export interface NewEvent {
   source: 'zoho' | 'moodle';
@@ -234,10 +234,10 @@ export function eventJobRunningSql(alias: string) {
  * worker died during the last attempt (graphile counts the attempt when it locks the
  * job, so the freed job is already exhausted), or the outcome could not be recorded.
  * They become `failed` (code `worker.lost`), visible and re-queueable.
- * @returns the ids settled.
+ * @returns the events settled, with their kind (`zoho.student`).
  */
-export async function failOrphanedEvents(db: CommonQueryMethods, olderThanSeconds: number): Promise<number[]> {
-  const rows = await db.any(sql.type(idSchema)`
+export async function failOrphanedEvents(db: CommonQueryMethods, olderThanSeconds: number): Promise<{ id: number; kind: string }[]> {
+  const rows = await db.any(sql.type(orphanSchema)`
     update integration_events_log e
        set status = 'failed', error_code = 'worker.lost',
            last_error = 'the worker running this event stopped and no attempt is left; re-queue it with bin/jobs retry',
@@ -248,7 +248,7 @@ export async function failOrphanedEvents(db: CommonQueryMethods, olderThanSecond
          select 1 from graphile_worker.jobs j
           where j.key in ('event:' || e.id, e.source || ':' || e.module || ':' || e.record_id)
             and (j.locked_at is not null or j.attempts < j.max_attempts))
-    returning e.id
+    returning e.id, e.source || '.' || e.entity as kind
   `);
-  return rows.map((r) => r.id);
+  return [...rows];
 }

@@ -1,4 +1,5 @@
 import type { createListRecords } from './listRecords.ts';
+import type { NotificationChannels } from './notificationChannels.ts';
 import type { OrgFields } from './orgFields.ts';
 import { runCoql } from './runCoql.ts';
 import { searchRecords } from './searchRecords.ts';
@@ -11,6 +12,7 @@ export interface ApiContext {
   listRecords: ReturnType<typeof createListRecords>;
   indexLagMs: number;
   orgFields: OrgFields;
+  channels: NotificationChannels;
 }
 
 /**
@@ -28,6 +30,7 @@ export function routeApiRequest(ctx: ApiContext, method: string, path: string, q
     if (method !== 'POST' || second !== undefined) throw new ZohoError(405, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one', {});
     return runCoql(ctx.store, body);
   }
+  if (first === 'actions' && second === 'watch') return ctx.channels.answer(method, query, body);
   if (first === 'settings' && second === 'fields') {
     if (method !== 'GET') throw new ZohoError(405, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one', {});
     return ctx.orgFields.answer(query);

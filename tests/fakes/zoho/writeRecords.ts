@@ -1,4 +1,5 @@
 import { SIMULATOR_USER, type StoredRecord, type ZohoStore } from './zohoStore.ts';
+import { moduleId } from './moduleId.ts';
 import { validateFieldValue } from './validateFieldValue.ts';
 import { ZohoError } from './zohoError.ts';
 
@@ -24,13 +25,6 @@ function isEmpty(value: unknown): boolean {
 function sameValue(a: unknown, b: unknown): boolean {
   const text = (v: unknown) => (v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : String(v)).trim().toLowerCase();
   return !isEmpty(a) && !isEmpty(b) && text(a) === text(b);
-}
-
-/** A stable fake module id per module name (for `duplicate_record.module.id`). */
-function moduleId(module: string): string {
-  let hash = 0;
-  for (const ch of module) hash = (hash * 31 + ch.charCodeAt(0)) % 1_000_000;
-  return `5725767000000${String(hash).padStart(6, '0')}`;
 }
 
 function lookupValue(store: ZohoStore, value: unknown): unknown {

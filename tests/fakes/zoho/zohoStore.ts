@@ -19,6 +19,18 @@ export interface ZohoStoreOptions {
   utcOffset?: string;
 }
 
+/**
+ * One record written or deleted, as the Notification APIs see it: `before` is null for an insert, `after` null for a
+ * delete. Recorded only inside `recordChanges` (so `seed`, which writes outside it, notifies nobody).
+ */
+export interface RecordChange {
+  module: string;
+  id: string;
+  operation: 'insert' | 'update' | 'delete';
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
 /** The acting user, as Zoho puts it in Created_By / Modified_By / Owner. */
 export const SIMULATOR_USER = { name: 'Simulator Admin', id: '5725767000000411001', email: 'admin@example.test' };
 
@@ -34,6 +46,14 @@ export function createZohoStore(options: ZohoStoreOptions) {
   const subformFields = new Map(Object.entries(options.subformFields));
   const fieldTypes = new Map(Object.entries(options.fieldTypes));
   let counter = 1_000_000;
+  let changes: RecordChange[] | null = null;
+  const formatTime = (ms: number): string => {
+    const offset = options.utcOffset ?? '+00:00';
+    const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
+    if (!match) throw new Error(`simulator: utcOffset ${offset} is not ±HH:MM`);
+    const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+    return new Date(ms + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, offset);
+  };
 
   return {
     now: options.now,
@@ -67,11 +87,19 @@ export function createZohoStore(options: ZohoStoreOptions) {
     },
     /** Zoho's ISO 8601 in the org's offset, no milliseconds, e.g. 2024-05-01T15:50:30+05:30. */
     timestamp(): string {
-      const offset = options.utcOffset ?? '+00:00';
-      const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
-      if (!match) throw new Error(`simulator: utcOffset ${offset} is not ±HH:MM`);
-      const minutes = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-      return new Date(options.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, offset);
+      return formatTime(options.now());
+    },
+    /** Any instant (epoch ms, milliseconds dropped) written as `timestamp()` writes now. */
+    formatTime,
+    /** Runs `fn`, appending every save and remove it makes to `into` (the writes Zoho would notify about). */
+    recordChanges<T>(into: RecordChange[], fn: () => T): T {
+      const outer = changes;
+      changes = into;
+      try {
+        return fn();
+      } finally {
+        changes = outer;
+      }
     },
     save(module: string, data: Record<string, unknown>): StoredRecord {
       this.addModule(module);
@@ -80,6 +108,7 @@ export function createZohoStore(options: ZohoStoreOptions) {
       const existing = records.get(id);
       const copy = structuredClone(data);
       const stored = existing ?? { id, data: copy, versions: [] };
+      changes?.push({ module, id, operation: existing ? 'update' : 'insert', before: existing ? existing.data : null, after: copy });
       stored.data = copy;
       stored.versions.push({ at: options.now(), data: structuredClone(copy) });
       records.set(id, stored);
@@ -87,7 +116,11 @@ export function createZohoStore(options: ZohoStoreOptions) {
     },
     /** Deletes a record (as Zoho's recycle bin takes it: gone from the API). */
     remove(module: string, id: string): boolean {
-      return modules.get(module)?.delete(id) ?? false;
+      const existing = modules.get(module)?.get(id);
+      if (!existing) return false;
+      modules.get(module)?.delete(id);
+      changes?.push({ module, id, operation: 'delete', before: existing.data, after: null });
+      return true;
     },
     isSubform(module: string, field: string): boolean {
       return subformFields.get(module)?.includes(field) ?? false;

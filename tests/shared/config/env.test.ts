@@ -41,14 +41,15 @@ t.test('defaults fill in what is not a secret', async (t) => {
     LOG_LEVEL: 'info',
     WEBHOOK_BODY_LIMIT_BYTES: 262_144,
     MOODLE_TIMEOUT_MS: 30_000,
-  }, 'api: HOST, PORT, LOG_LEVEL, the body limit and the Moodle timeout default; tokens stay unset');
+    WORKER_DEAD_AFTER_SECONDS: 30,
+  }, 'api: HOST, PORT, LOG_LEVEL, the body limit, the Moodle timeout and the dead-worker age default; tokens stay unset');
   t.equal(api.ZOHO_WEBHOOK_TOKEN, undefined);
   t.equal(api.ADMIN_TOKEN, undefined);
 
   t.same(loadConfig(workerEnvSchema, WORKER_ENV), {
     DATABASE_URL, LOG_LEVEL: 'info', WORKER_CONCURRENCY: 4, WORKER_DEAD_AFTER_SECONDS: 30, MOODLE_TIMEOUT_MS: 30_000,
-    ZOHO_MAX_CONCURRENCY: 5, ZOHO_TIMEOUT_MS: 30_000,
-  });
+    ZOHO_MAX_CONCURRENCY: 5, ZOHO_TIMEOUT_MS: 30_000, METRICS_HOST: '127.0.0.1',
+  }, 'worker: no METRICS_PORT, so no metrics server');
   t.same(loadConfig(cliEnvSchema, WORKER_ENV), { DATABASE_URL, LOG_LEVEL: 'info' });
   t.same(loadConfig(launcherEnvSchema, {}), { LOG_LEVEL: 'info', EMBEDDED_POSTGRES_PORT: 54_329 },
     'the launcher needs no DATABASE_URL (it then starts the embedded PostgreSQL)');
@@ -279,4 +280,18 @@ t.test('ZOHO_FIELD_OVERRIDES must be a JSON object', async (t) => {
     t.same(error.variables, ['ZOHO_FIELD_OVERRIDES']);
     t.match(error.message, /must be a JSON object/);
   }
+});
+
+t.test('metrics: the worker port is off by default, on loopback when set, and elsewhere only with METRICS_TOKEN', async (t) => {
+  const token = 'm'.repeat(32);
+  t.match(loadConfig(workerEnvSchema, { ...WORKER_ENV, METRICS_PORT: '9464' }), { METRICS_PORT: 9464, METRICS_HOST: '127.0.0.1' });
+  t.match(loadConfig(workerEnvSchema, { ...WORKER_ENV, METRICS_PORT: '9464', METRICS_HOST: '::1' }), { METRICS_HOST: '::1' });
+  const exposed = configError(() => loadConfig(workerEnvSchema, { ...WORKER_ENV, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }));
+  t.same(exposed.variables, ['METRICS_TOKEN']);
+  t.match(exposed.message, /METRICS_TOKEN is required when METRICS_HOST is not a loopback address/);
+  t.match(loadConfig(workerEnvSchema, { ...WORKER_ENV, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: token }), { METRICS_TOKEN: token });
+  t.ok(loadConfig(workerEnvSchema, { ...WORKER_ENV, METRICS_HOST: '0.0.0.0' }), 'no port, nothing exposed');
+  const short = configError(() => loadConfig(apiEnvSchema, { ...API_ENV, METRICS_TOKEN: 'tooShortSecret' }));
+  t.match(short.message, /METRICS_TOKEN must be at least 32 characters/);
+  t.notMatch(short.message, /tooShortSecret/, 'the value is not echoed');
 });

@@ -16,7 +16,7 @@ import { databaseUrl, withAdminClient } from '../../helpers/testDatabase.ts';
  * the migrated template).
  */
 
-const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links', '6_dashboard_links', '7_moodle_grade_pushes', '8_sync_reconcile', '9_app_settings_history'];
+const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links', '6_dashboard_links', '7_moodle_grade_pushes', '8_sync_reconcile', '9_app_settings_history', '10_zoho_notification_channels'];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
 async function createEmptyDatabase(t: Test): Promise<string> {

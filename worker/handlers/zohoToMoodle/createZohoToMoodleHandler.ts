@@ -6,6 +6,7 @@ import { PermanentError } from '../../../shared/domain/errors.ts';
 import { ZOHO_MODULES } from '../../../shared/domain/events.ts';
 import { flowsToMoodle } from '../../../shared/domain/sync/syncDirections.ts';
 import type { SyncHandler, SyncOutcome } from '../syncHandler.ts';
+import { detectOwnWrite } from './detectOwnWrite.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 
 export type ZohoToMoodleEntity = 'student' | 'teacher' | 'program' | 'class' | 'enrollment' | 'registration' | 'payment' | 'grade' | 'unit';
@@ -56,6 +57,9 @@ export function createZohoToMoodleHandler(entity: ZohoToMoodleEntity, sync: (run
     const { zoho, moodle } = ctx.clients;
     if (!zoho) throw new ZohoConfigurationError('zoho.not_configured', 'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)');
     if (!moodle) throw new MoodleConfigurationError('moodle.not_configured', 'Moodle is not configured (MOODLE_URL, MOODLE_TOKEN)');
+
+    const ownWrite = await detectOwnWrite(ctx.db, zoho, event);
+    if (ownWrite) return { status: 'skipped', result: { entity, zohoId: event.record_id, action: 'skipped', reason: ownWrite } };
 
     // bin/sync --dry-run marks its events; system.dry_run covers everything.
     const dryRun = isDryRun(settings, entity) || (event.payload as { dry_run?: unknown }).dry_run === true;
