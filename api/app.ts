@@ -20,6 +20,7 @@ import { createZohoNotificationRouter } from './routes/zohoNotifications.ts';
 import { createBearerTokenVerifier } from './verify/bearerToken.ts';
 import { createStandardWebhookVerifier } from './verify/standardWebhook.ts';
 import type { ZohoDeliveryGaps } from './createZohoDeliveryGaps.ts';
+import { createEventBatcher, type EventBatcher } from './createEventBatcher.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -29,7 +30,16 @@ export interface AppDeps {
   zohoDeliveryGaps?: ZohoDeliveryGaps;
   /** Default: built here when METRICS_TOKEN is set (nothing is measured without it). */
   metrics?: Metrics;
+  /** The group commit of webhook events (api/main.ts passes one, to drain it on shutdown). */
+  batcher?: EventBatcher;
 }
+
+/**
+ * Batches being written at once. Each holds one pooled connection for one statement; more
+ * would only queue in PostgreSQL, on two cores, while the rest of the pool serves the
+ * notification callbacks, the admin API and the health checks.
+ */
+export const INGRESS_BATCHES_IN_FLIGHT = 8;
 
 /** Builds the ingress (no listen, so tests can mount it on port 0). */
 export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDeps): Express {
@@ -86,9 +96,12 @@ export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDep
   }
 
   const bodyLimitBytes = config.WEBHOOK_BODY_LIMIT_BYTES;
+  // Group commit: the events of concurrent requests share one transaction (and one NOTIFY).
+  const batcher = deps.batcher ?? createEventBatcher({ db, maxBatch: config.INGRESS_BATCH_MAX, maxWaitMs: config.INGRESS_BATCH_WAIT_MS, maxInFlight: INGRESS_BATCHES_IN_FLIGHT });
+  const storeEvent = (event: Parameters<EventBatcher['store']>[0]) => batcher.store(event);
   app.use(
     createZohoRouter({
-      db,
+      storeEvent,
       log,
       bodyLimitBytes,
       verifyStandardWebhook: createStandardWebhookVerifier(config.ZOHO_WEBHOOK_SECRET),
@@ -100,7 +113,7 @@ export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDep
   app.use(createZohoNotificationRouter({ db, log, bodyLimitBytes }));
   app.use(
     createMoodleRouter({
-      db,
+      storeEvent,
       bodyLimitBytes,
       verifyStandardWebhook: createStandardWebhookVerifier(config.MOODLE_WEBHOOK_SECRET),
     }),

@@ -4,7 +4,8 @@ import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { runProcess } from '../shared/runProcess.ts';
-import { createApp } from './app.ts';
+import { createApp, INGRESS_BATCHES_IN_FLIGHT } from './app.ts';
+import { createEventBatcher } from './createEventBatcher.ts';
 import { createZohoDeliveryGaps } from './createZohoDeliveryGaps.ts';
 
 await runProcess('api', async () => {
@@ -14,7 +15,8 @@ await runProcess('api', async () => {
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 20 });
   const zohoDeliveryGaps = createZohoDeliveryGaps({ db, log });
   await zohoDeliveryGaps.start();
-  const app = createApp({ config, db, log, zohoDeliveryGaps });
+  const batcher = createEventBatcher({ db, maxBatch: config.INGRESS_BATCH_MAX, maxWaitMs: config.INGRESS_BATCH_WAIT_MS, maxInFlight: INGRESS_BATCHES_IN_FLIGHT });
+  const app = createApp({ config, db, log, zohoDeliveryGaps, batcher });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -33,6 +35,8 @@ await runProcess('api', async () => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    // The requests in flight have their answers; nothing waits in a batch any more, but make sure.
+    await batcher.drain();
     await db.end();
   };
 });

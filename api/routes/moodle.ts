@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Router, type Request } from 'express';
-import type { DatabasePool } from 'slonik';
 import { isMoodleEntity, MOODLE_ENTITIES, type MoodleEntity } from '../../shared/domain/events.ts';
 import { HttpError } from '../httpError.ts';
 import { parseWebhookBody, rawWebhookBody, requireContentType } from '../parseWebhookBody.ts';
 import { toMoodleEvent } from '../events/toMoodleEvent.ts';
 import type { StandardWebhookVerifier } from '../verify/standardWebhook.ts';
-import { acceptEvent } from './acceptEvent.ts';
+import { acceptEvent, type StoreEvent } from './acceptEvent.ts';
 
 export interface MoodleRouteDeps {
-  db: DatabasePool;
+  /** Writes an event and its job (the app's group commit). */
+  storeEvent: StoreEvent;
   bodyLimitBytes: number;
   verifyStandardWebhook: StandardWebhookVerifier;
 }
@@ -45,7 +45,7 @@ export function createMoodleRouter(deps: MoodleRouteDeps): Router {
       const entity = res.locals.entity as MoodleEntity;
       const raw = verifiedBody(req, 'webhook signature missing, expired or wrong');
       const event = toMoodleEvent(entity, parseWebhookBody(raw, 'json'));
-      await acceptEvent(deps.db, req.log, res, event);
+      await acceptEvent(deps.storeEvent, req.log, res, event);
     },
   );
   // The plugin's "Test connection": proves URL, reachability and secret, and stores nothing.

@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import type { DatabasePool } from 'slonik';
 import type { Logger } from 'pino';
 import { isZohoEntity, ZOHO_ENTITIES, type ZohoEntity } from '../../shared/domain/events.ts';
 import { HttpError } from '../httpError.ts';
@@ -7,10 +6,11 @@ import { parseWebhookBody, rawWebhookBody, requireContentType, type BodyFormat }
 import { toZohoEvent } from '../events/toZohoEvent.ts';
 import type { StandardWebhookVerifier } from '../verify/standardWebhook.ts';
 import type { ZohoDeliveryGaps } from '../createZohoDeliveryGaps.ts';
-import { acceptEvent } from './acceptEvent.ts';
+import { acceptEvent, type StoreEvent } from './acceptEvent.ts';
 
 export interface ZohoRouteDeps {
-  db: DatabasePool;
+  /** Writes an event and its job (the app's group commit). */
+  storeEvent: StoreEvent;
   log: Logger;
   bodyLimitBytes: number;
   verifyStandardWebhook: StandardWebhookVerifier;
@@ -49,7 +49,7 @@ export function createZohoRouter(deps: ZohoRouteDeps): Router {
       const body = parseWebhookBody(raw, res.locals.format as BodyFormat);
       const event = toZohoEvent({ entity, body, eventQuery: req.query.event, webhookId });
       try {
-        await acceptEvent(deps.db, req.log, res, event);
+        await acceptEvent(deps.storeEvent, req.log, res, event);
       } catch (error) {
         // Verified and valid, yet not stored: the error handler answers 503, and Zoho drops it.
         deps.deliveryGaps?.refused();

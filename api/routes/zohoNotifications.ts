@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import { channelTokenMatches } from '../../shared/crypto/channelToken.ts';
-import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog.ts';
+import { recordWebhookEvents } from '../../shared/db/queries/recordWebhookEvents.ts';
 import { findZohoChannelVerifier, markZohoChannelDelivered } from '../../shared/db/queries/zohoChannels.ts';
 import { entityOfModule, NOTIFY_PATH, zohoNotificationSchema } from '../../shared/domain/zoho/zohoNotifications.ts';
 import { toZohoNotificationEvents } from '../events/toZohoNotificationEvents.ts';
@@ -59,10 +59,10 @@ export function createZohoNotificationRouter(deps: ZohoNotificationRouteDeps): R
       }
       const events = toZohoNotificationEvents(notification, entity);
       const accepted = await deps.db.transaction(async (tx) => {
-        let stored = 0;
-        for (const event of events) if ((await recordWebhookEvent(tx, event)) !== null) stored++;
+        // One statement for all its records (their rows and jobs), then the channel's count.
+        const ids = await recordWebhookEvents(tx, events);
         await markZohoChannelDelivered(tx, channelId);
-        return stored;
+        return ids.filter((id) => id !== null).length;
       });
       req.log.info(
         { source: 'zoho', via: 'notification', module: notification.module, operation: notification.operation, channelId, records: events.length, accepted },

@@ -73,6 +73,10 @@ const fields = {
    * the Notifications API channels post to PUBLIC_URL/v1/notifications/zoho.
    */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://sync.college.example' }).optional(),
+  /** Webhook events written together at most, in one transaction (the ingress's group commit). */
+  INGRESS_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /** How long the first event of a batch waits for others, in ms (0: at once; a batch still forms while others are written). */
+  INGRESS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(100).default(1),
   /** Largest webhook body accepted, in bytes. */
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   /** Bearer token a Prometheus scrape sends: the ingress's /metrics is off without it. */
@@ -130,6 +134,8 @@ export const apiEnvSchema = z.object({
   ZOHO_WEBHOOK_TOKEN: fields.ZOHO_WEBHOOK_TOKEN,
   ADMIN_TOKEN: fields.ADMIN_TOKEN,
   WEBHOOK_BODY_LIMIT_BYTES: fields.WEBHOOK_BODY_LIMIT_BYTES,
+  INGRESS_BATCH_MAX: fields.INGRESS_BATCH_MAX,
+  INGRESS_BATCH_WAIT_MS: fields.INGRESS_BATCH_WAIT_MS,
   METRICS_TOKEN: fields.METRICS_TOKEN,
   // Its metrics count the live workers by their heartbeats' age.
   WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,

@@ -1,6 +1,8 @@
 // A server for tests/bench/ingress.ts, run as its own process so that autocannon's load
 // generation does not share this event loop. Usage:
 //   node tests/bench/benchServer.ts ingress   (needs BENCH_DATABASE_URL) → the real ingress
+//   node tests/bench/benchServer.ts ingress-single → the same with one transaction per request
+//                                                (INGRESS_BATCH_MAX=1, no wait: as before the group commit)
 //   node tests/bench/benchServer.ts bare      → Express 5 with one POST /x answering 202
 // Listens on 127.0.0.1, an ephemeral port, and prints `listening <port>` on stdout.
 // Logs (warn and up) go to stderr. Stops on SIGTERM, or when its stdin closes (the
@@ -22,7 +24,7 @@ interface BenchApp {
   close(): Promise<void>;
 }
 
-async function buildIngress(): Promise<BenchApp> {
+async function buildIngress(single: boolean): Promise<BenchApp> {
   const config = loadConfig(apiEnvSchema, {
     DATABASE_URL: process.env.BENCH_DATABASE_URL,
     ZOHO_WEBHOOK_SECRET: ZOHO_SECRET,
@@ -32,6 +34,10 @@ async function buildIngress(): Promise<BenchApp> {
     METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef0123',
     // 'warn' as a production deployment might; 'info' would add a JSON line per request.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    ...(single ? { INGRESS_BATCH_MAX: '1', INGRESS_BATCH_WAIT_MS: '0' } : {
+      ...(process.env.INGRESS_BATCH_MAX ? { INGRESS_BATCH_MAX: process.env.INGRESS_BATCH_MAX } : {}),
+      ...(process.env.INGRESS_BATCH_WAIT_MS ? { INGRESS_BATCH_WAIT_MS: process.env.INGRESS_BATCH_WAIT_MS } : {}),
+    }),
   });
   const log = createLogger({ service: 'bench-ingress', level: config.LOG_LEVEL, destination: process.stderr });
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: INGRESS_POOL_SIZE });
@@ -50,8 +56,8 @@ function buildBare(): BenchApp {
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
-  if (mode !== 'ingress' && mode !== 'bare') throw new Error('usage: benchServer.ts ingress|bare');
-  const { app, close } = mode === 'ingress' ? await buildIngress() : buildBare();
+  if (mode !== 'ingress' && mode !== 'ingress-single' && mode !== 'bare') throw new Error('usage: benchServer.ts ingress|ingress-single|bare');
+  const { app, close } = mode === 'bare' ? buildBare() : await buildIngress(mode === 'ingress-single');
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -42,7 +42,9 @@ t.test('defaults fill in what is not a secret', async (t) => {
     WEBHOOK_BODY_LIMIT_BYTES: 262_144,
     MOODLE_TIMEOUT_MS: 30_000,
     WORKER_DEAD_AFTER_SECONDS: 30,
-  }, 'api: HOST, PORT, LOG_LEVEL, the body limit, the Moodle timeout and the dead-worker age default; tokens stay unset');
+    INGRESS_BATCH_MAX: 100,
+    INGRESS_BATCH_WAIT_MS: 1,
+  }, 'api: HOST, PORT, LOG_LEVEL, the body limit, the Moodle timeout, the dead-worker age and the group commit default; tokens stay unset');
   t.equal(api.ZOHO_WEBHOOK_TOKEN, undefined);
   t.equal(api.ADMIN_TOKEN, undefined);
 
@@ -294,4 +296,10 @@ t.test('metrics: the worker port is off by default, on loopback when set, and el
   const short = configError(() => loadConfig(apiEnvSchema, { ...API_ENV, METRICS_TOKEN: 'tooShortSecret' }));
   t.match(short.message, /METRICS_TOKEN must be at least 32 characters/);
   t.notMatch(short.message, /tooShortSecret/, 'the value is not echoed');
+});
+
+t.test('the group commit settings are bounded', async (t) => {
+  t.throws(() => loadConfig(apiEnvSchema, { ...API_ENV, INGRESS_BATCH_MAX: '0' }), /INGRESS_BATCH_MAX must be at least 1/);
+  t.throws(() => loadConfig(apiEnvSchema, { ...API_ENV, INGRESS_BATCH_WAIT_MS: '500' }), /INGRESS_BATCH_WAIT_MS must be at most 100/);
+  t.match(loadConfig(apiEnvSchema, { ...API_ENV, INGRESS_BATCH_MAX: '1', INGRESS_BATCH_WAIT_MS: '0' }), { INGRESS_BATCH_MAX: 1, INGRESS_BATCH_WAIT_MS: 0 });
 });
