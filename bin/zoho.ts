@@ -60,6 +60,9 @@ const cli = yargs(hideBin(process.argv))
   .scriptName('bin/zoho')
   .usage('$0 <command>\n\nZoho CRM notification channels: Zoho tells the service of every create, edit and delete in the synced modules.')
   .command('connect', 'subscribe a channel per enabled module (or renew them), posting to PUBLIC_URL/v1/notifications/zoho', (y: Argv) => y.options(json), async (argv) => {
+    if (!process.env.PUBLIC_URL) {
+      throw new CliError('PUBLIC_URL is not set: set it to the address Zoho reaches this service at, e.g. PUBLIC_URL=https://sync.example.ac.uk (the channels post to PUBLIC_URL/v1/notifications/zoho; README "Pointing Zoho at it")');
+    }
     const { PUBLIC_URL } = loadConfig(publicUrlEnvSchema);
     const { db, zoho } = await open();
     const reports = await withZohoHints(() => connectZohoChannels({ db, zoho, log }, PUBLIC_URL));

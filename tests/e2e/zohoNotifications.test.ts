@@ -50,7 +50,10 @@ async function quiet(): Promise<void> {
 t.test('bin/zoho connect subscribes one channel per module at PUBLIC_URL; status lists them', async (t) => {
   const noUrl = await binZoho(['connect'], { PUBLIC_URL: '' });
   t.equal(noUrl.code, 1);
-  t.match(noUrl.stderr, /PUBLIC_URL is required/);
+  t.match(noUrl.stderr, /PUBLIC_URL is not set: set it to the address Zoho reaches this service at/);
+  const badUrl = await binZoho(['connect'], { PUBLIC_URL: 'sync.example.ac.uk' });
+  t.equal(badUrl.code, 1);
+  t.match(badUrl.stderr, /PUBLIC_URL must be an https:\/\/ URL/);
 
   const connect = await binZoho(['connect']);
   t.equal(connect.code, 0, connect.stderr);
