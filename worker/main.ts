@@ -10,18 +10,13 @@ import { createMetrics } from '../shared/metrics/createMetrics.ts';
 import { runProcess } from '../shared/runProcess.ts';
 import { handlers } from './handlers/index.ts';
 import { startMetricsServer } from './startMetricsServer.ts';
-import { startWorker } from './startWorker.ts';
+import { startWorker, workerDbPoolOptions } from './startWorker.ts';
 
 await runProcess('worker', async () => {
   const config = loadConfig(workerEnvSchema, withEmbeddedSetup(process.env));
   const log = createLogger({ service: 'worker', level: config.LOG_LEVEL });
   await migrateDatabase(config.DATABASE_URL, log);
-  // Each running job holds one connection (its record lock, on which it also records the
-  // outcome) and briefly uses another to load its event; plus the heartbeat.
-  const db = await createDbPool(config.DATABASE_URL, {
-    maximumPoolSize: config.WORKER_CONCURRENCY * 2 + 2,
-    resetConnection: 'advisory-locks',
-  });
+  const db = await createDbPool(config.DATABASE_URL, workerDbPoolOptions(config.WORKER_CONCURRENCY));
   if (!config.ZOHO_CLIENT_ID) log.warn('the Zoho OAuth settings are not set: events that need Zoho will fail until they are');
   if (!config.MOODLE_URL) log.warn('MOODLE_URL and MOODLE_TOKEN are not set: events that need Moodle will fail until they are');
   // Nothing is measured unless something can read it.

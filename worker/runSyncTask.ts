@@ -1,37 +1,30 @@
 import type { JobHelpers } from 'graphile-worker';
 import type { Logger } from 'pino';
-import type { DatabasePool, DatabasePoolConnection } from 'slonik';
-import {
-  enqueueEventJob,
-  eventJobKey,
-  FINAL_STATUSES,
-  getEvent,
-  hasNewerCoalescedEvent,
-  jobPayloadSchema,
-  markEventOutcome,
-  markEventStarted,
-  settleCoalescedEvents,
-  type EventRow,
-} from '../shared/db/queries/integrationEventsLog.ts';
+import type { DatabasePool } from 'slonik';
+import type { RunOutcome } from '../shared/db/queries/eventRuns.ts';
+import { eventJobKey, hasNewerCoalescedEvent, jobPayloadSchema, type EventRow } from '../shared/db/queries/integrationEventsLog.ts';
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
 import type { EventKind } from '../shared/domain/events.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import type { HandlerRegistry, SyncClients, SyncOutcome } from './handlers/syncHandler.ts';
-import { lockAnotherRecord, recordLockKey, withRecordLock } from './withRecordLock.ts';
+import type { EventRuns } from './createEventRuns.ts';
+import { holdRecordLock } from './withRecordLock.ts';
 
 export interface RunSyncTaskDeps {
   db: DatabasePool;
   log: Logger;
   handlers: HandlerRegistry;
   clients?: SyncClients;
-  /** Delay before trying again when another job holds the same record (ms). */
-  recordBusyDelayMs?: number;
+  /** The pool's claims and outcomes (createEventRuns). */
+  runs: EventRuns;
   metrics?: Pick<Metrics, 'eventFinished' | 'eventRetrying'> | undefined;
 }
 
 /**
- * The body of every event task: assert the payload, load the event, hold its record,
- * run the handler and record the outcome on the event row.
+ * The body of every event task: assert the payload, claim the event (load it, hold its
+ * record, mark it processing), run the handler, and record the outcome (which also settles
+ * the events this run covers and releases the record). Claims and outcomes are statements
+ * shared with the pool's other jobs (createEventRuns).
  *
  * graphile-worker retries every throw, so only transient failures are rethrown (it
  * backs off `exp(min(attempt,10))` s up to the job's max_attempts, set from
@@ -53,51 +46,30 @@ export async function runSyncTask(
     return;
   }
   const { eventLogId } = parsed.data;
-  const log = deps.log.child({ jobId: job.id, task: job.task_identifier, eventLogId, attempt: job.attempts });
-  const event = await getEvent(deps.db, eventLogId);
-  if (!event) {
-    log.error('event row not found (deleted by cleanup?); job dropped');
+  const claim = await deps.runs.claim({ eventLogId, taskIdentifier: job.task_identifier, jobKey: job.key ?? eventJobKey(eventLogId) });
+  const context = { jobId: job.id, task: job.task_identifier, eventLogId, attempt: job.attempts };
+  if (claim?.state === 'started') {
+    const { event } = claim;
+    const log = deps.log.child({ ...context, eventId: event.event_id, source: event.source, entity: event.entity, recordId: event.record_id });
+    const error = await runClaimed(deps, kind, event, helpers, log);
+    if (error) throw error;
     return;
   }
-  if (FINAL_STATUSES.includes(event.status)) {
-    log.info({ status: event.status }, 'event already settled; nothing to do');
-    return;
-  }
-
-  const locked = await withRecordLock(deps.db, recordLockKey(event), (connection) =>
-    runLocked({ ...deps, connection }, kind, event, helpers, log),
-  );
-  if (!locked.acquired) {
-    // Another job is applying this record. Come back shortly, without spending an attempt,
-    // and ahead of fresh jobs (priority -1) so that a record's events keep roughly the
-    // order they came in when they pile up.
-    const runAt = new Date(Date.now() + (deps.recordBusyDelayMs ?? 1000));
-    await enqueueEventJob(deps.db, { id: event.id, taskIdentifier: job.task_identifier }, {
-      runAt,
-      jobKey: job.key ?? eventJobKey(event.id),
-      priority: -1,
-    });
-    log.debug({ runAt }, 'record busy; job re-scheduled');
-  }
+  if (!claim) deps.log.error(context, 'event row not found (deleted by cleanup?); job dropped');
+  else if (claim.state === 'final') deps.log.info({ ...context, status: claim.event.status }, 'event already settled; nothing to do');
+  else if (claim.state === 'settled') deps.log.info(context, 'event settled while waiting; nothing to do');
+  // Another event of the record is newer and waits: its run will apply the record and settle this one.
+  else if (claim.state === 'deferred') deps.log.debug({ ...context, newerEventId: claim.newerEventId }, 'a newer event of the record will apply it; standing aside');
+  // Another job is applying this record. Come back shortly, without spending an attempt, and
+  // ahead of fresh jobs (priority -1).
+  else deps.log.debug(context, 'record busy; job re-scheduled');
 }
 
-/** While the record is locked, every write goes through the lock's own connection. */
-type LockedDeps = RunSyncTaskDeps & { connection: DatabasePoolConnection };
-
-async function runLocked(
-  deps: LockedDeps,
-  kind: EventKind,
-  event: EventRow,
-  helpers: JobHelpers,
-  log: Logger,
-): Promise<void> {
-  const startedAt = await markEventStarted(deps.connection, event.id);
-  if (!startedAt) {
-    log.info('event settled while waiting; nothing to do');
-    return;
-  }
-  const eventLog = log.child({ eventId: event.event_id, source: event.source, entity: event.entity, recordId: event.record_id });
+/** Runs the handler of a started event and records its outcome. @returns the error to rethrow for a retry. */
+async function runClaimed(deps: RunSyncTaskDeps, kind: EventKind, event: EventRow, helpers: JobHelpers, eventLog: Logger): Promise<Error | undefined> {
   let outcome: SyncOutcome;
+  // Dependency locks a handler takes (lockRecord), each on a connection of its own: released when it ends.
+  const dependencies: (() => Promise<void>)[] = [];
   try {
     const handler = deps.handlers[kind];
     if (!handler) throw new PermanentError('handler.missing', `no handler for ${kind} events in this version`);
@@ -108,58 +80,58 @@ async function runLocked(
         clients: deps.clients ?? {},
         attempt: helpers.job.attempts,
         signal: helpers.abortSignal ?? new AbortController().signal,
-        lockRecord: (key) => lockAnotherRecord(deps.connection, key),
+        lockRecord: async (key) => {
+          const release = await holdRecordLock(deps.db, key);
+          dependencies.push(release);
+          return release;
+        },
       },
       event,
     );
   } catch (thrown) {
-    await recordFailure(deps, event, startedAt, helpers, eventLog, coerceError(thrown));
-    return;
+    await releaseAll(dependencies);
+    return recordFailure(deps, event, helpers, eventLog, coerceError(thrown));
   }
-  await markEventOutcome(deps.connection, event.id, outcome);
-  const covered = event.dedupe === 'coalesce' ? await settleCoalescedEvents(deps.connection, event, startedAt, outcome) : 0;
+  await releaseAll(dependencies);
+  const covered = await deps.runs.finish(event, outcome);
   deps.metrics?.eventFinished(kind, outcome.status, '', 1 + covered);
   eventLog.info({ status: outcome.status, ...(covered ? { covered } : {}) }, `event ${outcome.status}`);
+  return undefined;
 }
 
-async function recordFailure(
-  deps: LockedDeps,
-  event: EventRow,
-  startedAt: Date,
-  helpers: JobHelpers,
-  log: Logger,
-  error: Error,
-): Promise<void> {
+/** Releases what a handler left locked (each release is a no-op when already called). */
+async function releaseAll(releases: (() => Promise<void>)[]): Promise<void> {
+  await Promise.allSettled(releases.map((release) => release()));
+}
+
+async function recordFailure(deps: RunSyncTaskDeps, event: EventRow, helpers: JobHelpers, log: Logger, error: Error): Promise<Error | undefined> {
   const code = error instanceof SyncError ? error.code : 'unexpected';
   const message = `${error.name}: ${error.message}`;
   const kind = `${event.source}.${event.entity}`;
+  const finish = (outcome: RunOutcome) => deps.runs.finish(event, outcome);
   if (error instanceof PermanentError) {
-    await markEventOutcome(deps.connection, event.id, { status: 'failed', errorCode: code, error: message });
-    const covered = event.dedupe === 'coalesce' ? await settleCoalescedEvents(deps.connection, event, startedAt, { status: 'failed', lastError: message }) : 0;
+    const covered = await finish({ status: 'failed', errorCode: code, error: message });
     deps.metrics?.eventFinished(kind, 'failed', code, 1 + covered);
     log.error({ err: error, code }, 'event failed permanently');
-    return;
+    return undefined;
   }
   const { attempts, max_attempts: maxAttempts } = helpers.job;
   if (attempts < maxAttempts) {
-    await markEventOutcome(deps.connection, event.id, { status: 'retrying', errorCode: code, error: message });
+    await finish({ status: 'retrying', errorCode: code, error: message });
     deps.metrics?.eventRetrying(kind, code);
     log.warn({ err: error, code, attempts, maxAttempts }, 'event failed; will retry');
-    throw error;
+    return error;
   }
   // A coalesced delivery whose job was superseded by a newer one of the same record is
   // settled by that newer run; it did not exhaust anything.
-  if (event.dedupe === 'coalesce' && (await hasNewerCoalescedEvent(deps.connection, event))) {
-    await markEventOutcome(deps.connection, event.id, { status: 'retrying', errorCode: code, error: message });
+  if (event.dedupe === 'coalesce' && (await hasNewerCoalescedEvent(deps.db, event))) {
+    await finish({ status: 'retrying', errorCode: code, error: message });
     deps.metrics?.eventRetrying(kind, code);
     log.warn({ err: error, code }, 'event failed; a newer delivery of the record will settle it');
-    return;
+    return undefined;
   }
-  await markEventOutcome(deps.connection, event.id, {
-    status: 'failed',
-    errorCode: code,
-    error: `${message} (gave up after ${attempts} attempts)`,
-  });
-  deps.metrics?.eventFinished(kind, 'failed', code);
+  const covered = await finish({ status: 'failed', errorCode: code, error: `${message} (gave up after ${attempts} attempts)` });
+  deps.metrics?.eventFinished(kind, 'failed', code, 1 + covered);
   log.error({ err: error, code, attempts }, 'event failed; retries exhausted');
+  return undefined;
 }

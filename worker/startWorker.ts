@@ -2,13 +2,16 @@ import { EventEmitter } from 'node:events';
 import { run, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
+import type { DbPoolOptions } from '../shared/db/createDbPool.ts';
 import { isConnectionLoss } from '../shared/db/isConnectionLoss.ts';
 import { recoverJobsOf } from '../shared/db/queries/workerHeartbeats.ts';
 import { createGraphileLogger } from '../shared/logging/graphileLogger.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
+import { createEventRuns, lockSessionsFor } from './createEventRuns.ts';
 import { createTaskList } from './createTaskList.ts';
 import type { HandlerRegistry, SyncClients } from './handlers/syncHandler.ts';
 import { createMaintenanceTasks, CRONTAB } from './maintenanceTasks.ts';
+import { mendLocalQueueRelease } from './mendLocalQueueRelease.ts';
 import { recordJobMetrics } from './recordJobMetrics.ts';
 import { startHeartbeat } from './startHeartbeat.ts';
 
@@ -41,12 +44,13 @@ export interface RunningWorker {
  *
  * graphile-worker gives up on its pool when it cannot record a job's end ("queue is in an
  * inconsistent state"), so a lost database ends the pool, not just a job. Its completions and
- * failures are batched (delay 0) because only the batched path reports that to the pool; the
- * unbatched path drops the rejection, and Node then exits. When the pool ends without being
- * asked to, this supervisor says so once, waits for the database with capped backoff, frees
- * the jobs the old pool held (it is gone; nothing else would free them for 4 hours, and its
- * stale heartbeat would wait for another worker) and starts a new pool. A job that was in hand
- * runs again: handlers find what a first attempt made, so nothing is created twice.
+ * failures are batched (`graphileBatching`) — for throughput, and because only the batched
+ * path reports that to the pool; the unbatched path drops the rejection, and Node then exits.
+ * When the pool ends without being asked to, this supervisor says so once, waits for the
+ * database with capped backoff, frees the jobs the old pool held (it is gone; nothing else
+ * would free them for 4 hours, and its stale heartbeat would wait for another worker) and
+ * starts a new pool. A job that was in hand runs again: handlers find what a first attempt
+ * made, so nothing is created twice.
  */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   let current = await startPool(deps);
@@ -107,6 +111,40 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   };
 }
 
+/**
+ * graphile-worker's batching (0.17+), also used by the bench's bare baseline. The local queue
+ * fetches (and locks, as this pool: `locked_by` is the pool id, the one the heartbeat names)
+ * up to `size` jobs in one query and hands them to the slots as they free up; jobs left in it
+ * go back to the queue, their attempt refunded, after `ttl` or at a graceful stop. A killed
+ * worker's queued jobs are freed with its running ones (workerHeartbeats.ts), also refunded.
+ * Completions and failures are written in batches gathered over a few milliseconds.
+ */
+export function graphileBatching(concurrency: number) {
+  return {
+    localQueue: { size: concurrency * LOCAL_QUEUE_JOBS_PER_SLOT, ttl: LOCAL_QUEUE_TTL_MS },
+    completeJobBatchDelay: JOB_BATCH_DELAY_MS,
+    failJobBatchDelay: JOB_BATCH_DELAY_MS,
+  };
+}
+
+/**
+ * The worker's slonik pool: the lock sessions (createEventRuns) hold a connection each for the
+ * pool's life; each running job's handler takes one for its queries and, when it syncs a
+ * dependency, another that holds that record's lock; plus the heartbeat and the metrics.
+ * Nothing is reset when a connection goes back: a connection that may still hold advisory locks
+ * (a lock session, a dependency lock whose release failed) is destroyed, never handed back.
+ */
+export function workerDbPoolOptions(concurrency: number): DbPoolOptions {
+  return { maximumPoolSize: concurrency * 2 + lockSessionsFor(concurrency) + 2, resetConnection: 'none' };
+}
+
+/** Jobs fetched at once per slot: enough to keep the slots fed without holding much back from other workers. */
+const LOCAL_QUEUE_JOBS_PER_SLOT = 4;
+/** Locally queued jobs not started within this go back to the queue, for another worker to take. */
+const LOCAL_QUEUE_TTL_MS = 30_000;
+/** How long completions and failures wait to be written together. */
+const JOB_BATCH_DELAY_MS = 10;
+
 /** How long a pool that reported a fatal error may take to shut down before it is given up. */
 const POOL_SHUTDOWN_GRACE_MS = 30_000;
 
@@ -140,6 +178,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     fatal = error ?? new Error('graphile-worker reported a fatal error');
     fallback = setTimeout(() => settle(fatal), POOL_SHUTDOWN_GRACE_MS);
   };
+  mendLocalQueueRelease(events);
   if (deps.metrics) recordJobMetrics(events, deps.metrics);
   events.on('pool:fatalError', onFatal);
   events.on('worker:fatalError', onFatal);
@@ -153,6 +192,8 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
   for (const name of ['pool:gracefulShutdown:complete', 'pool:gracefulShutdown:error', 'pool:forcefulShutdown:complete', 'pool:forcefulShutdown:error'] as const) {
     events.on(name, shutdownFinished);
   }
+  // This pool's record locks, claims and outcomes (one database session, batched statements).
+  const runs = createEventRuns({ db: deps.db, log: deps.log, busyDelayMs: deps.recordBusyDelayMs ?? 1000, sessions: lockSessionsFor(deps.concurrency) });
   const runner = await run({
     connectionString: deps.connectionString,
     concurrency: deps.concurrency,
@@ -162,9 +203,9 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     noHandleSignals: true,
     logger: createGraphileLogger(deps.log),
     events,
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    preset: { worker: graphileBatching(deps.concurrency) },
     taskList: {
-      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, recordBusyDelayMs: deps.recordBusyDelayMs, metrics: deps.metrics }),
+      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, runs, metrics: deps.metrics }),
       ...createMaintenanceTasks({ db: deps.db, log: deps.log, moodle: deps.clients?.moodle, zoho: deps.clients?.zoho }),
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,
@@ -176,6 +217,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
   void ended.then(() => clearTimeout(fallback));
   if (!workerId) {
     await runner.stop();
+    await runs.close();
     throw new Error('graphile-worker started without announcing its pool id');
   }
   const id = workerId;
@@ -184,6 +226,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     heartbeat = await startHeartbeat({ db: deps.db, log: deps.log, workerId: id, deadAfterSeconds: deps.deadAfterSeconds, metrics: deps.metrics });
   } catch (error) {
     await runner.stop().catch(() => undefined);
+    await runs.close();
     throw error;
   }
   return {
@@ -191,10 +234,16 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     ended,
     async stop() {
       await runner.stop().catch((error: unknown) => deps.log.warn({ err: error }, 'graphile-worker did not stop cleanly'));
+      await runs.close();
       await heartbeat.stop();
+      // Nothing of this pool runs now, so a job it still holds is one it failed to hand back
+      // (its local queue's return failed, mendLocalQueueRelease.ts): free it now rather than
+      // after WORKER_DEAD_AFTER_SECONDS, its attempt given back.
+      await recoverJobsOf(deps.db, id).catch((error: unknown) => deps.log.warn({ err: error }, 'could not free the jobs the stopped pool still held'));
     },
     abandon() {
       heartbeat.cancel();
+      void runs.close();
       // Stops its cron and its LISTEN connection if it has not stopped them itself; it may
       // never finish doing so (the hang above), so this is not awaited.
       runner.stop().catch(() => undefined);

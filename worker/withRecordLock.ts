@@ -1,15 +1,16 @@
 import { sql, type DatabasePool, type DatabasePoolConnection } from 'slonik';
 import { z } from 'zod';
+import { RECORD_LOCK_CLASS } from '../shared/db/queries/eventRuns.ts';
 import { RetryableError } from '../shared/domain/errors.ts';
 
 /**
  * Runs `fn` while holding a session advisory lock on `key` (one record), on a
- * connection kept for the duration, so two events of the same record never apply at
- * once while different records run in parallel. Non-blocking: when another job holds
- * the record it returns `{ acquired: false }` and the caller re-schedules, instead of
- * parking a worker slot (graphile warns against a queue per record).
+ * connection kept for the duration. Non-blocking: when another job holds the record it
+ * returns `{ acquired: false }`. Event runs take the same lock inside their claim statement
+ * (shared/db/queries/eventRuns.ts `claimEvents`, with the key built in SQL as `recordLockKey`
+ * builds it); this is the same lock for code that holds a record outside an event run.
  *
- * If the worker dies, PostgreSQL ends its session and frees the lock; the short TCP
+ * If the process dies, PostgreSQL ends its session and frees the lock; the short TCP
  * keepalives set here make that happen within about 30 s even when the machine
  * vanishes without closing its sockets.
  */
@@ -36,10 +37,10 @@ export async function withRecordLock<T>(
 }
 
 /**
- * Takes a second record's lock on a connection that already holds one (a handler syncing a
- * dependency): waits up to `waitMs`, then gives up with a retryable error. Dependencies only
- * point one way (enrolment → class → program / teacher, enrolment → student), so two jobs
- * never wait on each other in a circle; PostgreSQL would report it as a deadlock if they did.
+ * Takes a record's lock on `connection` (a handler syncing a dependency: see holdRecordLock):
+ * waits up to `waitMs`, then gives up with a retryable error. Dependencies only point one way
+ * (enrolment → class → program / teacher, enrolment → student), so two jobs never wait on each
+ * other in a circle; if they did, each would give up after `waitMs` and retry.
  */
 export async function lockAnotherRecord(
   connection: DatabasePoolConnection,
@@ -63,6 +64,40 @@ export async function lockAnotherRecord(
   };
 }
 
+/**
+ * `lockAnotherRecord` on a pool connection of its own, held until the returned function is
+ * called: a handler's dependency lock, while its own record is held by the worker's lock
+ * session (worker/createEventRuns.ts), which must never wait. @throws like lockAnotherRecord.
+ */
+export async function holdRecordLock(db: DatabasePool, key: string, waitMs = 10_000): Promise<() => Promise<void>> {
+  return new Promise((resolve, reject) => {
+    let locked = false;
+    const held = db.connect(async (connection) => {
+      let unlock: () => Promise<void>;
+      try {
+        unlock = await lockAnotherRecord(connection, key, waitMs);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      locked = true;
+      // Returns the connection to the pool once unlocked; a failed unlock throws here, and
+      // slonik destroys the connection (and with its session, the lock) instead.
+      await new Promise<void>((unlocked, failed) => {
+        let released: Promise<void> | undefined;
+        resolve(() => (released ??= unlock().then(unlocked, (error: unknown) => {
+          failed(error);
+          throw error;
+        }).then(() => held)));
+      });
+    });
+    // Lost before the lock was taken; after, PostgreSQL freed the lock with the session.
+    held.catch((error: unknown) => {
+      if (!locked) reject(error);
+    });
+  });
+}
+
 function lockTimedOut(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if ((e as { code?: unknown }).code === '55P03') return true;
@@ -72,10 +107,7 @@ function lockTimedOut(error: unknown): boolean {
 
 const acquiredSchema = z.object({ acquired: z.boolean() });
 
-/** First half of the two-int advisory lock key, so our record locks never collide with others'. */
-const RECORD_LOCK_CLASS = 7_301;
-
-/** The lock key of an event's record: source, module and record id. */
+/** The lock key of an event's record: source, module and record id (eventRuns.ts `recordLockKeySql` is the same in SQL). */
 export function recordLockKey(event: { source: string; module: string; record_id: string | null; id: number }): string {
   return `${event.source}:${event.module}:${event.record_id ?? `event-${event.id}`}`;
 }

@@ -19,8 +19,9 @@ export interface DbPoolOptions {
   /**
    * What to run when a connection goes back to the pool. slonik's default, DISCARD ALL,
    * costs a round trip per query and drops PostgreSQL's cached plans (add_job's too).
-   * 'none' for the ingress (it leaves no session state); 'advisory-locks' for the worker:
-   * a safety net that frees record locks a failed unlock may have left behind.
+   * 'none' for the ingress (it leaves no session state) and the worker (its connections that
+   * hold record locks are destroyed, never handed back: worker/startWorker.ts
+   * `workerDbPoolOptions`); 'advisory-locks': a safety net for code that leaves session locks.
    */
   resetConnection?: 'none' | 'advisory-locks';
   /** Connections kept at most; each worker job holds one while it runs. */

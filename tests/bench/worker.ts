@@ -1,17 +1,20 @@
 // npm run bench:worker — how fast the worker drains its queue when the sync itself costs
-// nothing, against graphile-worker running bare no-op jobs: the price of our per-job
-// bookkeeping (load the event row, take the record's advisory lock, mark it processing,
-// record the outcome).
+// nothing, against graphile-worker running bare no-op jobs with the same batching options
+// (startWorker.ts `graphileBatching`: local queue, batched completions): the price of our
+// per-job bookkeeping, two statements on the job's connection (claim: load the event, take the
+// record's advisory lock, mark it processing; finish: record the outcome, settle the events it
+// covers, release the lock).
 //
 // At each concurrency in BENCH_CONCURRENCY (default 1,4), from empty tables:
 //   a. bare:   BENCH_JOBS (default 5000) `noop` jobs, drained by graphile-worker's `run()`
-//              with an empty task.
+//              with an empty task and the worker's batching options.
 //   b. ours:   as many events inserted with their jobs the way the ingress stores them, each
-//              for a different record, drained by worker/startWorker.ts with a no-op
-//              `moodle.grade` handler.
-//   c. ours, one record: BENCH_SAME_RECORD_JOBS (default 500) events all for the SAME
-//              record, so the per-record advisory lock serialises them and busy jobs are
-//              re-scheduled (recordBusyDelayMs 50).
+//              for a different record, drained by worker/startWorker.ts (its slonik pool set up
+//              as worker/main.ts sets it up) with a no-op `moodle.grade` handler.
+//   c. ours, one record: BENCH_SAME_RECORD_JOBS (default 500) grade events all for the SAME
+//              record: newest wins, so the newest runs and covers the others, which stand
+//              aside without running; the table says how many ran and how many were covered,
+//              and whether any run started after that of a newer event.
 // Time runs from starting the runner (its start-up included, the same for all three) until
 // the queue is empty — and, for ours, no event is still pending or processing — polled
 // every 100 ms. Figures only: nothing here asserts a timing.
@@ -22,7 +25,7 @@ import pg from 'pg';
 import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { createLogger, type Logger } from '../../shared/logging/createLogger.ts';
 import { createGraphileLogger } from '../../shared/logging/graphileLogger.ts';
-import { startWorker } from '../../worker/startWorker.ts';
+import { graphileBatching, startWorker, workerDbPoolOptions } from '../../worker/startWorker.ts';
 import { createBenchDatabase, resetTables } from './benchDatabase.ts';
 import {
   describeLoad,
@@ -65,7 +68,10 @@ interface Context {
 
 async function main(cleanup: Cleanup): Promise<void> {
   console.log(`bench:worker — ${describeMachine()}`);
-  console.log(`${JOBS} jobs (${SAME_RECORD_JOBS} on one record), concurrency ${CONCURRENCY.join(' and ')}\n`);
+  console.log(`${JOBS} jobs (${SAME_RECORD_JOBS} on one record), concurrency ${CONCURRENCY.join(' and ')}`);
+  const batching = graphileBatching(1);
+  console.log(`graphile-worker batching, bare and ours alike: local queue of ${batching.localQueue.size} jobs per slot (ttl ${batching.localQueue.ttl / 1000} s), ` +
+    `completions and failures batched over ${batching.completeJobBatchDelay} / ${batching.failJobBatchDelay} ms\n`);
   const log = createLogger({ service: 'bench', level: 'warn' });
   const database = await createBenchDatabase(log);
   cleanup.defer(() => database.drop());
@@ -102,6 +108,7 @@ async function benchBare(context: Context, concurrency: number): Promise<Row> {
     pollInterval: POLL_INTERVAL_MS,
     crontab: '',
     logger: createGraphileLogger(context.log),
+    preset: { worker: graphileBatching(concurrency) },
   });
   try {
     await waitUntil(context.admin, `select not exists (select 1 from graphile_worker.jobs) as done`);
@@ -116,7 +123,7 @@ async function benchBare(context: Context, concurrency: number): Promise<Row> {
 async function benchOurs(context: Context, concurrency: number, jobs: number, sameRecord: boolean): Promise<Row> {
   await resetTables(context.url);
   await insertEventsWithJobs(context.admin, jobs, sameRecord);
-  const db = await createDbPool(context.url, { maximumPoolSize: concurrency * 2 + 2 });
+  const db = await createDbPool(context.url, workerDbPoolOptions(concurrency));
   try {
     const started = performance.now();
     const worker = await startWorker({
@@ -141,7 +148,7 @@ async function benchOurs(context: Context, concurrency: number, jobs: number, sa
     }
     const seconds = (performance.now() - started) / 1000;
     const scenario: Scenario = sameRecord ? 'ours, one record' : 'ours';
-    const outcome = [await eventOutcomes(context.admin), ...(sameRecord ? [await outOfOrderStarts(context.admin)] : [])];
+    const outcome = [await eventOutcomes(context.admin), ...(sameRecord ? [await coveredAndRun(context.admin)] : [])];
     return { concurrency, scenario, jobs, seconds, outcome: outcome.join('; ') };
   } finally {
     await db.end();
@@ -149,15 +156,16 @@ async function benchOurs(context: Context, concurrency: number, jobs: number, sa
 }
 
 /**
- * What recordWebhookEvent does per delivery, for `count` events in one statement: the
- * row, then its job (payload {eventLogId}, key `event:<id>`, 12 attempts).
+ * What the ingress stores per delivery, for `count` events in one statement: the row (a
+ * plugin grade, `submission_graded`), then its job (payload {eventLogId}, key `event:<id>`,
+ * 12 attempts).
  */
 async function insertEventsWithJobs(admin: pg.Pool, count: number, sameRecord: boolean): Promise<void> {
   await admin.query(
     `with inserted as (
        insert into integration_events_log
          (source, event_id, event_type, entity, module, record_id, dedupe, task_identifier, payload)
-       select 'moodle', $2 || '-' || g, 'x', 'grade', 'assign_grades',
+       select 'moodle', $2 || '-' || g, '\\mod_assign\\event\\submission_graded', 'grade', 'assign_grades',
               case when $3::boolean then '1' else g::text end, 'event_id', 'moodle_grade', '{}'::jsonb
          from generate_series(1, $1::int) g
        returning id
@@ -194,16 +202,21 @@ async function eventOutcomes(admin: pg.Pool): Promise<string> {
 }
 
 /**
- * Events whose (last) run started after that of an event received later: busy jobs are
- * re-scheduled behind newer ones, so one record's events are not applied in receipt order.
+ * How one record's events were settled: run (their handler was called) or covered by a newer
+ * event's run; and how many runs started after that of an event received later (0 when
+ * newest wins: before it, busy jobs were re-scheduled behind newer ones and most were).
  */
-async function outOfOrderStarts(admin: pg.Pool): Promise<string> {
-  const { rows } = await admin.query<{ n: string }>(`
-    select count(*) as n
-      from (select id, max(id) over (order by started_at rows between unbounded preceding and 1 preceding) as newest_before
-              from integration_events_log) runs
-     where newest_before > id`);
-  return `${rows[0]!.n} started after a newer one`;
+async function coveredAndRun(admin: pg.Pool): Promise<string> {
+  const { rows } = await admin.query<{ covered: string; run: string; late: string }>(`
+    select count(*) filter (where result ? 'covered_by') as covered,
+           count(*) filter (where started_at is not null) as run,
+           (select count(*)
+              from (select id, max(id) over (order by started_at rows between unbounded preceding and 1 preceding) as newest_before
+                      from integration_events_log where started_at is not null) runs
+             where newest_before > id) as late
+      from integration_events_log`);
+  const row = rows[0]!;
+  return `${row.run} run, ${row.covered} covered; ${row.late} started after a newer one`;
 }
 
 function printResults(rows: Row[]): void {

@@ -4,7 +4,7 @@ import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import type { Metrics } from '../../shared/metrics/createMetrics.ts';
 import type { HandlerRegistry } from '../../worker/handlers/syncHandler.ts';
-import { startWorker, type RunningWorker } from '../../worker/startWorker.ts';
+import { startWorker, workerDbPoolOptions, type RunningWorker } from '../../worker/startWorker.ts';
 
 export interface TestWorker extends RunningWorker {
   db: DatabasePool;
@@ -27,7 +27,7 @@ export async function startTestWorker(
   });
   const log = createLogger({ service: 'worker', level: 'debug', destination });
   const concurrency = options.concurrency ?? 2;
-  const db = await createDbPool(databaseUrl, { maximumPoolSize: concurrency * 2 + 2, resetConnection: 'advisory-locks' });
+  const db = await createDbPool(databaseUrl, workerDbPoolOptions(concurrency));
   const worker = await startWorker({
     connectionString: databaseUrl,
     db,

@@ -107,3 +107,39 @@ t.test('a worker killed during the last attempt leaves the event failed (worker.
   t.same(done.result, { by: 'rescuer' });
   await rescuer.stop();
 });
+
+t.test("a worker killed with jobs in its local queue: those run again with their attempt given back, the started ones as usual", async (t) => {
+  // One attempt each: a locally queued job that lost its attempt with the worker would never run.
+  await db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 1}' where key = 'retry.policy'`);
+  t.teardown(() => db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 12}' where key = 'retry.policy'`));
+  // Queued before the worker starts, so that its first fetch takes them all: two slots start
+  // two of them (their handler never returns), the rest wait in its local queue, locked by it.
+  const ids: number[] = [];
+  for (let i = 0; i < 6; i++) ids.push(await addTestEvent(db, { recordId: `9100${i}` }));
+  const { child, lines } = await startSlowWorker(t, {});
+  const workerId = String(lines.find((l) => 'ready' in l)?.ready);
+  await waitFor(async () => lines.filter((l) => 'started' in l).length === 2 || undefined, 20_000, 'two jobs to start');
+  const locked = await db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
+    select count(*) as n from graphile_worker.jobs where locked_by = ${workerId} and key = any(${sql.array(ids.map((id) => `event:${id}`), 'text')})`);
+  t.equal(locked, 6, 'all six are locked by the worker: two running, four in its local queue');
+  child.kill('SIGKILL');
+  await exited(child);
+  const killedAt = Date.now();
+  const startedIds = new Set(lines.filter((l) => 'started' in l).map((l) => String(l.started)));
+
+  await startTestWorker(t, databaseUrl, {
+    'zoho.student': async () => ({ status: 'completed', result: { by: 'rescuer' } }),
+  }, { deadAfterSeconds: 5 });
+  const rows = await waitFor(async () => {
+    const all = await Promise.all(ids.map((id) => eventById(db, id)));
+    return all.every((row) => row.status === 'completed' || row.status === 'failed') ? all : undefined;
+  }, 60_000, 'every event of the dead worker to settle');
+  t.pass(`settled ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill (dead after 5 s)`);
+  const queued = rows.filter((row) => !startedIds.has(row.event_id));
+  const started = rows.filter((row) => startedIds.has(row.event_id));
+  t.equal(queued.length, 4);
+  t.same(queued.map((row) => [row.status, row.attempts, row.result]), queued.map(() => ['completed', 1, { by: 'rescuer' }]),
+    'each locally queued job ran in the rescuer, on its only attempt');
+  t.same(started.map((row) => [row.status, row.error_code]), [['failed', 'worker.lost'], ['failed', 'worker.lost']],
+    'the two that had started spent their only attempt: failed, re-queueable');
+});

@@ -41,7 +41,6 @@ export type EventRow = z.infer<typeof eventRowSchema>;
 // Row schemas are built once: zod compiles a schema on first use, which is too costly
 // to repeat per query on the ingress's hot path.
 const insertedEventSchema = z.object({ id: z.coerce.number(), job_id: z.coerce.number() });
-const startedSchema = z.object({ started_at: timestamp });
 const orphanSchema = z.object({ id: z.coerce.number(), kind: z.string() });
 
 export interface NewEvent {
@@ -110,101 +109,6 @@ export function maxAttemptsSql() {
  */
 export function eventJobKey(eventLogId: number): string {
   return `event:${eventLogId}`;
-}
-
-/**
- * Adds (or replaces, when it waits or failed) the job of an existing event row:
- * operator retry, re-scheduling while another job holds the record.
- */
-export async function enqueueEventJob(
-  db: CommonQueryMethods,
-  event: { id: number; taskIdentifier: string },
-  options: { runAt?: Date; jobKey?: string; priority?: number } = {},
-): Promise<void> {
-  await db.query(sql.unsafe`
-    select graphile_worker.add_job(
-      identifier := ${event.taskIdentifier},
-      payload := json_build_object('eventLogId', ${event.id}::bigint),
-      run_at := ${options.runAt ? sql.timestamp(options.runAt) : sql.fragment`now()`},
-      max_attempts := ${maxAttemptsSql()},
-      job_key := ${options.jobKey ?? eventJobKey(event.id)},
-      priority := ${options.priority ?? 0}
-    )
-  `);
-}
-
-export async function getEvent(db: CommonQueryMethods, id: number): Promise<EventRow | null> {
-  return db.maybeOne(sql.type(eventRowSchema)`select * from integration_events_log where id = ${id}`);
-}
-
-/**
- * Marks the event `processing` and counts the attempt, unless it already ended
- * (covered by another run, cancelled). @returns the start time, or null when ended.
- */
-export async function markEventStarted(db: CommonQueryMethods, id: number): Promise<Date | null> {
-  const row = await db.maybeOne(sql.type(startedSchema)`
-    update integration_events_log
-       set status = 'processing', attempts = attempts + 1, started_at = clock_timestamp(),
-           finished_at = null, updated_at = clock_timestamp()
-     where id = ${id} and status not in ('completed', 'failed', 'skipped', 'cancelled')
-    returning started_at
-  `);
-  return row?.started_at ?? null;
-}
-
-/** Records how an attempt ended. `failed` and the final statuses set `finished_at`. */
-export async function markEventOutcome(
-  db: CommonQueryMethods,
-  id: number,
-  outcome:
-    | { status: 'completed' | 'skipped'; result: Record<string, unknown> }
-    | { status: 'failed' | 'retrying'; errorCode: string; error: string },
-): Promise<void> {
-  if ('result' in outcome) {
-    await db.query(sql.unsafe`
-      update integration_events_log
-         set status = ${outcome.status}, result = ${sql.jsonb(outcome.result as never)},
-             last_error = null, error_code = null,
-             finished_at = clock_timestamp(), updated_at = clock_timestamp()
-       where id = ${id}
-    `);
-    return;
-  }
-  await db.query(sql.unsafe`
-    update integration_events_log
-       set status = ${outcome.status}, last_error = ${outcome.error.slice(0, 4000)}, error_code = ${outcome.errorCode},
-           finished_at = ${outcome.status === 'failed' ? sql.fragment`clock_timestamp()` : null},
-           updated_at = clock_timestamp()
-     where id = ${id}
-  `);
-}
-
-/**
- * A run that fetched the record's current state also settles every coalesced delivery
- * of that record received before the run started (DESIGN.md "Deliveries without an
- * id"): their jobs were replaced by this one's. @returns how many it settled.
- */
-export async function settleCoalescedEvents(
-  db: CommonQueryMethods,
-  by: Pick<EventRow, 'id' | 'source' | 'module' | 'record_id' | 'event_id'>,
-  startedAt: Date,
-  outcome: { status: 'completed' | 'skipped' | 'failed'; lastError?: string },
-): Promise<number> {
-  if (by.record_id === null) return 0;
-  const result = await db.query(sql.unsafe`
-    update integration_events_log
-       set status = ${outcome.status},
-           result = jsonb_build_object('covered_by', ${by.event_id}::text),
-           last_error = ${outcome.lastError ?? null},
-           finished_at = clock_timestamp(), updated_at = clock_timestamp()
-     where source = ${by.source} and module = ${by.module} and record_id = ${by.record_id}
-       and dedupe = 'coalesce' and id <> ${by.id}
-       -- 'processing' too: this run holds the record's lock, so another run of the
-       -- record cannot be alive; such a row was left by a worker that died.
-       and status in ('pending', 'retrying', 'processing')
-       and received_at <= ${sql.timestamp(startedAt)}
-  `);
-  return result.rowCount;
 }
 
 /** Whether a newer coalesced delivery of the same record waits (and will fetch it again). */

@@ -3,6 +3,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
 const workerIdsSchema = z.object({ worker_ids: z.array(z.string()) });
+const unstartedSchema = z.object({ id: z.coerce.number(), attempts: z.coerce.number() });
 
 /** Records (or refreshes) a worker pool's heartbeat. */
 export async function beatHeartbeat(db: CommonQueryMethods, workerId: string): Promise<void> {
@@ -53,7 +54,31 @@ export async function recoverJobsOf(db: CommonQueryMethods, workerId: string): P
 }
 
 async function releaseJobsOf(db: CommonQueryMethods, workerIds: readonly string[]): Promise<void> {
-  await db.query(sql.unsafe`select graphile_worker.force_unlock_workers(${sql.array([...workerIds], 'text')})`);
+  const ids = sql.array([...workerIds], 'text');
+  await db.transaction(async (tx) => {
+    // graphile counts an attempt when it locks a job, and a pool locks its local queue's jobs
+    // before it runs them. A job whose event is not `processing` was not started (locally
+    // queued, or between its fetch and its claim): it gets its attempt back, as graphile gives
+    // it back when a pool returns its local queue; otherwise a job queued for its last attempt
+    // would never run. A started one keeps the attempt it spent.
+    const unstarted = await tx.any(sql.type(unstartedSchema)`
+      select j.id, j.attempts from graphile_worker.jobs j
+       where j.locked_by = any(${ids}) and j.attempts > 0
+         and (j.key ~ '^event:[0-9]+$' or j.key ~ '^(zoho|moodle):[^:]+:.')
+         and not exists (
+           select 1 from integration_events_log e
+            where e.status = 'processing'
+              and (e.id = case when j.key ~ '^event:[0-9]+$' then substr(j.key, 7)::bigint end
+                or (j.key !~ '^event:' and e.record_id = substr(j.key, length(split_part(j.key, ':', 1)) + length(split_part(j.key, ':', 2)) + 3)
+                    and e.source = split_part(j.key, ':', 1) and e.module = split_part(j.key, ':', 2))))
+    `);
+    await tx.query(sql.unsafe`select graphile_worker.force_unlock_workers(${ids})`);
+    const byAttempts = Map.groupBy(unstarted, (job) => job.attempts);
+    for (const [attempts, jobs] of byAttempts) {
+      await tx.query(sql.unsafe`
+        select count(*) from graphile_worker.reschedule_jobs(${sql.array(jobs.map((job) => job.id), 'int8')}, attempts := ${attempts - 1})`);
+    }
+  });
   // A job freed after its last attempt will never run again; the event row records
   // that instead (failOrphanedEvents), so the dead job is only clutter.
   await db.query(sql.unsafe`

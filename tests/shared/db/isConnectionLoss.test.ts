@@ -30,3 +30,10 @@ t.test('driver messages without a code, and causes wrapped by slonik, are found'
   named.name = 'BackendTerminatedError';
   t.ok(isConnectionLoss(named), "slonik's error class by name");
 });
+
+t.test('several failures reported together are a loss only when each of them is', async (t) => {
+  const lost = new Error('Error occurred whilst returning jobs from local queue to database queue: the database system is shutting down');
+  t.ok(isConnectionLoss(new AggregateError([lost, new Error('Connection terminated unexpectedly')], 'Errors occurred whilst deactivating queue')));
+  t.notOk(isConnectionLoss(new AggregateError([lost, new Error('relation "x" does not exist')], 'Errors occurred whilst deactivating queue')), 'one real error among them');
+  t.notOk(isConnectionLoss(new AggregateError([], 'nothing')), 'none at all');
+});
