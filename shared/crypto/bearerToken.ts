@@ -6,14 +6,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * (timingSafeEqual throws on unequal lengths, which would leak the length).
  */
 export function createBearerTokenVerifier(expectedToken: string) {
-  const expected = digest(expectedToken);
+  const expected = tokenDigest(expectedToken);
   return function verifyBearerToken(authorization: string | undefined): boolean {
     const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? '');
     if (!match?.[1]) return false;
-    return timingSafeEqual(digest(match[1]), expected);
+    return tokenMatchesDigest(match[1], expected);
   };
 }
 
-function digest(value: string): Buffer {
+/** SHA-256 of a token: what is compared (and, for Zoho channel tokens, all that is stored). */
+export function tokenDigest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant time, whatever the length of what was sent: both sides are digests. */
+export function tokenMatchesDigest(token: string, expectedDigest: Buffer): boolean {
+  const actual = tokenDigest(token);
+  return actual.length === expectedDigest.length && timingSafeEqual(actual, expectedDigest);
 }
