@@ -27,7 +27,7 @@ interface Waiting {
  * as if they had come one after the other.
  */
 export function createEventBatcher(options: EventBatcherOptions) {
-  let queue: Waiting[] = [];
+  const queue: Waiting[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight = 0;
   const counts = { batches: 0, events: 0 };

@@ -62,7 +62,6 @@ const child = spawn(process.execPath, [fileURLToPath(new URL('./start.ts', impor
 const stop = () => child.kill('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-child.on('exit', async (code) => {
-  await Promise.all([zoho.close(), moodle.close()]);
-  process.exit(code ?? 1);
+child.on('exit', (code) => {
+  void Promise.all([zoho.close(), moodle.close()]).finally(() => process.exit(code ?? 1));
 });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { run, type Runner, type WorkerEvents } from 'graphile-worker';
+import { run, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { DbPoolOptions } from '../shared/db/createDbPool.ts';

@@ -180,6 +180,7 @@ t.test('status prints a table naming every status, the queue and the workers', a
   }
   t.match(result.stdout, /Jobs: 1 waiting, 0 running, 0 failed in the queue/);
   t.match(result.stdout, /Workers:\n {2}none running/);
+  // eslint-disable-next-line no-control-regex -- the ESC that starts an ANSI colour code is what is looked for
   t.notMatch(result.stdout, /\u001b\[/, 'no colour codes');
 });
 

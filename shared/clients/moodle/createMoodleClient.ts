@@ -10,7 +10,6 @@ import {
   submissionsSchema,
   userFlagsSchema,
   categorySchema,
-  courseSchema,
   coursesByFieldSchema,
   createdUsersSchema,
   enrolledUserSchema,

@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError, SyncError } from '../../domain/errors.ts';
+import { PermanentError, RetryableError, type SyncError } from '../../domain/errors.ts';
 
 /**
  * Moodle is set up wrongly for us (token, service functions, capabilities, web services

@@ -106,9 +106,10 @@ export function createZohoTransport(options: ZohoTransportOptions) {
 
   return async function zohoRequest(request: ZohoRequest): Promise<ZohoResponse> {
     const where = `${request.method} ${request.path}`;
-    let { response, token } = await once(request);
+    const first = await once(request);
+    let { response } = first;
     if (response.status === 401 && zohoCode(response.body)?.code === 'INVALID_TOKEN') {
-      ({ response } = await once(request, token));
+      ({ response } = await once(request, first.token));
     }
     // Exhausted daily credits come back as the same 429; waiting seconds will not help.
     const outOfCredits = () => response.status === 429 && response.creditsRemaining === 0;

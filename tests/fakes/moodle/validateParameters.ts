@@ -141,6 +141,7 @@ function isValidPluginName(name: string): boolean {
 }
 
 function phpTrim(text: string): string {
+  // eslint-disable-next-line no-control-regex -- PHP's trim() characters, \0 and \x0B included
   return text.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
 }
 

@@ -1,6 +1,6 @@
 import { PLUGIN_VERSION, type CallContext, type MoodleFunction } from './MoodleFunction.ts';
 import { invalidParameter, MoodleException } from './MoodleException.ts';
-import { isSiteAdmin, takeId, type MoodleState, type ZohosyncRow, type ZohosyncTable } from './moodleState.ts';
+import { isSiteAdmin, takeId, type MoodleState, type ZohosyncTable } from './moodleState.ts';
 import { multiple, single, value, type ParamDesc } from './validateParameters.ts';
 
 /**

@@ -100,7 +100,9 @@ const REJECTED: [input: unknown, reason: string][] = [
   [Number.NaN, 'is not a finite number'],
   [Number.POSITIVE_INFINITY, 'is not a finite number'],
   [1e21, 'is too large to be exact as a JSON number'],
+  // eslint-disable-next-line no-loss-of-precision -- a number JSON cannot carry exactly is the input under test
   [12345678901234567, 'has more digits than a JSON number carries exactly; send it as a string'],
+  // eslint-disable-next-line no-loss-of-precision -- a number JSON cannot carry exactly is the input under test
   [90071992547409.93, 'has more digits than a JSON number carries exactly; send it as a string'],
   [true, 'is not a number or a string'],
   [{ amount: 10 }, 'is not a number or a string'],

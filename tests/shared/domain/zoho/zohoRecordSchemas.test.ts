@@ -173,6 +173,7 @@ t.test('lookups read as { id, name } or null', async (t) => {
     { value: undefined, expected: null },
     { value: IDS.teacher, reason: 'is not a lookup ({ name, id })' },
     { value: [{ id: IDS.teacher, name: 'X' }], reason: 'is not a lookup ({ name, id })' },
+    // eslint-disable-next-line no-loss-of-precision -- a number JSON cannot carry exactly is the input under test
     { value: { name: 'X', id: 5843210000002345678 }, reason: 'has a lookup id that is not a Zoho record id' },
     { value: { name: 'X', id: '${BTEC_Teachers.Id}' }, reason: 'has a lookup id that is not a Zoho record id' },
     { value: { name: 42, id: IDS.teacher }, reason: 'has a lookup name that is not text' },
@@ -220,6 +221,7 @@ t.test('scalar types are checked', async (t) => {
 });
 
 t.test('the record id must be a Zoho record id', async (t) => {
+  // eslint-disable-next-line no-loss-of-precision -- a number JSON cannot carry exactly is the input under test
   for (const id of [undefined, '', 5843210000001234567, 'abc', '${!BTEC_Students.Id}']) {
     const error = recordError(() => parseZohoRecord('BTEC_Students', { ...studentRecord(), id }));
     t.equal(error.recordId, null, String(id));
