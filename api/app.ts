@@ -43,9 +43,11 @@ export const INGRESS_BATCHES_IN_FLIGHT = 8;
 
 /** Builds the ingress (no listen, so tests can mount it on port 0). */
 export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDeps): Express {
-  const metrics = deps.metrics ?? (config.METRICS_TOKEN
-    ? createMetrics({ role: 'ingress', readQueue: () => readQueueMetrics(db, config.WORKER_DEAD_AFTER_SECONDS) })
-    : undefined);
+  const metrics =
+    deps.metrics ??
+    (config.METRICS_TOKEN
+      ? createMetrics({ role: 'ingress', readQueue: () => readQueueMetrics(db, config.WORKER_DEAD_AFTER_SECONDS) })
+      : undefined);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -61,10 +63,15 @@ export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDep
       },
       // Log what identifies a request, never headers or bodies (signatures, tokens, personal data).
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     }),
   );
@@ -74,12 +81,17 @@ export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDep
   });
   // Moodle's state is reported, but does not make the ingress unready: events are still
   // accepted and wait in the queue while Moodle is down.
-  const checkMoodle = config.MOODLE_URL && config.MOODLE_TOKEN
-    ? createMoodleHealthCheck(createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: 5000, log }))
-    : async () => ({ state: 'not_configured' as const });
+  const checkMoodle =
+    config.MOODLE_URL && config.MOODLE_TOKEN
+      ? createMoodleHealthCheck(
+          createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: 5000, log }),
+        )
+      : async () => ({ state: 'not_configured' as const });
   app.get('/health/ready', async (_req, res) => {
     const [readiness, moodle] = await Promise.all([checkReadiness(db), checkMoodle()]);
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness.checks, moodle });
+    res
+      .status(readiness.ready ? 200 : 503)
+      .json({ status: readiness.ready ? 'ready' : 'unavailable', ...readiness.checks, moodle });
   });
   // Built once; the same on every installation (no configuration, no secrets), so no auth.
   const openApiDocument = createOpenApiDocument();
@@ -88,7 +100,12 @@ export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDep
   });
 
   if (metrics && config.METRICS_TOKEN) {
-    app.use(createMetricsRouter({ registry: metrics.registry, verifyMetricsToken: createBearerTokenVerifier(config.METRICS_TOKEN) }));
+    app.use(
+      createMetricsRouter({
+        registry: metrics.registry,
+        verifyMetricsToken: createBearerTokenVerifier(config.METRICS_TOKEN),
+      }),
+    );
   }
   if (metrics) {
     app.use('/v1/events', recordWebhookMetrics(metrics));
@@ -97,7 +114,14 @@ export function createApp({ config, db, log, zohoDeliveryGaps, ...deps }: AppDep
 
   const bodyLimitBytes = config.WEBHOOK_BODY_LIMIT_BYTES;
   // Group commit: the events of concurrent requests share one transaction (and one NOTIFY).
-  const batcher = deps.batcher ?? createEventBatcher({ db, maxBatch: config.INGRESS_BATCH_MAX, maxWaitMs: config.INGRESS_BATCH_WAIT_MS, maxInFlight: INGRESS_BATCHES_IN_FLIGHT });
+  const batcher =
+    deps.batcher ??
+    createEventBatcher({
+      db,
+      maxBatch: config.INGRESS_BATCH_MAX,
+      maxWaitMs: config.INGRESS_BATCH_WAIT_MS,
+      maxInFlight: INGRESS_BATCHES_IN_FLIGHT,
+    });
   const storeEvent = (event: Parameters<EventBatcher['store']>[0]) => batcher.store(event);
   app.use(
     createZohoRouter({
@@ -143,8 +167,12 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     status = err.status;
     body = {
       status: 'error',
-      error: err.type === 'entity.too.large' ? 'payload_too_large' : err.type ? err.type.replace(/\W/g, '_') : 'bad_request',
-      message: err.type === 'entity.too.large' ? `body larger than ${String(err.limit)} bytes` : 'the request could not be read',
+      error:
+        err.type === 'entity.too.large' ? 'payload_too_large' : err.type ? err.type.replace(/\W/g, '_') : 'bad_request',
+      message:
+        err.type === 'entity.too.large'
+          ? `body larger than ${String(err.limit)} bytes`
+          : 'the request could not be read',
     };
   } else {
     // The database (or a bug) failed: nothing was acknowledged, so the sender must retry.

@@ -67,7 +67,7 @@ export function createEventBatcher(options: EventBatcherOptions) {
     });
     try {
       const ids = await recordWebhookEvents(options.db, unique);
-      batch.forEach((item, i) => item.resolve(slots[i]!.copy ? null : ids[slots[i]!.index] ?? null));
+      batch.forEach((item, i) => item.resolve(slots[i]!.copy ? null : (ids[slots[i]!.index] ?? null)));
     } catch (error) {
       for (const item of batch) item.reject(error);
     }

@@ -19,9 +19,15 @@ export function createZohoDeliveryGaps(deps: { db: DatabasePool; log: Logger }) 
   const queue = async (since: Date, reason: string) => {
     try {
       await queueZohoCatchUp(deps.db, { since: since.toISOString(), reason });
-      deps.log.warn({ since: since.toISOString() }, `Zoho deliveries may have been lost since ${since.toISOString()} (${reason}): a catch-up of the records modified since then is queued`);
+      deps.log.warn(
+        { since: since.toISOString() },
+        `Zoho deliveries may have been lost since ${since.toISOString()} (${reason}): a catch-up of the records modified since then is queued`,
+      );
     } catch (error) {
-      deps.log.error({ err: error, since: since.toISOString() }, 'the Zoho catch-up could not be queued: run bin/sync --all --since <hours since then>h');
+      deps.log.error(
+        { err: error, since: since.toISOString() },
+        'the Zoho catch-up could not be queued: run bin/sync --all --since <hours since then>h',
+      );
     }
   };
 
@@ -31,10 +37,14 @@ export function createZohoDeliveryGaps(deps: { db: DatabasePool; log: Logger }) 
       try {
         lastAccepted = await lastZohoDeliveryAt(deps.db);
       } catch (error) {
-        deps.log.error({ err: error }, 'the last Zoho delivery could not be read: no catch-up queued for the time the ingress was down');
+        deps.log.error(
+          { err: error },
+          'the last Zoho delivery could not be read: no catch-up queued for the time the ingress was down',
+        );
         return;
       }
-      if (lastAccepted) await queue(lastAccepted, 'the ingress started; deliveries Zoho sent while it was not running were lost');
+      if (lastAccepted)
+        await queue(lastAccepted, 'the ingress started; deliveries Zoho sent while it was not running were lost');
     },
     /** A Zoho delivery was stored (202) or recognised as a duplicate (200). */
     accepted(): void {

@@ -15,7 +15,12 @@ await runProcess('api', async () => {
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: 20 });
   const zohoDeliveryGaps = createZohoDeliveryGaps({ db, log });
   await zohoDeliveryGaps.start();
-  const batcher = createEventBatcher({ db, maxBatch: config.INGRESS_BATCH_MAX, maxWaitMs: config.INGRESS_BATCH_WAIT_MS, maxInFlight: INGRESS_BATCHES_IN_FLIGHT });
+  const batcher = createEventBatcher({
+    db,
+    maxBatch: config.INGRESS_BATCH_MAX,
+    maxWaitMs: config.INGRESS_BATCH_WAIT_MS,
+    maxInFlight: INGRESS_BATCHES_IN_FLIGHT,
+  });
   const app = createApp({ config, db, log, zohoDeliveryGaps, batcher });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

@@ -86,5 +86,9 @@ function isStorableString(text: string): boolean {
 }
 
 function unstorable(): HttpError {
-  return new HttpError(400, 'invalid_body', 'body contains a NUL character or an unpaired surrogate, which cannot be stored');
+  return new HttpError(
+    400,
+    'invalid_body',
+    'body contains a NUL character or an unpaired surrogate, which cannot be stored',
+  );
 }

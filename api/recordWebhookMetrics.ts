@@ -7,7 +7,10 @@ import type { Metrics } from '../shared/metrics/createMetrics.ts';
  * its status code and the time to answer. It adds a listener and a clock read to the
  * request, nothing on the way to the database.
  */
-export function recordWebhookMetrics(metrics: Pick<Metrics, 'webhookAnswered'>, options: { entity?: string } = {}): RequestHandler {
+export function recordWebhookMetrics(
+  metrics: Pick<Metrics, 'webhookAnswered'>,
+  options: { entity?: string } = {},
+): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'POST') return next();
     const started = performance.now();

@@ -16,7 +16,9 @@ import { listZohoChannels } from '../shared/db/queries/zohoChannels.ts';
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('bin/doctor')
-  .usage('$0 [--only moodle|zoho] [--json]\n\nChecks what the service needs from Moodle and Zoho, as the worker would (its .env), and names the fix of each problem.')
+  .usage(
+    '$0 [--only moodle|zoho] [--json]\n\nChecks what the service needs from Moodle and Zoho, as the worker would (its .env), and names the fix of each problem.',
+  )
   .option('json', { type: 'boolean', default: false, description: 'print JSON' })
   .option('only', { choices: ['moodle', 'zoho'] as const, description: 'check one side' })
   .strict()
@@ -33,9 +35,15 @@ try {
   try {
     const settings = await loadSyncSettings(db).catch(() => undefined);
     if (argv.only !== 'zoho') {
-      const moodle = config.MOODLE_URL && config.MOODLE_TOKEN
-        ? createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, timeoutMs: config.MOODLE_TIMEOUT_MS, log })
-        : undefined;
+      const moodle =
+        config.MOODLE_URL && config.MOODLE_TOKEN
+          ? createMoodleClient({
+              url: config.MOODLE_URL,
+              token: config.MOODLE_TOKEN,
+              timeoutMs: config.MOODLE_TIMEOUT_MS,
+              log,
+            })
+          : undefined;
       // The ingress's secret (.env, or the one `npm start` generated): compared with the plugin's by fingerprint.
       checks.push(...(await checkMoodleSetup(moodle, settings, env.MOODLE_WEBHOOK_SECRET || undefined)));
     }

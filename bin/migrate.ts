@@ -8,7 +8,9 @@ import { reportFatal } from '../shared/runProcess.ts';
 
 await yargs(hideBin(process.argv))
   .scriptName('bin/migrate')
-  .usage('$0\n\nApplies graphile-worker\'s schema and the files in sql/ to DATABASE_URL. Safe to run while the service runs and from several places at once.')
+  .usage(
+    "$0\n\nApplies graphile-worker's schema and the files in sql/ to DATABASE_URL. Safe to run while the service runs and from several places at once.",
+  )
   .strict()
   .help()
   .parseAsync();

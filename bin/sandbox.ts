@@ -14,18 +14,37 @@ const moodle = await createMoodleSimulator();
 // the student's enrollment in the class.
 const lookup = (id: string | undefined, name: string) => ({ id: id!, name });
 const [programId] = zoho.seed('Products', [{ Product_Name: 'Level 5 Business (sandbox)' }]);
-const [teacherId] = zoho.seed('BTEC_Teachers', [{ Name: 'Sandbox Teacher', Academic_Email: 'sandbox.teacher@college.example' }]);
-const [classId] = zoho.seed('BTEC_Classes', [{
-  Name: 'CL-SANDBOX-1', Class_Name: 'Unit 1 Business Environment', Class_Short_Name: 'U1-BENV', Class_Status: 'Active',
-  BTEC_Program: lookup(programId, 'Level 5 Business (sandbox)'), Teacher: lookup(teacherId, 'Sandbox Teacher'),
-  Start_Date: '2026-09-01', End_Date: '2027-01-31',
-}]);
-const [studentId] = zoho.seed('BTEC_Students', [{
-  Name: 'ST-SANDBOX-1', First_Name: 'Sandbox', Last_Name: 'Student', Academic_Email: 'sandbox.student@college.example', Status: 'Active',
-}]);
-const [enrollmentId] = zoho.seed('BTEC_Enrollments', [{
-  Name: 'EN-SANDBOX-1', Enrolled_Students: lookup(studentId, 'Sandbox Student'), Classes: lookup(classId, 'Unit 1 Business Environment'),
-}]);
+const [teacherId] = zoho.seed('BTEC_Teachers', [
+  { Name: 'Sandbox Teacher', Academic_Email: 'sandbox.teacher@college.example' },
+]);
+const [classId] = zoho.seed('BTEC_Classes', [
+  {
+    Name: 'CL-SANDBOX-1',
+    Class_Name: 'Unit 1 Business Environment',
+    Class_Short_Name: 'U1-BENV',
+    Class_Status: 'Active',
+    BTEC_Program: lookup(programId, 'Level 5 Business (sandbox)'),
+    Teacher: lookup(teacherId, 'Sandbox Teacher'),
+    Start_Date: '2026-09-01',
+    End_Date: '2027-01-31',
+  },
+]);
+const [studentId] = zoho.seed('BTEC_Students', [
+  {
+    Name: 'ST-SANDBOX-1',
+    First_Name: 'Sandbox',
+    Last_Name: 'Student',
+    Academic_Email: 'sandbox.student@college.example',
+    Status: 'Active',
+  },
+]);
+const [enrollmentId] = zoho.seed('BTEC_Enrollments', [
+  {
+    Name: 'EN-SANDBOX-1',
+    Enrolled_Students: lookup(studentId, 'Sandbox Student'),
+    Classes: lookup(classId, 'Unit 1 Business Environment'),
+  },
+]);
 
 const env: Record<string, string | undefined> = {
   ...process.env,
@@ -58,7 +77,10 @@ Stop with Ctrl-C.
 
 `);
 
-const child = spawn(process.execPath, [fileURLToPath(new URL('./start.ts', import.meta.url))], { env, stdio: 'inherit' });
+const child = spawn(process.execPath, [fileURLToPath(new URL('./start.ts', import.meta.url))], {
+  env,
+  stdio: 'inherit',
+});
 const stop = () => child.kill('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

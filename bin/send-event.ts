@@ -18,12 +18,24 @@ const argv = await yargs(hideBin(process.argv))
   .scriptName('bin/send-event')
   .usage('$0 <source> <entity> [options]\n\nPosts one signed test event to the ingress (HOST, PORT or --url).')
   .positional('source', { choices: ['zoho', 'moodle'] as const, demandOption: true })
-  .positional('entity', { type: 'string', demandOption: true, description: `zoho: ${ZOHO_ENTITIES.join(', ')}; moodle: ${MOODLE_ENTITIES.join(', ')}` })
+  .positional('entity', {
+    type: 'string',
+    demandOption: true,
+    description: `zoho: ${ZOHO_ENTITIES.join(', ')}; moodle: ${MOODLE_ENTITIES.join(', ')}`,
+  })
   .options({
     record: { type: 'string', default: '1', description: 'record id (Zoho id, or Moodle entity id)' },
-    type: { type: 'string', default: 'updated', description: 'zoho: created | updated | deleted; moodle: the Moodle event name' },
+    type: {
+      type: 'string',
+      default: 'updated',
+      description: 'zoho: created | updated | deleted; moodle: the Moodle event name',
+    },
     id: { type: 'string', description: 'event id (default: a new UUID)' },
-    data: { type: 'string', description: 'moodle: the event\'s data as JSON, or @file.json (shapes: moodle-plugin/README.md "What is sent"); default {}' },
+    data: {
+      type: 'string',
+      description:
+        'moodle: the event\'s data as JSON, or @file.json (shapes: moodle-plugin/README.md "What is sent"); default {}',
+    },
     url: { type: 'string', description: 'ingress base URL (default http://HOST:PORT)' },
   })
   .command('$0 <source> <entity>', false)
@@ -50,8 +62,20 @@ try {
   const now = new Date();
   const body = JSON.stringify(
     source === 'zoho'
-      ? { event_id: eventId, event_type: argv.type, module: ZOHO_MODULES[entity as ZohoEntity] ?? entity, record_id: argv.record }
-      : { event_id: eventId, event_type: argv.type, entity_type: entity, entity_id: Number(argv.record), timestamp: Math.floor(now.getTime() / 1000), data },
+      ? {
+          event_id: eventId,
+          event_type: argv.type,
+          module: ZOHO_MODULES[entity as ZohoEntity] ?? entity,
+          record_id: argv.record,
+        }
+      : {
+          event_id: eventId,
+          event_type: argv.type,
+          entity_type: entity,
+          entity_id: Number(argv.record),
+          timestamp: Math.floor(now.getTime() / 1000),
+          data,
+        },
   );
   const base = argv.url ?? `http://${config.HOST}:${config.PORT}`;
   const response = await fetch(`${base}/v1/events/${source}/${entity}`, {

@@ -19,7 +19,8 @@ import {
 } from '../worker/zohoChannels/manageZohoChannels.ts';
 import { CliError, runCli } from './lib/runCli.ts';
 
-const SCOPE_HINT = 'the Zoho refresh token needs the scope ZohoCRM.notifications.ALL besides the others the README lists: make a new grant token with it (README, "Connecting to Zoho\'s API") and set ZOHO_REFRESH_TOKEN';
+const SCOPE_HINT =
+  'the Zoho refresh token needs the scope ZohoCRM.notifications.ALL besides the others the README lists: make a new grant token with it (README, "Connecting to Zoho\'s API") and set ZOHO_REFRESH_TOKEN';
 
 let pool: DatabasePool | undefined;
 async function open(): Promise<{ db: DatabasePool; zoho: ZohoClient }> {
@@ -28,7 +29,10 @@ async function open(): Promise<{ db: DatabasePool; zoho: ZohoClient }> {
   const config = loadConfig(workerEnvSchema, env);
   pool ??= await createDbPool(config.DATABASE_URL, { maximumPoolSize: 2 });
   const zoho = createZohoClientFromConfig(config, pool, createLogger({ service: 'bin-zoho', level: 'warn' }));
-  if (!zoho) throw new CliError('Zoho is not configured: set ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ENCRYPTION_KEY (README, "Connecting to Zoho\'s API")');
+  if (!zoho)
+    throw new CliError(
+      'Zoho is not configured: set ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ENCRYPTION_KEY (README, "Connecting to Zoho\'s API")',
+    );
   return { db: pool, zoho };
 }
 
@@ -58,47 +62,94 @@ const json = { json: { type: 'boolean', default: false, description: 'print JSON
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('bin/zoho')
-  .usage('$0 <command>\n\nZoho CRM notification channels: Zoho tells the service of every create, edit and delete in the synced modules.')
-  .command('connect', 'subscribe a channel per enabled module (or renew them), posting to PUBLIC_URL/v1/notifications/zoho', (y: Argv) => y.options(json), async (argv) => {
-    if (!process.env.PUBLIC_URL) {
-      throw new CliError('PUBLIC_URL is not set: set it to the address Zoho reaches this service at, e.g. PUBLIC_URL=https://sync.example.ac.uk (the channels post to PUBLIC_URL/v1/notifications/zoho; README "Pointing Zoho at it")');
-    }
-    const { PUBLIC_URL } = loadConfig(publicUrlEnvSchema);
-    const { db, zoho } = await open();
-    const reports = await withZohoHints(() => connectZohoChannels({ db, zoho, log }, PUBLIC_URL));
-    const failed = reports.filter((r) => !r.ok);
-    print(argv.json, reports, [`notify URL: ${notifyUrlFor(PUBLIC_URL)}`, ...reports.map(describe),
-      failed.length ? `${failed.length} channel(s) failed; nothing else changed for them` : 'the worker renews the channels before they expire (hourly, two days ahead)'].join('\n'));
-    if (failed.length) process.exitCode = 1;
-  })
-  .command('status', 'the channels, their expiry, their last delivery, and what Zoho itself lists', (y: Argv) => y.options(json), async (argv) => {
-    const { db, zoho } = await open();
-    const rows = await listZohoChannels(db);
-    const inZoho = await withZohoHints(() => zoho.watch.list());
-    const listed = new Set(inZoho.map((c) => c.channelId));
-    const now = Date.now();
-    const channels = rows.map((row) => ({
-      ...row,
-      inZoho: listed.has(row.channel_id),
-      state: row.expires_at.getTime() <= now ? 'expired' : row.renewal_error ? 'renewal failing' : listed.has(row.channel_id) ? 'live' : 'not listed by Zoho',
-    }));
-    const ours = new Set(rows.map((r) => r.channel_id));
-    const foreign = inZoho.filter((c) => !ours.has(c.channelId));
-    const lines = channels.length === 0
-      ? ['no channels: run bin/zoho connect']
-      : channels.map((c) => `${c.module.padEnd(20)} ${c.state.padEnd(18)} channel ${c.channel_id}, expires ${c.expires_at.toISOString()}, `
-        + `last delivery ${c.last_delivery_at?.toISOString() ?? 'never'} (${c.deliveries} in all)${c.renewal_error ? `; last renewal failed ${c.renewal_failed_at?.toISOString()}: ${c.renewal_error}` : ''}`);
-    if (foreign.length) lines.push(`${foreign.length} other channel(s) in this Zoho org, not made by this service: ${foreign.map((c) => `${c.channelId} (${c.module ?? '?'})`).join(', ')}`);
-    print(argv.json, { channels, otherChannels: foreign }, lines.join('\n'));
-    if (channels.some((c) => c.state !== 'live')) process.exitCode = 1;
-  })
-  .command('disconnect', 'disable every channel in Zoho (workflow-rule webhooks, if any, keep working)', (y: Argv) => y.options(json), async (argv) => {
-    const { db, zoho } = await open();
-    const reports = await withZohoHints(() => disconnectZohoChannels({ db, zoho, log }));
-    print(argv.json, reports, reports.length ? reports.map(describe).join('\n') : 'no channels to disable');
-  })
+  .usage(
+    '$0 <command>\n\nZoho CRM notification channels: Zoho tells the service of every create, edit and delete in the synced modules.',
+  )
+  .command(
+    'connect',
+    'subscribe a channel per enabled module (or renew them), posting to PUBLIC_URL/v1/notifications/zoho',
+    (y: Argv) => y.options(json),
+    async (argv) => {
+      if (!process.env.PUBLIC_URL) {
+        throw new CliError(
+          'PUBLIC_URL is not set: set it to the address Zoho reaches this service at, e.g. PUBLIC_URL=https://sync.example.ac.uk (the channels post to PUBLIC_URL/v1/notifications/zoho; README "Pointing Zoho at it")',
+        );
+      }
+      const { PUBLIC_URL } = loadConfig(publicUrlEnvSchema);
+      const { db, zoho } = await open();
+      const reports = await withZohoHints(() => connectZohoChannels({ db, zoho, log }, PUBLIC_URL));
+      const failed = reports.filter((r) => !r.ok);
+      print(
+        argv.json,
+        reports,
+        [
+          `notify URL: ${notifyUrlFor(PUBLIC_URL)}`,
+          ...reports.map(describe),
+          failed.length
+            ? `${failed.length} channel(s) failed; nothing else changed for them`
+            : 'the worker renews the channels before they expire (hourly, two days ahead)',
+        ].join('\n'),
+      );
+      if (failed.length) process.exitCode = 1;
+    },
+  )
+  .command(
+    'status',
+    'the channels, their expiry, their last delivery, and what Zoho itself lists',
+    (y: Argv) => y.options(json),
+    async (argv) => {
+      const { db, zoho } = await open();
+      const rows = await listZohoChannels(db);
+      const inZoho = await withZohoHints(() => zoho.watch.list());
+      const listed = new Set(inZoho.map((c) => c.channelId));
+      const now = Date.now();
+      const channels = rows.map((row) => ({
+        ...row,
+        inZoho: listed.has(row.channel_id),
+        state:
+          row.expires_at.getTime() <= now
+            ? 'expired'
+            : row.renewal_error
+              ? 'renewal failing'
+              : listed.has(row.channel_id)
+                ? 'live'
+                : 'not listed by Zoho',
+      }));
+      const ours = new Set(rows.map((r) => r.channel_id));
+      const foreign = inZoho.filter((c) => !ours.has(c.channelId));
+      const lines =
+        channels.length === 0
+          ? ['no channels: run bin/zoho connect']
+          : channels.map(
+              (c) =>
+                `${c.module.padEnd(20)} ${c.state.padEnd(18)} channel ${c.channel_id}, expires ${c.expires_at.toISOString()}, ` +
+                `last delivery ${c.last_delivery_at?.toISOString() ?? 'never'} (${c.deliveries} in all)${c.renewal_error ? `; last renewal failed ${c.renewal_failed_at?.toISOString()}: ${c.renewal_error}` : ''}`,
+            );
+      if (foreign.length)
+        lines.push(
+          `${foreign.length} other channel(s) in this Zoho org, not made by this service: ${foreign.map((c) => `${c.channelId} (${c.module ?? '?'})`).join(', ')}`,
+        );
+      print(argv.json, { channels, otherChannels: foreign }, lines.join('\n'));
+      if (channels.some((c) => c.state !== 'live')) process.exitCode = 1;
+    },
+  )
+  .command(
+    'disconnect',
+    'disable every channel in Zoho (workflow-rule webhooks, if any, keep working)',
+    (y: Argv) => y.options(json),
+    async (argv) => {
+      const { db, zoho } = await open();
+      const reports = await withZohoHints(() => disconnectZohoChannels({ db, zoho, log }));
+      print(argv.json, reports, reports.length ? reports.map(describe).join('\n') : 'no channels to disable');
+    },
+  )
   .demandCommand(1, 'give a command: connect, status or disconnect')
   .strict()
   .help();
 
-await runCli('bin/zoho', cli, async () => pool?.end(), (error) => error instanceof ConfigError);
+await runCli(
+  'bin/zoho',
+  cli,
+  async () => pool?.end(),
+  (error) => error instanceof ConfigError,
+);

@@ -1,7 +1,14 @@
 import type { Logger } from 'pino';
 import { sql, type DatabasePool, type DatabasePoolConnection } from 'slonik';
 import { isConnectionLoss } from '../shared/db/isConnectionLoss.ts';
-import { claimEvents, finishEvents, type Claim, type ClaimRequest, type FinishRequest, type RunOutcome } from '../shared/db/queries/eventRuns.ts';
+import {
+  claimEvents,
+  finishEvents,
+  type Claim,
+  type ClaimRequest,
+  type FinishRequest,
+  type RunOutcome,
+} from '../shared/db/queries/eventRuns.ts';
 import type { EventRow } from '../shared/db/queries/integrationEventsLog.ts';
 import { recordLockKey } from './withRecordLock.ts';
 
@@ -103,10 +110,16 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
   const endSession = () => {
     const open = session;
     session = undefined;
-    void open?.then((opened) => opened.end(), () => undefined);
+    void open?.then(
+      (opened) => opened.end(),
+      () => undefined,
+    );
   };
 
-  const runBatch = async <R, T>(batch: Pending<R, T>[], statement: (connection: DatabasePoolConnection) => Promise<T[]>) => {
+  const runBatch = async <R, T>(
+    batch: Pending<R, T>[],
+    statement: (connection: DatabasePoolConnection) => Promise<T[]>,
+  ) => {
     inFlight = batch.length;
     let current: LockSession | undefined;
     try {
@@ -117,7 +130,10 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
       // Its locks are unknown now: end the session (PostgreSQL frees them all), start afresh.
       current?.end(error);
       // During an outage the supervisor says it once (startWorker); anything else is worth a line.
-      deps.log[isConnectionLoss(error) ? 'debug' : 'warn']({ err: error, jobs: batch.length }, 'event runs: a batch failed; its jobs will be retried');
+      deps.log[isConnectionLoss(error) ? 'debug' : 'warn'](
+        { err: error, jobs: batch.length },
+        'event runs: a batch failed; its jobs will be retried',
+      );
       batch.forEach((pending) => pending.reject(error));
     } finally {
       inFlight = 0;
@@ -129,14 +145,23 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
       if (finishes.length > 0) {
         const batch = finishes;
         finishes = [];
-        await runBatch(batch, (connection) => finishEvents(connection, batch.map((p) => p.request)));
+        await runBatch(batch, (connection) =>
+          finishEvents(
+            connection,
+            batch.map((p) => p.request),
+          ),
+        );
         for (const pending of batch) held.delete(pending.request.key);
       }
       if (claims.length > 0) {
         const batch = claims;
         claims = [];
         await runBatch(batch, async (connection) => {
-          const results = await claimEvents(connection, batch.map((p) => p.request), { heldKeys: [...held], busyDelayMs: deps.busyDelayMs });
+          const results = await claimEvents(
+            connection,
+            batch.map((p) => p.request),
+            { heldKeys: [...held], busyDelayMs: deps.busyDelayMs },
+          );
           for (const claim of results) if (claim?.state === 'started') held.add(recordLockKey(claim.event));
           return results;
         });
@@ -146,14 +171,12 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
 
   const schedule = () => {
     // Requests made in the same turn of the event loop share the first statement.
-    flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
-      .then(flush)
-      .finally(() => {
-        flushing = undefined;
-        // Asked for between the last statement and here.
-        if (finishes.length > 0 || claims.length > 0) schedule();
-        else if (closed) endSession();
-      });
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush).finally(() => {
+      flushing = undefined;
+      // Asked for between the last statement and here.
+      if (finishes.length > 0 || claims.length > 0) schedule();
+      else if (closed) endSession();
+    });
   };
 
   return {

@@ -24,7 +24,12 @@ export const CRONTAB = `
 `;
 
 /** Periodic upkeep, idempotent: running twice does no harm. */
-export function createMaintenanceTasks(deps: { db: DatabasePool; log: Logger; moodle?: MoodleClient; zoho?: ZohoClient }): TaskList {
+export function createMaintenanceTasks(deps: {
+  db: DatabasePool;
+  log: Logger;
+  moodle?: MoodleClient;
+  zoho?: ZohoClient;
+}): TaskList {
   return {
     maintenance_prune_events: async () => {
       const deleted = await pruneEventsByRetention(deps.db);
@@ -46,25 +51,35 @@ export function createMaintenanceTasks(deps: { db: DatabasePool; log: Logger; mo
       if (!reconcile.enabled) return deps.log.info('nightly reconciliation off (sync.reconcile.enabled is false)');
       if (!deps.zoho) return deps.log.warn('nightly reconciliation skipped: Zoho is not configured');
       const day = new Date().toISOString().slice(0, 10);
-      await queueReconciliation({ db: deps.db, zoho: deps.zoho, log: deps.log }, {
-        runId: `nightly-${day}`,
-        modifiedSince: new Date(Date.now() - reconcile.since_hours * 3_600_000),
-      });
+      await queueReconciliation(
+        { db: deps.db, zoho: deps.zoho, log: deps.log },
+        {
+          runId: `nightly-${day}`,
+          modifiedSince: new Date(Date.now() - reconcile.since_hours * 3_600_000),
+        },
+      );
     },
     // Zoho drops a delivery it could not make: after the ingress was down, or answered 503, what
     // changed in Zoho meanwhile is synced again (api/createZohoDeliveryGaps.ts queues this).
     [ZOHO_CATCH_UP_TASK]: async (rawPayload) => {
       const payload = zohoCatchUpPayloadSchema.parse(rawPayload);
       const { 'sync.reconcile': reconcile } = await loadSyncSettings(deps.db);
-      if (!reconcile.enabled) return deps.log.info({ since: payload.since }, 'Zoho catch-up off (sync.reconcile.enabled is false)');
+      if (!reconcile.enabled)
+        return deps.log.info({ since: payload.since }, 'Zoho catch-up off (sync.reconcile.enabled is false)');
       if (!deps.zoho) return deps.log.warn('Zoho catch-up skipped: Zoho is not configured');
       // A minute early for clocks that differ; never further back than the nightly run covers.
       const since = Math.max(Date.parse(payload.since) - 60_000, Date.now() - reconcile.since_hours * 3_600_000);
-      const queued = await queueReconciliation({ db: deps.db, zoho: deps.zoho, log: deps.log }, {
-        runId: `catchup-${Date.parse(payload.since)}`,
-        modifiedSince: new Date(since),
-      });
-      deps.log.info({ since: new Date(since).toISOString(), reason: payload.reason, queued: queued.queued }, `Zoho catch-up: ${queued.total} records modified since then queued`);
+      const queued = await queueReconciliation(
+        { db: deps.db, zoho: deps.zoho, log: deps.log },
+        {
+          runId: `catchup-${Date.parse(payload.since)}`,
+          modifiedSince: new Date(since),
+        },
+      );
+      deps.log.info(
+        { since: new Date(since).toISOString(), reason: payload.reason, queued: queued.queued },
+        `Zoho catch-up: ${queued.total} records modified since then queued`,
+      );
     },
     grades_btec_rules: async () => {
       const report = await queueBtecRules({ db: deps.db, log: deps.log, moodle: deps.moodle });

@@ -27,8 +27,14 @@ interface LocalQueueInternals {
 export function mendLocalQueueRelease(events: WorkerEvents): void {
   events.on('localQueue:init', ({ localQueue }) => {
     const queue = localQueue as unknown as Partial<LocalQueueInternals>;
-    if (typeof queue.background !== 'function' || typeof queue.fin !== 'function' || typeof queue.decreaseBackgroundCount !== 'function'
-      || typeof queue.decreaseBackgroundCountWithError !== 'function' || typeof queue.backgroundCount !== 'number') return;
+    if (
+      typeof queue.background !== 'function' ||
+      typeof queue.fin !== 'function' ||
+      typeof queue.decreaseBackgroundCount !== 'function' ||
+      typeof queue.decreaseBackgroundCountWithError !== 'function' ||
+      typeof queue.backgroundCount !== 'number'
+    )
+      return;
     const internals = queue as LocalQueueInternals;
     const background = internals.background.bind(internals);
     const fin = internals.fin.bind(internals);

@@ -12,12 +12,14 @@ export function recordJobMetrics(events: WorkerEvents, metrics: Pick<Metrics, 'j
     const takenAt = job.locked_at ? new Date(job.locked_at).getTime() : Date.now();
     metrics.jobStarted(job.task_identifier, (takenAt - new Date(job.run_at).getTime()) / 1000);
   });
-  const finished = (outcome: 'success' | 'error') => ({ job }: { job: { id: string; task_identifier: string } }) => {
-    const at = started.get(job.id);
-    if (at === undefined) return;
-    started.delete(job.id);
-    metrics.jobFinished(job.task_identifier, outcome, (performance.now() - at) / 1000);
-  };
+  const finished =
+    (outcome: 'success' | 'error') =>
+    ({ job }: { job: { id: string; task_identifier: string } }) => {
+      const at = started.get(job.id);
+      if (at === undefined) return;
+      started.delete(job.id);
+      metrics.jobFinished(job.task_identifier, outcome, (performance.now() - at) / 1000);
+    };
   events.on('job:success', finished('success'));
   events.on('job:error', finished('error'));
 }

@@ -2,7 +2,12 @@ import type { JobHelpers } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { RunOutcome } from '../shared/db/queries/eventRuns.ts';
-import { eventJobKey, hasNewerCoalescedEvent, jobPayloadSchema, type EventRow } from '../shared/db/queries/integrationEventsLog.ts';
+import {
+  eventJobKey,
+  hasNewerCoalescedEvent,
+  jobPayloadSchema,
+  type EventRow,
+} from '../shared/db/queries/integrationEventsLog.ts';
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
 import type { EventKind } from '../shared/domain/events.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
@@ -46,27 +51,48 @@ export async function runSyncTask(
     return;
   }
   const { eventLogId } = parsed.data;
-  const claim = await deps.runs.claim({ eventLogId, taskIdentifier: job.task_identifier, jobKey: job.key ?? eventJobKey(eventLogId) });
+  const claim = await deps.runs.claim({
+    eventLogId,
+    taskIdentifier: job.task_identifier,
+    jobKey: job.key ?? eventJobKey(eventLogId),
+  });
   const context = { jobId: job.id, task: job.task_identifier, eventLogId, attempt: job.attempts };
   if (claim?.state === 'started') {
     const { event } = claim;
-    const log = deps.log.child({ ...context, eventId: event.event_id, source: event.source, entity: event.entity, recordId: event.record_id });
+    const log = deps.log.child({
+      ...context,
+      eventId: event.event_id,
+      source: event.source,
+      entity: event.entity,
+      recordId: event.record_id,
+    });
     const error = await runClaimed(deps, kind, event, helpers, log);
     if (error) throw error;
     return;
   }
   if (!claim) deps.log.error(context, 'event row not found (deleted by cleanup?); job dropped');
-  else if (claim.state === 'final') deps.log.info({ ...context, status: claim.event.status }, 'event already settled; nothing to do');
+  else if (claim.state === 'final')
+    deps.log.info({ ...context, status: claim.event.status }, 'event already settled; nothing to do');
   else if (claim.state === 'settled') deps.log.info(context, 'event settled while waiting; nothing to do');
   // Another event of the record is newer and waits: its run will apply the record and settle this one.
-  else if (claim.state === 'deferred') deps.log.debug({ ...context, newerEventId: claim.newerEventId }, 'a newer event of the record will apply it; standing aside');
+  else if (claim.state === 'deferred')
+    deps.log.debug(
+      { ...context, newerEventId: claim.newerEventId },
+      'a newer event of the record will apply it; standing aside',
+    );
   // Another job is applying this record. Come back shortly, without spending an attempt, and
   // ahead of fresh jobs (priority -1).
   else deps.log.debug(context, 'record busy; job re-scheduled');
 }
 
 /** Runs the handler of a started event and records its outcome. @returns the error to rethrow for a retry. */
-async function runClaimed(deps: RunSyncTaskDeps, kind: EventKind, event: EventRow, helpers: JobHelpers, eventLog: Logger): Promise<Error | undefined> {
+async function runClaimed(
+  deps: RunSyncTaskDeps,
+  kind: EventKind,
+  event: EventRow,
+  helpers: JobHelpers,
+  eventLog: Logger,
+): Promise<Error | undefined> {
   let outcome: SyncOutcome;
   // Dependency locks a handler takes (lockRecord), each on a connection of its own: released when it ends.
   const dependencies: (() => Promise<void>)[] = [];
@@ -104,7 +130,13 @@ async function releaseAll(releases: (() => Promise<void>)[]): Promise<void> {
   await Promise.allSettled(releases.map((release) => release()));
 }
 
-async function recordFailure(deps: RunSyncTaskDeps, event: EventRow, helpers: JobHelpers, log: Logger, error: Error): Promise<Error | undefined> {
+async function recordFailure(
+  deps: RunSyncTaskDeps,
+  event: EventRow,
+  helpers: JobHelpers,
+  log: Logger,
+  error: Error,
+): Promise<Error | undefined> {
   const code = error instanceof SyncError ? error.code : 'unexpected';
   const message = `${error.name}: ${error.message}`;
   const kind = `${event.source}.${event.entity}`;
@@ -130,7 +162,11 @@ async function recordFailure(deps: RunSyncTaskDeps, event: EventRow, helpers: Jo
     log.warn({ err: error, code }, 'event failed; a newer delivery of the record will settle it');
     return undefined;
   }
-  const covered = await finish({ status: 'failed', errorCode: code, error: `${message} (gave up after ${attempts} attempts)` });
+  const covered = await finish({
+    status: 'failed',
+    errorCode: code,
+    error: `${message} (gave up after ${attempts} attempts)`,
+  });
   deps.metrics?.eventFinished(kind, 'failed', code, 1 + covered);
   log.error({ err: error, code, attempts }, 'event failed; retries exhausted');
   return undefined;

@@ -21,9 +21,13 @@ export interface HeartbeatDeps {
  * @returns stop(): ends the timer and removes this worker's heartbeat; cancel(): ends the
  * timer only (the database is gone; the supervisor removes the row when it is back).
  */
-export async function startHeartbeat(
-  { db, log, workerId, deadAfterSeconds, metrics }: HeartbeatDeps,
-): Promise<{ stop(): Promise<void>; cancel(): void }> {
+export async function startHeartbeat({
+  db,
+  log,
+  workerId,
+  deadAfterSeconds,
+  metrics,
+}: HeartbeatDeps): Promise<{ stop(): Promise<void>; cancel(): void }> {
   const tickMs = Math.max(1000, Math.floor((deadAfterSeconds * 1000) / 3));
   const tick = async () => {
     await beatHeartbeat(db, workerId);
@@ -31,7 +35,11 @@ export async function startHeartbeat(
     if (unlocked.length > 0) log.warn({ workerIds: unlocked }, 'freed the jobs of dead workers');
     metrics?.deadWorkersRecovered('heartbeat_stale', unlocked.length);
     const orphaned = await failOrphanedEvents(db, deadAfterSeconds);
-    if (orphaned.length > 0) log.error({ eventLogIds: orphaned.map((e) => e.id) }, 'events lost their worker on the last attempt; marked failed');
+    if (orphaned.length > 0)
+      log.error(
+        { eventLogIds: orphaned.map((e) => e.id) },
+        'events lost their worker on the last attempt; marked failed',
+      );
     for (const event of orphaned) metrics?.eventFinished(event.kind, 'failed', 'worker.lost');
   };
   await tick();
@@ -49,7 +57,8 @@ export async function startHeartbeat(
       })
       .catch((error: unknown) => {
         if (!isConnectionLoss(error)) return log.warn({ err: error }, 'heartbeat failed');
-        if (unreachableSince !== undefined) return log.debug({ err: error }, 'heartbeat failed: database still unreachable');
+        if (unreachableSince !== undefined)
+          return log.debug({ err: error }, 'heartbeat failed: database still unreachable');
         unreachableSince = Date.now();
         log.error({ err: error }, 'database unreachable: no jobs are taken until it answers again');
       })

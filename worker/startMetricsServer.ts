@@ -27,7 +27,9 @@ export async function startMetricsServer(deps: MetricsServerDeps): Promise<{ por
       return;
     }
     if (!verify(req.headers.authorization)) {
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('Authorization bearer token missing or wrong\n');
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' })
+        .end('Authorization bearer token missing or wrong\n');
       return;
     }
     deps.registry.metrics().then(

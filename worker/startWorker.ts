@@ -91,7 +91,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       if (stopping) return;
       deps.log.info(
         { workerId: current.workerId, previousWorkerId: lost.workerId, downSeconds: (Date.now() - lostAt) / 1000 },
-        databaseLost ? 'database is back: worker resumed; the jobs in hand at the outage run again' : 'new job pool started',
+        databaseLost
+          ? 'database is back: worker resumed; the jobs in hand at the outage run again'
+          : 'new job pool started',
       );
     }
   };
@@ -189,11 +191,21 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
   const shutdownFinished = () => {
     if (fatal !== undefined) settle(fatal);
   };
-  for (const name of ['pool:gracefulShutdown:complete', 'pool:gracefulShutdown:error', 'pool:forcefulShutdown:complete', 'pool:forcefulShutdown:error'] as const) {
+  for (const name of [
+    'pool:gracefulShutdown:complete',
+    'pool:gracefulShutdown:error',
+    'pool:forcefulShutdown:complete',
+    'pool:forcefulShutdown:error',
+  ] as const) {
     events.on(name, shutdownFinished);
   }
   // This pool's record locks, claims and outcomes (one database session, batched statements).
-  const runs = createEventRuns({ db: deps.db, log: deps.log, busyDelayMs: deps.recordBusyDelayMs ?? 1000, sessions: lockSessionsFor(deps.concurrency) });
+  const runs = createEventRuns({
+    db: deps.db,
+    log: deps.log,
+    busyDelayMs: deps.recordBusyDelayMs ?? 1000,
+    sessions: lockSessionsFor(deps.concurrency),
+  });
   const runner = await run({
     connectionString: deps.connectionString,
     concurrency: deps.concurrency,
@@ -205,7 +217,14 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     events,
     preset: { worker: graphileBatching(deps.concurrency) },
     taskList: {
-      ...createTaskList({ db: deps.db, log: deps.log, handlers: deps.handlers, clients: deps.clients, runs, metrics: deps.metrics }),
+      ...createTaskList({
+        db: deps.db,
+        log: deps.log,
+        handlers: deps.handlers,
+        clients: deps.clients,
+        runs,
+        metrics: deps.metrics,
+      }),
       ...createMaintenanceTasks({ db: deps.db, log: deps.log, moodle: deps.clients?.moodle, zoho: deps.clients?.zoho }),
     },
     crontab: deps.withCrontab === false ? '' : CRONTAB,
@@ -223,7 +242,13 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
   const id = workerId;
   let heartbeat: Awaited<ReturnType<typeof startHeartbeat>>;
   try {
-    heartbeat = await startHeartbeat({ db: deps.db, log: deps.log, workerId: id, deadAfterSeconds: deps.deadAfterSeconds, metrics: deps.metrics });
+    heartbeat = await startHeartbeat({
+      db: deps.db,
+      log: deps.log,
+      workerId: id,
+      deadAfterSeconds: deps.deadAfterSeconds,
+      metrics: deps.metrics,
+    });
   } catch (error) {
     await runner.stop().catch(() => undefined);
     await runs.close();
@@ -233,13 +258,17 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
     workerId: id,
     ended,
     async stop() {
-      await runner.stop().catch((error: unknown) => deps.log.warn({ err: error }, 'graphile-worker did not stop cleanly'));
+      await runner
+        .stop()
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'graphile-worker did not stop cleanly'));
       await runs.close();
       await heartbeat.stop();
       // Nothing of this pool runs now, so a job it still holds is one it failed to hand back
       // (its local queue's return failed, mendLocalQueueRelease.ts): free it now rather than
       // after WORKER_DEAD_AFTER_SECONDS, its attempt given back.
-      await recoverJobsOf(deps.db, id).catch((error: unknown) => deps.log.warn({ err: error }, 'could not free the jobs the stopped pool still held'));
+      await recoverJobsOf(deps.db, id).catch((error: unknown) =>
+        deps.log.warn({ err: error }, 'could not free the jobs the stopped pool still held'),
+      );
     },
     abandon() {
       heartbeat.cancel();

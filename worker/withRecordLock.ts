@@ -53,7 +53,8 @@ export async function lockAnotherRecord(
       await transaction.query(sql.unsafe`select pg_advisory_lock(${RECORD_LOCK_CLASS}, hashtext(${key}))`);
     });
   } catch (error) {
-    if (lockTimedOut(error)) throw new RetryableError('dependency.busy', `${key} is being synced by another job; will try again`);
+    if (lockTimedOut(error))
+      throw new RetryableError('dependency.busy', `${key} is being synced by another job; will try again`);
     throw error;
   }
   let released = false;
@@ -85,10 +86,15 @@ export async function holdRecordLock(db: DatabasePool, key: string, waitMs = 10_
       // slonik destroys the connection (and with its session, the lock) instead.
       await new Promise<void>((unlocked, failed) => {
         let released: Promise<void> | undefined;
-        resolve(() => (released ??= unlock().then(unlocked, (error: unknown) => {
-          failed(error);
-          throw error;
-        }).then(() => held)));
+        resolve(
+          () =>
+            (released ??= unlock()
+              .then(unlocked, (error: unknown) => {
+                failed(error);
+                throw error;
+              })
+              .then(() => held)),
+        );
       });
     });
     // Lost before the lock was taken; after, PostgreSQL freed the lock with the session.

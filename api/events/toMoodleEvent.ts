@@ -10,7 +10,12 @@ import { describeZodIssues, HttpError } from '../httpError.ts';
 export function toMoodleEvent(entity: MoodleEntity, body: Record<string, unknown>): NewEvent {
   const parsed = moodleEventEnvelopeSchema.safeParse(body);
   if (!parsed.success) {
-    throw new HttpError(400, 'invalid_envelope', 'the event envelope is not valid', describeZodIssues(parsed.error.issues));
+    throw new HttpError(
+      400,
+      'invalid_envelope',
+      'the event envelope is not valid',
+      describeZodIssues(parsed.error.issues),
+    );
   }
   const envelope = parsed.data;
   return {

@@ -36,7 +36,10 @@ export interface ZohoDelivery {
  * instead (one waiting job per record).
  * @throws HttpError 400 naming the fields that are wrong.
  */
-export function toZohoEvent({ entity, body, eventQuery, webhookId }: ZohoDelivery, generateId: () => string = randomUUID): NewEvent {
+export function toZohoEvent(
+  { entity, body, eventQuery, webhookId }: ZohoDelivery,
+  generateId: () => string = randomUUID,
+): NewEvent {
   const module = ZOHO_MODULES[entity];
   const isPlain = 'zoho_id' in body && !('record_id' in body);
   let recordId: string;

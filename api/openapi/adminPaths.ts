@@ -10,7 +10,9 @@ const settingKeyPath = z.object({
 });
 
 /** Common to every admin operation: the token, and the tag. */
-function adminOperation(operation: Omit<ZodOpenApiOperationObject, 'responses'> & { responses: ZodOpenApiResponsesObject }): ZodOpenApiOperationObject {
+function adminOperation(
+  operation: Omit<ZodOpenApiOperationObject, 'responses'> & { responses: ZodOpenApiResponsesObject },
+): ZodOpenApiOperationObject {
   return {
     tags: ['admin'],
     security: [{ adminToken: [] }],
@@ -77,12 +79,25 @@ export const adminPaths: ZodOpenApiPathsObject = {
       requestParams: { path: settingKeyPath },
       requestBody: {
         required: true,
-        description: 'JSON `{"value": …}`; the value must match the key\'s schema in components.schemas.SettingValues (any Content-Type is read as JSON).',
-        content: { 'application/json': { schema: settingBodySchema, examples: { 'sync.reconcile': { summary: 'For the key sync.reconcile', value: { value: { enabled: false, since_hours: 48 } } } } } },
+        description:
+          'JSON `{"value": …}`; the value must match the key\'s schema in components.schemas.SettingValues (any Content-Type is read as JSON).',
+        content: {
+          'application/json': {
+            schema: settingBodySchema,
+            examples: {
+              'sync.reconcile': {
+                summary: 'For the key sync.reconcile',
+                value: { value: { enabled: false, since_hours: 48 } },
+              },
+            },
+          },
+        },
       },
       responses: {
         200: json('The value before and after.', settingChangeResultSchema),
-        400: errorResponse('Not JSON, no `value`, or a value the key\'s schema refuses (the reason in `message`); nothing is written.'),
+        400: errorResponse(
+          "Not JSON, no `value`, or a value the key's schema refuses (the reason in `message`); nothing is written.",
+        ),
         404: errorResponse('Unknown key.'),
         413: errorResponse('Body larger than 64 KiB.'),
       },
@@ -93,7 +108,10 @@ export const adminPaths: ZodOpenApiPathsObject = {
       operationId: 'resetSetting',
       summary: 'Set a key back to its default (recorded like any change)',
       requestParams: { path: settingKeyPath },
-      responses: { 200: json('The value before and after.', settingChangeResultSchema), 404: errorResponse('Unknown key.') },
+      responses: {
+        200: json('The value before and after.', settingChangeResultSchema),
+        404: errorResponse('Unknown key.'),
+      },
     }),
   },
 };

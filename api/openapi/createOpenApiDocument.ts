@@ -3,12 +3,25 @@ import { z } from 'zod';
 import { createDocument, type oas32, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { ALL_SETTING_SCHEMAS, settingChangeSchema } from '../../shared/db/queries/appSettings.ts';
 import { eventRowSchema } from '../../shared/db/queries/integrationEventsLog.ts';
-import { moodleEventEnvelopeSchema, zohoEventEnvelopeSchema, zohoPlainWebhookSchema } from '../../shared/domain/events.ts';
+import {
+  moodleEventEnvelopeSchema,
+  zohoEventEnvelopeSchema,
+  zohoPlainWebhookSchema,
+} from '../../shared/domain/events.ts';
 import { adminPaths } from './adminPaths.ts';
-import { errorResponseSchema, healthSchema, queueStatusSchema, readinessSchema, settingChangeResultSchema, settingRowSchema } from './responseSchemas.ts';
+import {
+  errorResponseSchema,
+  healthSchema,
+  queueStatusSchema,
+  readinessSchema,
+  settingChangeResultSchema,
+  settingRowSchema,
+} from './responseSchemas.ts';
 import { webhookPaths } from './webhookPaths.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 const DESCRIPTION = `The ingress of the Moodle ↔ Zoho CRM sync: it verifies webhooks, stores each event with its job in PostgreSQL and answers at once; a separate worker does the syncing.
 
@@ -28,11 +41,14 @@ const healthPaths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getReadiness',
       tags: ['health'],
-      summary: 'Database reachable and every migration applied; Moodle\'s state reported, not counted',
+      summary: "Database reachable and every migration applied; Moodle's state reported, not counted",
       security: [],
       responses: {
         200: { description: 'Ready.', content: { 'application/json': { schema: readinessSchema } } },
-        503: { description: 'Not ready: the database is unreachable or migrations are pending.', content: { 'application/json': { schema: readinessSchema } } },
+        503: {
+          description: 'Not ready: the database is unreachable or migrations are pending.',
+          content: { 'application/json': { schema: readinessSchema } },
+        },
       },
     },
   },
@@ -45,7 +61,12 @@ const metaPaths: ZodOpenApiPathsObject = {
       tags: ['meta'],
       summary: 'This document',
       security: [],
-      responses: { 200: { description: 'OpenAPI 3.1.', content: { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document.' } } } } },
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1.',
+          content: { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document.' } } },
+        },
+      },
     },
   },
   '/metrics': {
@@ -53,14 +74,18 @@ const metaPaths: ZodOpenApiPathsObject = {
       operationId: 'getMetrics',
       tags: ['meta'],
       summary: 'Prometheus metrics (only when METRICS_TOKEN is set)',
-      description: 'Mounted only when METRICS_TOKEN is set (otherwise 404); each scrape reads the queue from the database.',
+      description:
+        'Mounted only when METRICS_TOKEN is set (otherwise 404); each scrape reads the queue from the database.',
       security: [{ metricsToken: [] }],
       responses: {
         200: {
           description: 'The Prometheus text exposition format.',
           content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
         },
-        401: { description: '`Authorization: Bearer <METRICS_TOKEN>` missing or wrong.', content: { 'application/json': { schema: errorResponseSchema } } },
+        401: {
+          description: '`Authorization: Bearer <METRICS_TOKEN>` missing or wrong.',
+          content: { 'application/json': { schema: errorResponseSchema } },
+        },
       },
     },
   },
@@ -75,7 +100,12 @@ export function createOpenApiDocument(): oas32.OpenAPIObject {
   return createDocument(
     {
       openapi: '3.1.0',
-      info: { title: 'moodle-zoho-sync ingress', version, description: DESCRIPTION, license: { name: 'GPL-3.0-or-later', identifier: 'GPL-3.0-or-later' } },
+      info: {
+        title: 'moodle-zoho-sync ingress',
+        version,
+        description: DESCRIPTION,
+        license: { name: 'GPL-3.0-or-later', identifier: 'GPL-3.0-or-later' },
+      },
       // Relative: the document is served by the ingress it describes, behind whatever host name.
       servers: [{ url: '/', description: 'The ingress that served this document' }],
       tags: [
@@ -100,7 +130,8 @@ export function createOpenApiDocument(): oas32.OpenAPIObject {
           SettingChange: settingChangeSchema,
           SettingValues: z.object(ALL_SETTING_SCHEMAS).partial().meta({
             unusedIO: 'input',
-            description: 'Each setting key with the schema its value must match in PUT /v1/admin/settings/{key} (as bin/settings checks it).',
+            description:
+              'Each setting key with the schema its value must match in PUT /v1/admin/settings/{key} (as bin/settings checks it).',
           }),
         },
         securitySchemes: {
@@ -108,11 +139,25 @@ export function createOpenApiDocument(): oas32.OpenAPIObject {
             type: 'apiKey',
             in: 'header',
             name: 'webhook-signature',
-            description: 'Standard Webhooks (https://www.standardwebhooks.com): `webhook-signature` holds `v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the decoded whsec_ secret (ZOHO_WEBHOOK_SECRET for Zoho, MOODLE_WEBHOOK_SECRET for Moodle), together with the webhook-id and webhook-timestamp headers; ±5 minutes.',
+            description:
+              'Standard Webhooks (https://www.standardwebhooks.com): `webhook-signature` holds `v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the decoded whsec_ secret (ZOHO_WEBHOOK_SECRET for Zoho, MOODLE_WEBHOOK_SECRET for Moodle), together with the webhook-id and webhook-timestamp headers; ±5 minutes.',
           },
-          zohoToken: { type: 'http', scheme: 'bearer', description: 'ZOHO_WEBHOOK_TOKEN, for plain Zoho workflow webhooks; accepted only when it is set. No replay protection.' },
-          adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN; the admin API is mounted only when it is set.' },
-          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for Prometheus; GET /metrics is mounted only when it is set.' },
+          zohoToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'ZOHO_WEBHOOK_TOKEN, for plain Zoho workflow webhooks; accepted only when it is set. No replay protection.',
+          },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'ADMIN_TOKEN; the admin API is mounted only when it is set.',
+          },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'METRICS_TOKEN, for Prometheus; GET /metrics is mounted only when it is set.',
+          },
         },
       },
     },

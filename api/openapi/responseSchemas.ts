@@ -13,7 +13,8 @@ import { EVENT_STATUSES } from '../../shared/db/queries/integrationEventsLog.ts'
 export const errorResponseSchema = z.object({
   status: z.literal('error'),
   error: z.string().meta({
-    description: 'A stable code: invalid_signature, invalid_token, invalid_envelope, invalid_json, invalid_body, invalid_query, unknown_entity, unsupported_media_type, payload_too_large, not_found, setting_invalid, setting_unknown_key, unavailable, …',
+    description:
+      'A stable code: invalid_signature, invalid_token, invalid_envelope, invalid_json, invalid_body, invalid_query, unknown_entity, unsupported_media_type, payload_too_large, not_found, setting_invalid, setting_unknown_key, unavailable, …',
     examples: ['invalid_envelope'],
   }),
   message: z.string().meta({ description: 'For people; do not match on it.' }),
@@ -24,7 +25,10 @@ export const errorResponseSchema = z.object({
 });
 
 /** `202`: stored with its job, after the commit. */
-export const eventAcceptedSchema = z.object({ status: z.literal('accepted'), event_id: z.string().meta({ description: 'The idempotency key the event was stored under.' }) });
+export const eventAcceptedSchema = z.object({
+  status: z.literal('accepted'),
+  event_id: z.string().meta({ description: 'The idempotency key the event was stored under.' }),
+});
 /** `200`: that idempotency key was seen before; no second job. */
 export const eventDuplicateSchema = z.object({ status: z.literal('duplicate'), event_id: z.string() });
 
@@ -39,7 +43,12 @@ export const healthSchema = z.object({ status: z.literal('ok') });
 
 /** shared/clients/moodle/createMoodleHealthCheck.ts, or `not_configured` without MOODLE_URL. */
 const moodleHealthSchema = z.union([
-  z.object({ state: z.literal('ok'), site: z.string(), release: z.string().optional(), missingFunctions: z.array(z.string()) }),
+  z.object({
+    state: z.literal('ok'),
+    site: z.string(),
+    release: z.string().optional(),
+    missingFunctions: z.array(z.string()),
+  }),
   z.object({ state: z.enum(['unreachable', 'misconfigured', 'error']), code: z.string(), message: z.string() }),
   z.object({ state: z.literal('not_configured') }),
 ]);
@@ -65,13 +74,15 @@ export const queueStatusSchema = z.object({
   last24h: countsByStatus,
   oldestWaitingAt: timestamp.nullable(),
   jobs: z.object({ waiting: z.number().int(), running: z.number().int(), failed: z.number().int() }),
-  workers: z.array(z.object({ workerId: z.string(), hostname: z.string(), pid: z.number().int(), lastSeenAt: timestamp })),
+  workers: z.array(
+    z.object({ workerId: z.string(), hostname: z.string(), pid: z.number().int(), lastSeenAt: timestamp }),
+  ),
 });
 
 /** `listSettings` (shared/db/queries/appSettings.ts): the stored value, or the default. */
 export const settingRowSchema = z.object({
   key: z.enum(SETTING_KEYS),
-  value: z.unknown().meta({ description: 'The value, of the key\'s schema in components.schemas.SettingValues.' }),
+  value: z.unknown().meta({ description: "The value, of the key's schema in components.schemas.SettingValues." }),
   isDefault: z.boolean(),
   description: z.string(),
   updatedAt: timestamp.nullable(),
@@ -83,7 +94,9 @@ export const settingChangeResultSchema = z.object({
   key: z.enum(SETTING_KEYS),
   before: z.unknown().optional(),
   after: z.unknown(),
-  changed: z.boolean().meta({ description: 'false when the value equalled the stored one (nothing written or recorded).' }),
+  changed: z
+    .boolean()
+    .meta({ description: 'false when the value equalled the stored one (nothing written or recorded).' }),
 });
 
 /** A response of `errorResponseSchema` with what causes it here. */

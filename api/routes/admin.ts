@@ -3,7 +3,14 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { getQueueStatus, listEvents } from '../../shared/db/queries/eventOperations.ts';
 import { EVENT_STATUSES } from '../../shared/db/queries/integrationEventsLog.ts';
-import { changeSetting, listSettingHistory, listSettings, resetSetting, SettingError, validateSetting } from '../../shared/db/queries/appSettings.ts';
+import {
+  changeSetting,
+  listSettingHistory,
+  listSettings,
+  resetSetting,
+  SettingError,
+  validateSetting,
+} from '../../shared/db/queries/appSettings.ts';
 import { timeWindowSchema } from '../../shared/domain/timeWindow.ts';
 import { describeZodIssues, HttpError } from '../httpError.ts';
 
@@ -15,7 +22,10 @@ export const eventListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const settingHistoryQuerySchema = z.object({ key: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(10_000).default(50) });
+export const settingHistoryQuerySchema = z.object({
+  key: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(50),
+});
 /** The body of `PUT /v1/admin/settings/:key`; the value itself is checked by the key's own schema. */
 export const settingBodySchema = z.object({ value: z.unknown().refine((value) => value !== undefined, 'is required') });
 /** Who changes a setting through this API, in app_settings_history. */
@@ -23,7 +33,12 @@ const ADMIN_API = 'admin API';
 
 /** A refused setting change as HTTP: an unknown key is 404, a value its schema refuses 400; nothing is written. */
 function settingError(error: unknown): never {
-  if (error instanceof SettingError) throw new HttpError(error.code === 'settings.unknown_key' ? 404 : 400, error.code.replace('settings.', 'setting_'), error.message);
+  if (error instanceof SettingError)
+    throw new HttpError(
+      error.code === 'settings.unknown_key' ? 404 : 400,
+      error.code.replace('settings.', 'setting_'),
+      error.message,
+    );
   throw error;
 }
 
@@ -32,7 +47,10 @@ function settingError(error: unknown): never {
  * monitoring (the same data as `bin/jobs status` / `list`) and the settings (as `bin/settings`:
  * validated with the worker's schemas, each change recorded with "admin API" as who).
  */
-export function createAdminRouter(deps: { db: DatabasePool; verifyAdminToken: (authorization: string | undefined) => boolean }): Router {
+export function createAdminRouter(deps: {
+  db: DatabasePool;
+  verifyAdminToken: (authorization: string | undefined) => boolean;
+}): Router {
   const router = Router();
   router.use('/v1/admin', (req, _res, next) => {
     if (!deps.verifyAdminToken(req.headers.authorization)) {
@@ -45,7 +63,13 @@ export function createAdminRouter(deps: { db: DatabasePool; verifyAdminToken: (a
   });
   router.get('/v1/admin/events', async (req, res) => {
     const query = eventListQuerySchema.safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'invalid_query', 'query parameters are not valid', describeZodIssues(query.error.issues));
+    if (!query.success)
+      throw new HttpError(
+        400,
+        'invalid_query',
+        'query parameters are not valid',
+        describeZodIssues(query.error.issues),
+      );
     const { status, since, record, limit } = query.data;
     res.json(await listEvents(deps.db, { status: status ? [status] : undefined, since, recordId: record, limit }));
   });
@@ -54,7 +78,13 @@ export function createAdminRouter(deps: { db: DatabasePool; verifyAdminToken: (a
   });
   router.get('/v1/admin/settings-history', async (req, res) => {
     const query = settingHistoryQuerySchema.safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'invalid_query', 'query parameters are not valid', describeZodIssues(query.error.issues));
+    if (!query.success)
+      throw new HttpError(
+        400,
+        'invalid_query',
+        'query parameters are not valid',
+        describeZodIssues(query.error.issues),
+      );
     res.json(await listSettingHistory(deps.db, query.data).catch(settingError));
   });
   router.get('/v1/admin/settings/:key', async (req, res) => {
@@ -65,11 +95,21 @@ export function createAdminRouter(deps: { db: DatabasePool; verifyAdminToken: (a
     }
     res.json((await listSettings(deps.db)).find((row) => row.key === req.params.key));
   });
-  router.put('/v1/admin/settings/:key', express.json({ limit: '64kb', strict: false, type: () => true }), async (req, res) => {
-    const body = settingBodySchema.safeParse(req.body);
-    if (!body.success) throw new HttpError(400, 'invalid_body', 'the body must be JSON {"value": <the new value>}', describeZodIssues(body.error.issues));
-    res.json(await changeSetting(deps.db, req.params.key, body.data.value, ADMIN_API).catch(settingError));
-  });
+  router.put(
+    '/v1/admin/settings/:key',
+    express.json({ limit: '64kb', strict: false, type: () => true }),
+    async (req, res) => {
+      const body = settingBodySchema.safeParse(req.body);
+      if (!body.success)
+        throw new HttpError(
+          400,
+          'invalid_body',
+          'the body must be JSON {"value": <the new value>}',
+          describeZodIssues(body.error.issues),
+        );
+      res.json(await changeSetting(deps.db, req.params.key, body.data.value, ADMIN_API).catch(settingError));
+    },
+  );
   router.post('/v1/admin/settings/:key/reset', async (req, res) => {
     res.json(await resetSetting(deps.db, req.params.key, ADMIN_API).catch(settingError));
   });

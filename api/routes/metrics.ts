@@ -7,7 +7,10 @@ import { HttpError } from '../httpError.ts';
  * when it is set): the ingress may face the internet through nginx, and each scrape queries
  * the database. Not ADMIN_TOKEN: that one also changes settings, and a scraper needs less.
  */
-export function createMetricsRouter(deps: { registry: Registry; verifyMetricsToken: (authorization: string | undefined) => boolean }): Router {
+export function createMetricsRouter(deps: {
+  registry: Registry;
+  verifyMetricsToken: (authorization: string | undefined) => boolean;
+}): Router {
   const router = Router();
   router.get('/metrics', async (req, res) => {
     if (!deps.verifyMetricsToken(req.headers.authorization)) {

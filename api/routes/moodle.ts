@@ -34,7 +34,11 @@ export function createMoodleRouter(deps: MoodleRouteDeps): Router {
     (req, res, next) => {
       const entity = String(req.params.entity);
       if (!isMoodleEntity(entity)) {
-        throw new HttpError(404, 'unknown_entity', `unknown Moodle entity; expected one of ${MOODLE_ENTITIES.join(', ')}`);
+        throw new HttpError(
+          404,
+          'unknown_entity',
+          `unknown Moodle entity; expected one of ${MOODLE_ENTITIES.join(', ')}`,
+        );
       }
       requireContentType(req, ['json']);
       res.locals.entity = entity;
@@ -57,7 +61,10 @@ export function createMoodleRouter(deps: MoodleRouteDeps): Router {
     },
     rawBody,
     (req, res) => {
-      verifiedBody(req, "webhook signature missing, expired or wrong: the plugin's secret must be this service's MOODLE_WEBHOOK_SECRET");
+      verifiedBody(
+        req,
+        "webhook signature missing, expired or wrong: the plugin's secret must be this service's MOODLE_WEBHOOK_SECRET",
+      );
       res.status(200).json({ status: 'ok', service: SERVICE_NAME, version: SERVICE_VERSION });
     },
   );

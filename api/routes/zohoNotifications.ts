@@ -38,7 +38,8 @@ export function createZohoNotificationRouter(deps: ZohoNotificationRouteDeps): R
     async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const body = parseWebhookBody(raw, 'json');
-      const channelId = typeof body.channel_id === 'number' || typeof body.channel_id === 'string' ? String(body.channel_id) : '';
+      const channelId =
+        typeof body.channel_id === 'number' || typeof body.channel_id === 'string' ? String(body.channel_id) : '';
       const token = typeof body.token === 'string' ? body.token : '';
       const channel = /^\d{1,30}$/.test(channelId) ? await findZohoChannelVerifier(deps.db, channelId) : null;
       // The same answer for an unknown channel and a wrong token: a caller learns nothing of which ids exist.
@@ -46,16 +47,29 @@ export function createZohoNotificationRouter(deps: ZohoNotificationRouteDeps): R
         throw new HttpError(401, 'invalid_channel_token', 'unknown notification channel or wrong token');
       }
       if (channel.expires_at <= now()) {
-        throw new HttpError(401, 'channel_expired', `notification channel ${channelId} expired at ${channel.expires_at.toISOString()}; run bin/zoho connect`);
+        throw new HttpError(
+          401,
+          'channel_expired',
+          `notification channel ${channelId} expired at ${channel.expires_at.toISOString()}; run bin/zoho connect`,
+        );
       }
       const parsed = zohoNotificationSchema.safeParse(body);
-      if (!parsed.success) throw new HttpError(400, 'invalid_notification', 'the notification is not valid', describeZodIssues(parsed.error.issues));
+      if (!parsed.success)
+        throw new HttpError(
+          400,
+          'invalid_notification',
+          'the notification is not valid',
+          describeZodIssues(parsed.error.issues),
+        );
       const notification = parsed.data;
       const entity = entityOfModule(notification.module);
       if (notification.module !== channel.module || !entity) {
-        throw new HttpError(400, 'invalid_notification', `channel ${channelId} watches ${channel.module}, not ${notification.module}`, [
-          { path: 'module', message: `expected ${channel.module}` },
-        ]);
+        throw new HttpError(
+          400,
+          'invalid_notification',
+          `channel ${channelId} watches ${channel.module}, not ${notification.module}`,
+          [{ path: 'module', message: `expected ${channel.module}` }],
+        );
       }
       const events = toZohoNotificationEvents(notification, entity);
       const accepted = await deps.db.transaction(async (tx) => {
@@ -65,10 +79,20 @@ export function createZohoNotificationRouter(deps: ZohoNotificationRouteDeps): R
         return ids.filter((id) => id !== null).length;
       });
       req.log.info(
-        { source: 'zoho', via: 'notification', module: notification.module, operation: notification.operation, channelId, records: events.length, accepted },
+        {
+          source: 'zoho',
+          via: 'notification',
+          module: notification.module,
+          operation: notification.operation,
+          channelId,
+          records: events.length,
+          accepted,
+        },
         'notification accepted',
       );
-      res.status(accepted > 0 ? 202 : 200).json({ status: accepted > 0 ? 'accepted' : 'duplicate', accepted, duplicates: events.length - accepted });
+      res
+        .status(accepted > 0 ? 202 : 200)
+        .json({ status: accepted > 0 ? 'accepted' : 'duplicate', accepted, duplicates: events.length - accepted });
     },
   );
   return router;

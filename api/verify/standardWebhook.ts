@@ -28,11 +28,15 @@ export function createStandardWebhookVerifier(secret: string) {
     if (!id || !timestamp || !signature) throw new WebhookVerificationError('Missing required headers');
     // The library takes parseInt of the header, which accepts "123abc": be exact.
     if (!WEBHOOK_TIMESTAMP_PATTERN.test(timestamp)) throw new WebhookVerificationError('Invalid Signature Headers');
-    webhook.verify(rawBody, {
-      'webhook-id': id,
-      'webhook-timestamp': timestamp,
-      'webhook-signature': signature,
-    }, { jsonParse: false });
+    webhook.verify(
+      rawBody,
+      {
+        'webhook-id': id,
+        'webhook-timestamp': timestamp,
+        'webhook-signature': signature,
+      },
+      { jsonParse: false },
+    );
     return { webhookId: id };
   };
 }

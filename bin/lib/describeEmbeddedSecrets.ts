@@ -19,7 +19,7 @@ export function describeEmbeddedSecrets(provided: ProvidedSecrets, options: { sh
     if (options.showValues) paste.push(`    key = "${delugeKey(secrets.ZOHO_WEBHOOK_SECRET)}";`);
   }
   if (secrets && used.includes('MOODLE_WEBHOOK_SECRET')) {
-    paste.push('  Moodle: the plugin\'s Signing secret (Site administration > Plugins > Local plugins > Zoho sync):');
+    paste.push("  Moodle: the plugin's Signing secret (Site administration > Plugins > Local plugins > Zoho sync):");
     if (options.showValues) paste.push(`    ${secrets.MOODLE_WEBHOOK_SECRET}`);
   }
   if (paste.length > 0 && !options.showValues) {

@@ -14,7 +14,9 @@ export function renderStatus(status: QueueStatus, now: Date): string {
   }
   const waiting = status.oldestWaitingAt ? `${ago(status.oldestWaitingAt, now)} ago` : 'none';
   const workers = status.workers.length
-    ? status.workers.map((w) => `  ${w.workerId} on ${w.hostname} (pid ${w.pid}), seen ${ago(w.lastSeenAt, now)} ago`).join('\n')
+    ? status.workers
+        .map((w) => `  ${w.workerId} on ${w.hostname} (pid ${w.pid}), seen ${ago(w.lastSeenAt, now)} ago`)
+        .join('\n')
     : '  none running';
   return [
     'Events',

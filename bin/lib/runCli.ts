@@ -10,7 +10,12 @@ export class CliError extends Error {}
  * or an error `isUserError` accepts — is one line and exit 1; anything else is reported as a
  * failure (exit 1). `cleanup` runs last (the database pool).
  */
-export async function runCli(name: string, cli: Argv, cleanup: () => Promise<void>, isUserError: (error: unknown) => boolean = () => false): Promise<void> {
+export async function runCli(
+  name: string,
+  cli: Argv,
+  cleanup: () => Promise<void>,
+  isUserError: (error: unknown) => boolean = () => false,
+): Promise<void> {
   cli.fail((message, error) => {
     if (error && error.name !== 'YError') throw error;
     process.stderr.write(`${name}: ${error?.message ?? message}\nRun ${name} --help for usage.\n`);

@@ -35,11 +35,19 @@ const fields = {
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   /** The Moodle site (its base URL) and the web-service token of the integration's user. */
   MOODLE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-  MOODLE_TOKEN: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'must be a Moodle web-service token (letters and digits)').optional(),
+  MOODLE_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{16,128}$/, 'must be a Moodle web-service token (letters and digits)')
+    .optional(),
   MOODLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   /** Zoho OAuth: the org's data-centre accounts server and a self-client's credentials. */
-  ZOHO_ACCOUNTS_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://accounts.zoho.eu' }).optional(),
-  ZOHO_CLIENT_ID: z.string().regex(/^[\w.-]{8,200}$/, 'must be a Zoho OAuth client id').optional(),
+  ZOHO_ACCOUNTS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://accounts.zoho.eu' })
+    .optional(),
+  ZOHO_CLIENT_ID: z
+    .string()
+    .regex(/^[\w.-]{8,200}$/, 'must be a Zoho OAuth client id')
+    .optional(),
   ZOHO_CLIENT_SECRET: z.string().min(8).optional(),
   ZOHO_REFRESH_TOKEN: z.string().min(8).optional(),
   /** Overrides the API domain Zoho's token answer names (e.g. https://www.zohoapis.eu). */
@@ -55,7 +63,8 @@ const fields = {
     .transform((text, ctx) => {
       try {
         const value: unknown = JSON.parse(text);
-        if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, Record<string, string>>;
+        if (value && typeof value === 'object' && !Array.isArray(value))
+          return value as Record<string, Record<string, string>>;
       } catch {
         // reported below
       }
@@ -66,19 +75,29 @@ const fields = {
   /** 32 random bytes, base64: encrypts the Zoho access token kept in the database. */
   ENCRYPTION_KEY: z
     .string()
-    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .refine(
+      (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32,
+      'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    )
     .optional(),
   /**
    * The service's address as Zoho reaches it (https://sync.college.example, a path allowed):
    * the Notifications API channels post to PUBLIC_URL/v1/notifications/zoho.
    */
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://sync.college.example' }).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an https:// URL, e.g. https://sync.college.example' })
+    .optional(),
   /** Webhook events written together at most, in one transaction (the ingress's group commit). */
   INGRESS_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
   /** How long the first event of a batch waits for others, in ms (0: at once; a batch still forms while others are written). */
   INGRESS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(100).default(1),
   /** Largest webhook body accepted, in bytes. */
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(256 * 1024),
   /** Bearer token a Prometheus scrape sends: the ingress's /metrics is off without it. */
   METRICS_TOKEN: z.string().min(32).optional(),
   /** The worker's metrics port; unset: no metrics server. */
@@ -87,7 +106,11 @@ const fields = {
 } as const;
 
 const databaseFields = { DATABASE_URL: fields.DATABASE_URL, LOG_LEVEL: fields.LOG_LEVEL };
-const moodleFields = { MOODLE_URL: fields.MOODLE_URL, MOODLE_TOKEN: fields.MOODLE_TOKEN, MOODLE_TIMEOUT_MS: fields.MOODLE_TIMEOUT_MS };
+const moodleFields = {
+  MOODLE_URL: fields.MOODLE_URL,
+  MOODLE_TOKEN: fields.MOODLE_TOKEN,
+  MOODLE_TIMEOUT_MS: fields.MOODLE_TIMEOUT_MS,
+};
 
 const zohoFields = {
   ZOHO_ACCOUNTS_URL: fields.ZOHO_ACCOUNTS_URL,
@@ -100,63 +123,94 @@ const zohoFields = {
   ZOHO_FIELD_OVERRIDES: fields.ZOHO_FIELD_OVERRIDES,
   ENCRYPTION_KEY: fields.ENCRYPTION_KEY,
 };
-const ZOHO_REQUIRED = ['ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ENCRYPTION_KEY'] as const;
+const ZOHO_REQUIRED = [
+  'ZOHO_ACCOUNTS_URL',
+  'ZOHO_CLIENT_ID',
+  'ZOHO_CLIENT_SECRET',
+  'ZOHO_REFRESH_TOKEN',
+  'ENCRYPTION_KEY',
+] as const;
 
 /** The Zoho OAuth settings and ENCRYPTION_KEY come together or not at all. */
-function requireZohoSet(config: Partial<Record<(typeof ZOHO_REQUIRED)[number], string | undefined>>, ctx: z.RefinementCtx): void {
+function requireZohoSet(
+  config: Partial<Record<(typeof ZOHO_REQUIRED)[number], string | undefined>>,
+  ctx: z.RefinementCtx,
+): void {
   const given = ZOHO_REQUIRED.filter((name) => config[name]);
   if (given.length === 0) return;
   for (const name of ZOHO_REQUIRED) {
-    if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set` });
+    if (!config[name])
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `is required when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set`,
+      });
   }
 }
 
 /** MOODLE_URL and MOODLE_TOKEN come together or not at all. */
-function requireMoodlePair(config: { MOODLE_URL?: string | undefined; MOODLE_TOKEN?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (config.MOODLE_URL && !config.MOODLE_TOKEN) ctx.addIssue({ code: 'custom', path: ['MOODLE_TOKEN'], message: 'is required when MOODLE_URL is set' });
-  if (config.MOODLE_TOKEN && !config.MOODLE_URL) ctx.addIssue({ code: 'custom', path: ['MOODLE_URL'], message: 'is required when MOODLE_TOKEN is set' });
+function requireMoodlePair(
+  config: { MOODLE_URL?: string | undefined; MOODLE_TOKEN?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.MOODLE_URL && !config.MOODLE_TOKEN)
+    ctx.addIssue({ code: 'custom', path: ['MOODLE_TOKEN'], message: 'is required when MOODLE_URL is set' });
+  if (config.MOODLE_TOKEN && !config.MOODLE_URL)
+    ctx.addIssue({ code: 'custom', path: ['MOODLE_URL'], message: 'is required when MOODLE_TOKEN is set' });
 }
 
 /** A metrics port reachable from other machines must ask for the token. */
-function requireMetricsTokenOffLoopback(config: { METRICS_PORT?: number | undefined; METRICS_HOST: string; METRICS_TOKEN?: string | undefined }, ctx: z.RefinementCtx): void {
-  const loopback = config.METRICS_HOST === 'localhost' || config.METRICS_HOST === '::1' || config.METRICS_HOST.startsWith('127.');
+function requireMetricsTokenOffLoopback(
+  config: { METRICS_PORT?: number | undefined; METRICS_HOST: string; METRICS_TOKEN?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const loopback =
+    config.METRICS_HOST === 'localhost' || config.METRICS_HOST === '::1' || config.METRICS_HOST.startsWith('127.');
   if (config.METRICS_PORT !== undefined && !loopback && !config.METRICS_TOKEN) {
-    ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'is required when METRICS_HOST is not a loopback address' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['METRICS_TOKEN'],
+      message: 'is required when METRICS_HOST is not a loopback address',
+    });
   }
 }
 
-export const apiEnvSchema = z.object({
-  ...databaseFields,
-  HOST: fields.HOST,
-  PORT: fields.PORT,
-  ZOHO_WEBHOOK_SECRET: fields.ZOHO_WEBHOOK_SECRET,
-  MOODLE_WEBHOOK_SECRET: fields.MOODLE_WEBHOOK_SECRET,
-  ZOHO_WEBHOOK_TOKEN: fields.ZOHO_WEBHOOK_TOKEN,
-  ADMIN_TOKEN: fields.ADMIN_TOKEN,
-  WEBHOOK_BODY_LIMIT_BYTES: fields.WEBHOOK_BODY_LIMIT_BYTES,
-  INGRESS_BATCH_MAX: fields.INGRESS_BATCH_MAX,
-  INGRESS_BATCH_WAIT_MS: fields.INGRESS_BATCH_WAIT_MS,
-  METRICS_TOKEN: fields.METRICS_TOKEN,
-  // Its metrics count the live workers by their heartbeats' age.
-  WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
-  // The ingress never calls Moodle for events; it only reports Moodle's state in /health/ready.
-  ...moodleFields,
-}).superRefine(requireMoodlePair);
+export const apiEnvSchema = z
+  .object({
+    ...databaseFields,
+    HOST: fields.HOST,
+    PORT: fields.PORT,
+    ZOHO_WEBHOOK_SECRET: fields.ZOHO_WEBHOOK_SECRET,
+    MOODLE_WEBHOOK_SECRET: fields.MOODLE_WEBHOOK_SECRET,
+    ZOHO_WEBHOOK_TOKEN: fields.ZOHO_WEBHOOK_TOKEN,
+    ADMIN_TOKEN: fields.ADMIN_TOKEN,
+    WEBHOOK_BODY_LIMIT_BYTES: fields.WEBHOOK_BODY_LIMIT_BYTES,
+    INGRESS_BATCH_MAX: fields.INGRESS_BATCH_MAX,
+    INGRESS_BATCH_WAIT_MS: fields.INGRESS_BATCH_WAIT_MS,
+    METRICS_TOKEN: fields.METRICS_TOKEN,
+    // Its metrics count the live workers by their heartbeats' age.
+    WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
+    // The ingress never calls Moodle for events; it only reports Moodle's state in /health/ready.
+    ...moodleFields,
+  })
+  .superRefine(requireMoodlePair);
 
-export const workerEnvSchema = z.object({
-  ...databaseFields,
-  WORKER_CONCURRENCY: fields.WORKER_CONCURRENCY,
-  WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
-  METRICS_PORT: fields.METRICS_PORT,
-  METRICS_HOST: fields.METRICS_HOST,
-  METRICS_TOKEN: fields.METRICS_TOKEN,
-  ...moodleFields,
-  ...zohoFields,
-}).superRefine((config, ctx) => {
-  requireMoodlePair(config, ctx);
-  requireZohoSet(config, ctx);
-  requireMetricsTokenOffLoopback(config, ctx);
-});
+export const workerEnvSchema = z
+  .object({
+    ...databaseFields,
+    WORKER_CONCURRENCY: fields.WORKER_CONCURRENCY,
+    WORKER_DEAD_AFTER_SECONDS: fields.WORKER_DEAD_AFTER_SECONDS,
+    METRICS_PORT: fields.METRICS_PORT,
+    METRICS_HOST: fields.METRICS_HOST,
+    METRICS_TOKEN: fields.METRICS_TOKEN,
+    ...moodleFields,
+    ...zohoFields,
+  })
+  .superRefine((config, ctx) => {
+    requireMoodlePair(config, ctx);
+    requireZohoSet(config, ctx);
+    requireMetricsTokenOffLoopback(config, ctx);
+  });
 
 export const cliEnvSchema = z.object(databaseFields);
 
@@ -209,7 +263,8 @@ export function loadConfig<S extends z.ZodObject>(
       // One reason per variable is enough to fix it.
       if (seen.has(name)) return [];
       seen.add(name);
-      const reason = issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : describeIssue(issue);
+      const reason =
+        issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : describeIssue(issue);
       return [{ name, text: `${name} ${reason}` }];
     });
     throw new ConfigError(

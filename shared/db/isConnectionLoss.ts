@@ -7,7 +7,8 @@
 export function isConnectionLoss(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || /^57P0[123]$/.test(code) || /^08/.test(code))) return true;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || /^57P0[123]$/.test(code) || /^08/.test(code)))
+      return true;
     if (e.name === 'BackendTerminatedError' || e.name === 'ConnectionError') return true;
     if (LOST_MESSAGES.test(e.message)) return true;
     // Several failures reported as one (graphile-worker's shutdown): lost if each of them is.
@@ -16,5 +17,15 @@ export function isConnectionLoss(error: unknown): boolean {
   return false;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-const LOST_MESSAGES = /Connection terminated|connection error and is not queryable|the database system is (shutting down|starting up)|terminating connection due to administrator command|timeout exceeded when trying to connect/i;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+const LOST_MESSAGES =
+  /Connection terminated|connection error and is not queryable|the database system is (shutting down|starting up)|terminating connection due to administrator command|timeout exceeded when trying to connect/i;

@@ -19,12 +19,14 @@ export function createGraphileLogger(log: Logger): GraphileLogger {
       ...(scope.workerId ? { workerId: scope.workerId } : {}),
     });
     return (level, message, meta) => {
-      const error = meta?.error instanceof Error ? meta.error : meta?.fatalError instanceof Error ? meta.fatalError : undefined;
+      const error =
+        meta?.error instanceof Error ? meta.error : meta?.fatalError instanceof Error ? meta.fatalError : undefined;
       // During a database outage graphile reports every job and every connection it loses;
       // the worker's supervisor says it once (startWorker), so these are detail for debugging.
       // An abandoned pool (startWorker) may still try to record a job on its ended pg pool;
       // that job runs again in the new pool.
-      const quiet = error && (isConnectionLoss(error) || /Cannot use a pool after calling end on the pool/.test(error.message));
+      const quiet =
+        error && (isConnectionLoss(error) || /Cannot use a pool after calling end on the pool/.test(error.message));
       const method = quiet ? 'debug' : (LEVELS[level] ?? 'info');
       if (error) child[method]({ err: error }, message);
       else child[method](message);

@@ -75,15 +75,59 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const errorCodeLabel = createBoundedLabel(100);
   const moodleLabel = createBoundedLabel(200);
 
-  const webhooks = new Counter({ name: 'mzsync_webhooks_received_total', help: 'Webhook requests answered, by sender, entity and HTTP status code.', labelNames: ['source', 'entity', 'code'], registers: on('ingress') });
-  const acceptDuration = new Histogram({ name: 'mzsync_webhook_accept_duration_seconds', help: 'Time from a webhook request arriving to its answer being sent (202 only after the commit).', labelNames: ['source', 'code'], buckets: ACCEPT_BUCKETS, registers: on('ingress') });
+  const webhooks = new Counter({
+    name: 'mzsync_webhooks_received_total',
+    help: 'Webhook requests answered, by sender, entity and HTTP status code.',
+    labelNames: ['source', 'entity', 'code'],
+    registers: on('ingress'),
+  });
+  const acceptDuration = new Histogram({
+    name: 'mzsync_webhook_accept_duration_seconds',
+    help: 'Time from a webhook request arriving to its answer being sent (202 only after the commit).',
+    labelNames: ['source', 'code'],
+    buckets: ACCEPT_BUCKETS,
+    registers: on('ingress'),
+  });
 
-  const finished = new Counter({ name: 'mzsync_events_finished_total', help: 'Events that reached a final status in the worker, by kind, outcome and error code.', labelNames: ['kind', 'outcome', 'error_code'], registers: on('worker') });
-  const retrying = new Counter({ name: 'mzsync_event_retries_total', help: 'Attempts that failed transiently and will be tried again, by kind and error code.', labelNames: ['kind', 'error_code'], registers: on('worker') });
-  const jobRun = new Histogram({ name: 'mzsync_job_run_duration_seconds', help: 'Run time of graphile-worker jobs, by task and outcome.', labelNames: ['task', 'outcome'], buckets: JOB_BUCKETS, registers: on('worker') });
-  const jobWait = new Histogram({ name: 'mzsync_job_queue_wait_seconds', help: 'Time a job waited between becoming due (run_at) and being taken, by task.', labelNames: ['task'], buckets: WAIT_BUCKETS, registers: on('worker') });
-  const zohoCalls = new Counter({ name: 'mzsync_zoho_requests_total', help: 'HTTP requests to the Zoho CRM API, by function and outcome (rate_limited counts the 429s).', labelNames: ['function', 'outcome'], registers: on('worker') });
-  const zohoDuration = new Histogram({ name: 'mzsync_zoho_request_duration_seconds', help: 'Latency of HTTP requests to the Zoho CRM API, by function.', labelNames: ['function'], buckets: CALL_BUCKETS, registers: on('worker') });
+  const finished = new Counter({
+    name: 'mzsync_events_finished_total',
+    help: 'Events that reached a final status in the worker, by kind, outcome and error code.',
+    labelNames: ['kind', 'outcome', 'error_code'],
+    registers: on('worker'),
+  });
+  const retrying = new Counter({
+    name: 'mzsync_event_retries_total',
+    help: 'Attempts that failed transiently and will be tried again, by kind and error code.',
+    labelNames: ['kind', 'error_code'],
+    registers: on('worker'),
+  });
+  const jobRun = new Histogram({
+    name: 'mzsync_job_run_duration_seconds',
+    help: 'Run time of graphile-worker jobs, by task and outcome.',
+    labelNames: ['task', 'outcome'],
+    buckets: JOB_BUCKETS,
+    registers: on('worker'),
+  });
+  const jobWait = new Histogram({
+    name: 'mzsync_job_queue_wait_seconds',
+    help: 'Time a job waited between becoming due (run_at) and being taken, by task.',
+    labelNames: ['task'],
+    buckets: WAIT_BUCKETS,
+    registers: on('worker'),
+  });
+  const zohoCalls = new Counter({
+    name: 'mzsync_zoho_requests_total',
+    help: 'HTTP requests to the Zoho CRM API, by function and outcome (rate_limited counts the 429s).',
+    labelNames: ['function', 'outcome'],
+    registers: on('worker'),
+  });
+  const zohoDuration = new Histogram({
+    name: 'mzsync_zoho_request_duration_seconds',
+    help: 'Latency of HTTP requests to the Zoho CRM API, by function.',
+    labelNames: ['function'],
+    buckets: CALL_BUCKETS,
+    registers: on('worker'),
+  });
   let credits: { value: number; at: number } | undefined;
   new Gauge({
     name: 'mzsync_zoho_api_credits_remaining',
@@ -94,10 +138,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
       else this.remove();
     },
   });
-  const tokenRefreshes = new Counter({ name: 'mzsync_zoho_token_refreshes_total', help: 'Requests for a new Zoho access token, by outcome.', labelNames: ['outcome'], registers: on('worker') });
-  const moodleCalls = new Counter({ name: 'mzsync_moodle_requests_total', help: 'Moodle web-service calls, by function and outcome (ok or the error code).', labelNames: ['function', 'outcome'], registers: on('worker') });
-  const moodleDuration = new Histogram({ name: 'mzsync_moodle_request_duration_seconds', help: 'Latency of Moodle web-service calls, by function.', labelNames: ['function'], buckets: CALL_BUCKETS, registers: on('worker') });
-  const recovered = new Counter({ name: 'mzsync_dead_workers_recovered_total', help: 'Worker pools whose jobs were freed after they died, by reason.', labelNames: ['reason'], registers: on('worker') });
+  const tokenRefreshes = new Counter({
+    name: 'mzsync_zoho_token_refreshes_total',
+    help: 'Requests for a new Zoho access token, by outcome.',
+    labelNames: ['outcome'],
+    registers: on('worker'),
+  });
+  const moodleCalls = new Counter({
+    name: 'mzsync_moodle_requests_total',
+    help: 'Moodle web-service calls, by function and outcome (ok or the error code).',
+    labelNames: ['function', 'outcome'],
+    registers: on('worker'),
+  });
+  const moodleDuration = new Histogram({
+    name: 'mzsync_moodle_request_duration_seconds',
+    help: 'Latency of Moodle web-service calls, by function.',
+    labelNames: ['function'],
+    buckets: CALL_BUCKETS,
+    registers: on('worker'),
+  });
+  const recovered = new Counter({
+    name: 'mzsync_dead_workers_recovered_total',
+    help: 'Worker pools whose jobs were freed after they died, by reason.',
+    labelNames: ['reason'],
+    registers: on('worker'),
+  });
 
   if (options.readQueue) registerQueueGauges(registry, options.readQueue, now);
 
@@ -105,13 +170,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
   return {
     registry,
     webhookAnswered(source, entity, code, seconds) {
-      const known = source === 'zoho' ? isZohoEntity(entity) || entity === 'notification' : source === 'moodle' && isMoodleEntity(entity);
+      const known =
+        source === 'zoho'
+          ? isZohoEntity(entity) || entity === 'notification'
+          : source === 'moodle' && isMoodleEntity(entity);
       const labels = { source: source === 'zoho' || source === 'moodle' ? source : 'other', code: String(code) };
       webhooks.inc({ ...labels, entity: known ? entity : 'other' });
       acceptDuration.observe(labels, seconds);
     },
     eventFinished(kind, outcome, errorCode = '', count = 1) {
-      finished.inc({ kind: kindLabel(kind), outcome, error_code: errorCode === '' ? '' : errorCodeLabel(errorCode) }, count);
+      finished.inc(
+        { kind: kindLabel(kind), outcome, error_code: errorCode === '' ? '' : errorCodeLabel(errorCode) },
+        count,
+      );
     },
     eventRetrying(kind, errorCode) {
       retrying.inc({ kind: kindLabel(kind), error_code: errorCodeLabel(errorCode) });

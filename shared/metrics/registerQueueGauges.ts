@@ -11,7 +11,11 @@ const QUEUE_READ_TIMEOUT_MS = 3000;
  * read). A scrape never fails for it: when the database does not answer, `mzsync_database_up`
  * is 0 and the queue gauges are left out rather than reported as zero.
  */
-export function registerQueueGauges(registry: Registry, readQueue: () => Promise<QueueSnapshot>, now: () => number): void {
+export function registerQueueGauges(
+  registry: Registry,
+  readQueue: () => Promise<QueueSnapshot>,
+  now: () => number,
+): void {
   let last: { at: number; snapshot: Promise<QueueSnapshot | undefined> } | undefined;
   const snapshot = () => {
     if (!last || now() - last.at > 1000) last = { at: now(), snapshot: readWithTimeout(readQueue) };
@@ -67,7 +71,8 @@ export function registerQueueGauges(registry: Registry, readQueue: () => Promise
     async collect() {
       const queue = await snapshot();
       this.reset();
-      if (queue) for (const channel of queue.zohoChannels) this.set({ module: channel.module }, channel.expiresInSeconds);
+      if (queue)
+        for (const channel of queue.zohoChannels) this.set({ module: channel.module }, channel.expiresInSeconds);
     },
   });
   new Gauge({
@@ -78,7 +83,8 @@ export function registerQueueGauges(registry: Registry, readQueue: () => Promise
     async collect() {
       const queue = await snapshot();
       this.reset();
-      if (queue) for (const channel of queue.zohoChannels) this.set({ module: channel.module }, channel.renewalFailing ? 1 : 0);
+      if (queue)
+        for (const channel of queue.zohoChannels) this.set({ module: channel.module }, channel.renewalFailing ? 1 : 0);
     },
   });
 }

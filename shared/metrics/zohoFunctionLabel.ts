@@ -1,7 +1,19 @@
 import { ZOHO_MODULE_NAMES } from '../domain/zoho/fieldMappings.ts';
 
 /** Path segments kept as they are: Zoho's API words and the modules the service maps. */
-const KEPT_SEGMENTS = new Set<string>([...ZOHO_MODULE_NAMES, 'crm', 'coql', 'search', 'upsert', 'settings', 'fields', 'actions', 'watch', 'users', 'org']);
+const KEPT_SEGMENTS = new Set<string>([
+  ...ZOHO_MODULE_NAMES,
+  'crm',
+  'coql',
+  'search',
+  'upsert',
+  'settings',
+  'fields',
+  'actions',
+  'watch',
+  'users',
+  'org',
+]);
 
 /**
  * The `function` label of a Zoho call: the method and the path with record ids as `{id}` and

@@ -70,7 +70,11 @@ async function startIngress(): Promise<Ingress> {
       } catch {
         return;
       }
-      if (typeof entry.msg === 'string' && entry.msg.startsWith('ingress listening') && typeof entry.port === 'number') {
+      if (
+        typeof entry.msg === 'string' &&
+        entry.msg.startsWith('ingress listening') &&
+        typeof entry.port === 'number'
+      ) {
         clearTimeout(timer);
         resolve(entry.port);
       }
@@ -104,23 +108,31 @@ type Outcome = { status: number; body: Record<string, unknown> } | { error: stri
 
 function post(agent: http.Agent, port: number, eventId: string, i: number): Promise<Outcome> {
   const body = moodleEvent(eventId, i);
-  const headers = { ...signedHeaders(MOODLE_SECRET, body, { id: `msg_${eventId}` }), 'content-length': String(Buffer.byteLength(body)) };
+  const headers = {
+    ...signedHeaders(MOODLE_SECRET, body, { id: `msg_${eventId}` }),
+    'content-length': String(Buffer.byteLength(body)),
+  };
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/events/moodle/user', headers, agent, timeout: 15_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-        } catch {
-          resolve({ error: `status ${res.statusCode} with a non-JSON body: ${text.slice(0, 200)}` });
-        }
-      });
-      res.on('error', (error) => resolve({ error: error.message }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/v1/events/moodle/user', headers, agent, timeout: 15_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
+          } catch {
+            resolve({ error: `status ${res.statusCode} with a non-JSON body: ${text.slice(0, 200)}` });
+          }
+        });
+        res.on('error', (error) => resolve({ error: error.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (error) => resolve({ error: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`.trim() }));
+    req.on('error', (error) =>
+      resolve({ error: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`.trim() }),
+    );
     req.end(body);
   });
 }
@@ -233,7 +245,9 @@ const exit = await first.exited;
 const leftover = await waitForOtherSessionsToEnd();
 const afterCrash = await storedEvents();
 
-const acked = eventIds.filter((id) => firstRound.get(id) !== undefined && (firstRound.get(id) as { status?: number }).status === 202);
+const acked = eventIds.filter(
+  (id) => firstRound.get(id) !== undefined && (firstRound.get(id) as { status?: number }).status === 202,
+);
 const errored = eventIds.filter((id) => {
   const o = firstRound.get(id);
   return o !== undefined && !is2xx(o);
@@ -253,7 +267,9 @@ t.test('the ingress is SIGKILLed mid-burst with requests in flight', async (t) =
   t.equal(leftover, 0, 'no session of the dead process is left in PostgreSQL');
   // A dead process answers nothing: each failure is a connection error, not an HTTP error status.
   t.same(
-    errored.map((id) => ({ id, outcome: firstRound.get(id) })).filter(({ outcome }) => !(outcome && 'error' in outcome)),
+    errored
+      .map((id) => ({ id, outcome: firstRound.get(id) }))
+      .filter(({ outcome }) => !(outcome && 'error' in outcome)),
     [],
     'every failed request failed with a connection error',
   );
@@ -275,8 +291,15 @@ t.test('no row exists without its job, even for requests cut off by the crash', 
   `);
   t.equal(Number(rows[0]!.n), 0, 'no job exists without its row');
   const storedUnacked = errored.filter((id) => afterCrash.has(id));
-  t.ok(storedUnacked.every((id) => afterCrash.get(id)?.jobs === 1), `the ${storedUnacked.length} stored-but-unacknowledged events have their job too`);
-  t.same(notSent.filter((id) => afterCrash.has(id)), [], 'events never sent have no row');
+  t.ok(
+    storedUnacked.every((id) => afterCrash.get(id)?.jobs === 1),
+    `the ${storedUnacked.length} stored-but-unacknowledged events have their job too`,
+  );
+  t.same(
+    notSent.filter((id) => afterCrash.has(id)),
+    [],
+    'events never sent have no row',
+  );
   t.same(
     [...afterCrash.keys()].filter((id) => !acked.includes(id) && !errored.includes(id)),
     [],
@@ -295,18 +318,35 @@ t.test('re-sending the whole burst to a restarted ingress stores each event exac
     const o = secondRound.get(id);
     if (!is2xx(o)) continue;
     const storedBefore = afterCrash.has(id);
-    const expected = storedBefore ? { status: 200, body: { status: 'duplicate', event_id: id } } : { status: 202, body: { status: 'accepted', event_id: id } };
+    const expected = storedBefore
+      ? { status: 200, body: { status: 'duplicate', event_id: id } }
+      : { status: 202, body: { status: 'accepted', event_id: id } };
     if (o.status !== expected.status || JSON.stringify(o.body) !== JSON.stringify(expected.body)) {
       wrongAnswer.push({ eventId: id, storedBefore, status: o.status, body: o.body });
     }
   }
   t.same(wrongAnswer, [], 'events stored before the crash answer 200 duplicate, the others 202');
-  t.ok(acked.every((id) => (secondRound.get(id) as { status?: number } | undefined)?.status === 200), 'every event acknowledged before the crash is a duplicate now');
+  t.ok(
+    acked.every((id) => (secondRound.get(id) as { status?: number } | undefined)?.status === 200),
+    'every event acknowledged before the crash is a duplicate now',
+  );
 
   const final = await storedEvents();
-  t.same(eventIds.filter((id) => !final.has(id)), [], 'every event of the burst has its row');
-  t.same([...final.values()].filter((e) => e.jobs !== 1), [], 'every row has exactly one job');
-  t.same(await totals(), { events: EVENTS, distinctEvents: EVENTS, jobs: EVENTS }, 'exactly one row and one job per event_id, nothing else');
+  t.same(
+    eventIds.filter((id) => !final.has(id)),
+    [],
+    'every event of the burst has its row',
+  );
+  t.same(
+    [...final.values()].filter((e) => e.jobs !== 1),
+    [],
+    'every row has exactly one job',
+  );
+  t.same(
+    await totals(),
+    { events: EVENTS, distinctEvents: EVENTS, jobs: EVENTS },
+    'exactly one row and one job per event_id, nothing else',
+  );
   t.same(
     [...final.values()].filter((e) => afterCrash.has(e.eventId) && afterCrash.get(e.eventId)?.id !== e.id),
     [],

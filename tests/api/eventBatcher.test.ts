@@ -12,8 +12,16 @@ const db = await createDbPool(await createTestDatabase(t));
 t.teardown(() => db.end());
 
 const event = (overrides: Partial<NewEvent> = {}): NewEvent => ({
-  source: 'moodle', eventId: randomUUID(), eventType: 'grade_updated', entity: 'grade', module: 'BTEC_Grades',
-  recordId: String(Math.floor(Math.random() * 1e9)), dedupe: 'event_id', taskIdentifier: 'moodle_grade', payload: { n: 1 }, jobKey: null,
+  source: 'moodle',
+  eventId: randomUUID(),
+  eventType: 'grade_updated',
+  entity: 'grade',
+  module: 'BTEC_Grades',
+  recordId: String(Math.floor(Math.random() * 1e9)),
+  dedupe: 'event_id',
+  taskIdentifier: 'moodle_grade',
+  payload: { n: 1 },
+  jobKey: null,
   ...overrides,
 });
 
@@ -29,11 +37,21 @@ t.test('concurrent events are written in few batches, each answered with its own
   t.equal(written, 60);
   t.ok(batches <= 6, `${batches} batches for 60 events`);
   const stored = await db.any(sql.type(z.object({ id: z.coerce.number(), event_id: z.string() }))`
-    select id, event_id from integration_events_log where event_id = any(${sql.array(events.map((e) => e.eventId), 'text')})`);
+    select id, event_id from integration_events_log where event_id = any(${sql.array(
+      events.map((e) => e.eventId),
+      'text',
+    )})`);
   const byEventId = new Map(stored.map((r) => [r.event_id, r.id]));
-  t.same(ids, events.map((e) => byEventId.get(e.eventId)), 'each request gets the id of its own event');
+  t.same(
+    ids,
+    events.map((e) => byEventId.get(e.eventId)),
+    'each request gets the id of its own event',
+  );
   const payloads = await db.anyFirst(sql.type(z.object({ p: z.unknown() }))`
-    select j.payload as p from graphile_worker._private_jobs j where j.key = any(${sql.array(ids.map((id) => `event:${id}`), 'text')})`);
+    select j.payload as p from graphile_worker._private_jobs j where j.key = any(${sql.array(
+      ids.map((id) => `event:${id}`),
+      'text',
+    )})`);
   t.equal(payloads.length, 60, 'every job has its event key `event:<id>`');
 });
 
@@ -41,7 +59,12 @@ t.test('copies inside one batch are one row and one job; the first is new, the r
   const batcher = createEventBatcher({ db, maxBatch: 10, maxWaitMs: 5, maxInFlight: 1 });
   const before = await countRows(db);
   const one = event();
-  const answers = await Promise.all([batcher.store(one), batcher.store({ ...one }), batcher.store(event()), batcher.store({ ...one })]);
+  const answers = await Promise.all([
+    batcher.store(one),
+    batcher.store({ ...one }),
+    batcher.store(event()),
+    batcher.store({ ...one }),
+  ]);
   t.type(answers[0], 'number');
   t.same([answers[1], answers[3]], [null, null]);
   t.type(answers[2], 'number');
@@ -62,7 +85,17 @@ t.test('copies racing in separate batches are one row and one job', async (t) =>
 t.test('coalesced deliveries of one record in a batch: a row each, one job, for the newest', async (t) => {
   const batcher = createEventBatcher({ db, maxBatch: 10, maxWaitMs: 5, maxInFlight: 1 });
   const before = await countRows(db);
-  const coalesced = () => event({ source: 'zoho', entity: 'student', module: 'BTEC_Students', recordId: '777', dedupe: 'coalesce', taskIdentifier: 'zoho_student', jobKey: 'zoho:BTEC_Students:777', eventType: 'updated' });
+  const coalesced = () =>
+    event({
+      source: 'zoho',
+      entity: 'student',
+      module: 'BTEC_Students',
+      recordId: '777',
+      dedupe: 'coalesce',
+      taskIdentifier: 'zoho_student',
+      jobKey: 'zoho:BTEC_Students:777',
+      eventType: 'updated',
+    });
   const ids = await Promise.all([coalesced(), coalesced(), coalesced()].map((e) => batcher.store(e)));
   t.same(await countRows(db), { events: before.events + 3, jobs: before.jobs + 1 });
   const payload = await db.oneFirst(sql.type(z.object({ p: z.object({ eventLogId: z.number() }) }))`
@@ -77,7 +110,10 @@ t.test('a batch that fails rejects exactly its members and stores none of them; 
   const first = [event(), broken, event()].map((e) => batcher.store(e));
   const second = [event(), event()].map((e) => batcher.store(e));
   const settled = await Promise.allSettled([...first, ...second]);
-  t.same(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+  t.same(
+    settled.map((s) => s.status),
+    ['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled'],
+  );
   t.same(await countRows(db), { events: before.events + 2, jobs: before.jobs + 2 }, 'only the second batch stored');
 });
 

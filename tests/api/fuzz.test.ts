@@ -16,7 +16,11 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : rando
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 300;
 
 const app = await startTestApp(t);
-const { check, describe, serverError, close } = createFuzzChecker({ port: Number(new URL(app.url).port), db: app.db, logs: app.logs });
+const { check, describe, serverError, close } = createFuzzChecker({
+  port: Number(new URL(app.url).port),
+  db: app.db,
+  logs: app.logs,
+});
 t.teardown(close);
 
 const stream = createFuzzStream(SEED);
@@ -36,7 +40,9 @@ for (let i = 0; i < RUNS; i++) {
   const { category, cases } = stream.random();
   for (const c of cases) outcomes.push(await check(category.name, c));
 }
-t.comment(`${outcomes.length} requests (${corpusSize} corpus + ${outcomes.length - corpusSize} random) in ${Date.now() - started} ms`);
+t.comment(
+  `${outcomes.length} requests (${corpusSize} corpus + ${outcomes.length - corpusSize} random) in ${Date.now() - started} ms`,
+);
 
 for (const category of CATEGORIES) {
   const mine = outcomes.filter((o) => o.category === category.name);
@@ -74,15 +80,22 @@ if (serverErrors.length > 0) {
   for (const [cause, cases] of causes) t.comment(`  ${cases.length}× ${cause}  (e.g. ${cases[0]})`);
 }
 
-t.test('after the whole stream, rows and jobs grew by exactly the accepted events, each with one row and one job', async (t) => {
-  const accepted = outcomes.filter((o) => o.status === 202);
-  const final = await countRows(app.db);
-  t.same(final, { events: initial.events + accepted.length, jobs: initial.jobs + accepted.length }, `${accepted.length} events accepted`);
-  const orphans = await app.db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
+t.test(
+  'after the whole stream, rows and jobs grew by exactly the accepted events, each with one row and one job',
+  async (t) => {
+    const accepted = outcomes.filter((o) => o.status === 202);
+    const final = await countRows(app.db);
+    t.same(
+      final,
+      { events: initial.events + accepted.length, jobs: initial.jobs + accepted.length },
+      `${accepted.length} events accepted`,
+    );
+    const orphans = await app.db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
     select count(*) as n from integration_events_log e
      where not exists (select 1 from graphile_worker.jobs j
                         where j.key = case when e.dedupe = 'coalesce' then 'zoho:' || e.module || ':' || e.record_id else 'event:' || e.id end)
   `);
-  t.equal(orphans, 0, 'no row without its job');
-  t.ok(accepted.length > 10, 'the stream included valid events');
-});
+    t.equal(orphans, 0, 'no row without its job');
+    t.ok(accepted.length > 10, 'the stream included valid events');
+  },
+);

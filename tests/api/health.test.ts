@@ -56,11 +56,17 @@ t.test('every response carries an x-request-id', async (t) => {
 t.test('a valid incoming x-request-id is echoed back and logged; an invalid one is replaced', async (t) => {
   const echoed = await get(`${app.url}/health/ready`, { 'x-request-id': 'lb-7f3a.2024_11-22' });
   t.equal(echoed.requestId, 'lb-7f3a.2024_11-22');
-  t.ok(app.logs.some((l) => (l.req as { id?: unknown } | undefined)?.id === 'lb-7f3a.2024_11-22'),
-    'the request’s log line carries the id');
+  t.ok(
+    app.logs.some((l) => (l.req as { id?: unknown } | undefined)?.id === 'lb-7f3a.2024_11-22'),
+    'the request’s log line carries the id',
+  );
 
   const atLimit = 'a'.repeat(100);
-  t.equal((await get(`${app.url}/health`, { 'x-request-id': atLimit })).requestId, atLimit, '100 characters is accepted');
+  t.equal(
+    (await get(`${app.url}/health`, { 'x-request-id': atLimit })).requestId,
+    atLimit,
+    '100 characters is accepted',
+  );
   for (const [name, value] of [
     ['spaces', 'not valid'],
     ['101 characters', 'a'.repeat(101)],
@@ -89,7 +95,13 @@ t.test('GET /health/ready answers 503 unavailable when the database is not migra
   const res = await get(`${base}/health/ready`);
   t.equal(res.status, 503);
   t.match(res.contentType, /^application\/json/);
-  t.same(res.body, { status: 'unavailable', database: 'ok', migrations: 'pending', pending: listMigrationFiles(), moodle: { state: 'not_configured' } });
+  t.same(res.body, {
+    status: 'unavailable',
+    database: 'ok',
+    migrations: 'pending',
+    pending: listMigrationFiles(),
+    moodle: { state: 'not_configured' },
+  });
   t.same((await get(`${base}/health`)).body, { status: 'ok' }, 'liveness does not depend on the database');
 });
 
@@ -99,6 +111,11 @@ t.test('GET /health/ready answers 503 unavailable when the database went away', 
   await withAdminClient((client) => client.query(`drop database "${name}" with (force)`));
   const res = await get(`${base}/health/ready`);
   t.equal(res.status, 503);
-  t.same(res.body, { status: 'unavailable', database: 'unreachable', migrations: 'unknown', moodle: { state: 'not_configured' } });
+  t.same(res.body, {
+    status: 'unavailable',
+    database: 'unreachable',
+    migrations: 'unknown',
+    moodle: { state: 'not_configured' },
+  });
   t.equal((await get(`${base}/health`)).status, 200, 'the process itself is still alive');
 });

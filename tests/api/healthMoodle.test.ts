@@ -27,7 +27,10 @@ async function ready(url: string) {
 }
 
 t.test('reports Moodle ok with its site name and the functions missing from the service', async (t) => {
-  const app = await startTestApp(t, { MOODLE_URL: await moodleAnswering(t, 'core_webservice_get_site_info__ok'), MOODLE_TOKEN: TOKEN });
+  const app = await startTestApp(t, {
+    MOODLE_URL: await moodleAnswering(t, 'core_webservice_get_site_info__ok'),
+    MOODLE_TOKEN: TOKEN,
+  });
   const { status, body } = await ready(app.url);
   t.equal(status, 200);
   t.match(body.moodle, { state: 'ok', site: 'Moodle Real Fixture Site' });

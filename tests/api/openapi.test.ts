@@ -27,7 +27,10 @@ const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const served = await fetch(`${app.url}/openapi.json`);
 const text = await served.text();
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
-type Operation = { parameters?: { in: string; name: string; required?: boolean }[]; requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> } };
+type Operation = {
+  parameters?: { in: string; name: string; required?: boolean }[];
+  requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> };
+};
 const doc = JSON.parse(text) as Document;
 
 /** The example bodies the document shows for an operation, by name. */
@@ -49,7 +52,15 @@ t.test('GET /openapi.json is a valid OpenAPI 3.1 document, free of secrets and c
   t.match(doc.openapi, /^3\.1\./);
   // swagger-parser validates against the official 3.1 schema, then checks refs, path parameters and operationIds.
   await t.resolves(SwaggerParser.validate(structuredClone(doc) as never));
-  for (const secret of [ZOHO_SECRET, MOODLE_SECRET, ZOHO_TOKEN, ADMIN_TOKEN, METRICS_TOKEN, app.databaseUrl, new URL(app.url).port]) {
+  for (const secret of [
+    ZOHO_SECRET,
+    MOODLE_SECRET,
+    ZOHO_TOKEN,
+    ADMIN_TOKEN,
+    METRICS_TOKEN,
+    app.databaseUrl,
+    new URL(app.url).port,
+  ]) {
     t.notOk(text.includes(secret), 'holds no configured value');
   }
   // swagger-parser leaves this check out for 3.1: every {param} of a path is declared.
@@ -66,10 +77,25 @@ t.test('GET /openapi.json is a valid OpenAPI 3.1 document, free of secrets and c
 
 t.test('the document lists exactly the routes the app serves (method and path, both ways)', async (t) => {
   const servedRoutes = new Set(listRoutes(app.app));
-  const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
-  t.ok(servedRoutes.has('GET /v1/admin/settings/{key}') && servedRoutes.has('POST /v1/events/zoho/{entity}'), 'the walk finds nested routers and parameters');
-  t.same([...servedRoutes].filter((route) => !documented.has(route)), [], 'no undocumented route');
-  t.same([...documented].filter((route) => !servedRoutes.has(route)), [], 'no documented route the app lacks');
+  const documented = new Set(
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    ),
+  );
+  t.ok(
+    servedRoutes.has('GET /v1/admin/settings/{key}') && servedRoutes.has('POST /v1/events/zoho/{entity}'),
+    'the walk finds nested routers and parameters',
+  );
+  t.same(
+    [...servedRoutes].filter((route) => !documented.has(route)),
+    [],
+    'no undocumented route',
+  );
+  t.same(
+    [...documented].filter((route) => !servedRoutes.has(route)),
+    [],
+    'no documented route the app lacks',
+  );
 });
 
 t.test('the example webhooks are accepted; bodies breaking the schema are refused with 400', async (t) => {
@@ -111,8 +137,16 @@ t.test('the example webhooks are accepted; bodies breaking the schema are refuse
   const ping = await send('/v1/ping/moodle', examples('/v1/ping/moodle', 'post').empty, moodleSigned);
   conforms(t, pingSchema, await ping.json());
   for (const res of [
-    await fetch(`${app.url}/v1/events/moodle/grade`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }),
-    await fetch(`${app.url}/v1/events/moodle/grade`, { method: 'POST', body: 'x'.repeat(300_000), headers: { 'content-type': 'application/json' } }),
+    await fetch(`${app.url}/v1/events/moodle/grade`, {
+      method: 'POST',
+      body: 'x',
+      headers: { 'content-type': 'text/plain' },
+    }),
+    await fetch(`${app.url}/v1/events/moodle/grade`, {
+      method: 'POST',
+      body: 'x'.repeat(300_000),
+      headers: { 'content-type': 'application/json' },
+    }),
     await fetch(`${app.url}/v1/admin/status`),
   ]) {
     t.ok([415, 413, 401].includes(res.status));
@@ -140,7 +174,11 @@ t.test('health and admin answers match their documented schemas', async (t) => {
   conforms(t, z.array(settingRowSchema), await get('/v1/admin/settings'));
   conforms(t, settingRowSchema, await get('/v1/admin/settings/moodle.roles'));
   const [key, value] = Object.entries(examples('/v1/admin/settings/{key}', 'put'))[0]!;
-  const put = await fetch(`${app.url}/v1/admin/settings/${key}`, { method: 'PUT', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify(value) });
+  const put = await fetch(`${app.url}/v1/admin/settings/${key}`, {
+    method: 'PUT',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  });
   t.equal(put.status, 200, `the PUT example is valid for ${key}`);
   conforms(t, settingChangeResultSchema, await put.json());
   const reset = await fetch(`${app.url}/v1/admin/settings/${key}/reset`, { method: 'POST', headers: admin });
@@ -161,7 +199,9 @@ function listRoutes(express: Express): string[] {
   const walk = (stack: Layer[], prefix: string): string[] =>
     stack.flatMap((layer) => {
       if (layer.route) {
-        return Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${toOpenApiPath(prefix + stringPath(layer.route!.path))}`);
+        return Object.keys(layer.route.methods).map(
+          (method) => `${method.toUpperCase()} ${toOpenApiPath(prefix + stringPath(layer.route!.path))}`,
+        );
       }
       const nested = layer.handle?.stack;
       if (!Array.isArray(nested)) return []; // plain middleware
@@ -178,6 +218,7 @@ function stringPath(path: unknown): string {
 
 /** path-to-regexp v8 `/:id` and `/*rest` → OpenAPI `/{id}`, `/{rest}`; optional `{…}` groups have no OpenAPI form. */
 function toOpenApiPath(path: string): string {
-  if (/[{}()]/.test(path)) throw new Error(`route ${path} has an optional group: document each variant and extend toOpenApiPath`);
+  if (/[{}()]/.test(path))
+    throw new Error(`route ${path} has an optional group: document each variant and extend toOpenApiPath`);
   return path.replace(/[:*]([A-Za-z_$][\w$]*)/g, '{$1}');
 }

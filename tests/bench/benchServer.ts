@@ -34,10 +34,12 @@ async function buildIngress(single: boolean): Promise<BenchApp> {
     METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef0123',
     // 'warn' as a production deployment might; 'info' would add a JSON line per request.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    ...(single ? { INGRESS_BATCH_MAX: '1', INGRESS_BATCH_WAIT_MS: '0' } : {
-      ...(process.env.INGRESS_BATCH_MAX ? { INGRESS_BATCH_MAX: process.env.INGRESS_BATCH_MAX } : {}),
-      ...(process.env.INGRESS_BATCH_WAIT_MS ? { INGRESS_BATCH_WAIT_MS: process.env.INGRESS_BATCH_WAIT_MS } : {}),
-    }),
+    ...(single
+      ? { INGRESS_BATCH_MAX: '1', INGRESS_BATCH_WAIT_MS: '0' }
+      : {
+          ...(process.env.INGRESS_BATCH_MAX ? { INGRESS_BATCH_MAX: process.env.INGRESS_BATCH_MAX } : {}),
+          ...(process.env.INGRESS_BATCH_WAIT_MS ? { INGRESS_BATCH_WAIT_MS: process.env.INGRESS_BATCH_WAIT_MS } : {}),
+        }),
   });
   const log = createLogger({ service: 'bench-ingress', level: config.LOG_LEVEL, destination: process.stderr });
   const db = await createDbPool(config.DATABASE_URL, { maximumPoolSize: INGRESS_POOL_SIZE });
@@ -56,7 +58,8 @@ function buildBare(): BenchApp {
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
-  if (mode !== 'ingress' && mode !== 'ingress-single' && mode !== 'bare') throw new Error('usage: benchServer.ts ingress|ingress-single|bare');
+  if (mode !== 'ingress' && mode !== 'ingress-single' && mode !== 'bare')
+    throw new Error('usage: benchServer.ts ingress|ingress-single|bare');
   const { app, close } = mode === 'bare' ? buildBare() : await buildIngress(mode === 'ingress-single');
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {

@@ -56,7 +56,9 @@ export function describeMachine(): string {
 
 /** Other processes compete for the same cores: print this before and after a run. */
 export function describeLoad(): string {
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }
 
 /** An integer ≥ `min` from the environment, or the default. */

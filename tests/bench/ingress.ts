@@ -84,7 +84,9 @@ interface Row {
 
 async function main(cleanup: Cleanup): Promise<void> {
   console.log(`bench:ingress — ${describeMachine()}`);
-  console.log(`${ROUNDS} rounds of ${SECONDS} s per measurement (medians shown), ${WARMUP_SECONDS} s warm-up per target, connections ${CONNECTIONS.join(' and ')}\n`);
+  console.log(
+    `${ROUNDS} rounds of ${SECONDS} s per measurement (medians shown), ${WARMUP_SECONDS} s warm-up per target, connections ${CONNECTIONS.join(' and ')}\n`,
+  );
   const log = createLogger({ service: 'bench', level: 'warn' });
   const database = await createBenchDatabase(log);
   cleanup.defer(() => database.drop());
@@ -97,11 +99,16 @@ async function main(cleanup: Cleanup): Promise<void> {
 
   const targets: Target[] = [
     { name: INGRESS, measure: (c, s) => measureHttp(INGRESS, ingress.url + INGRESS_PATH, c, s, database.url) },
-    { name: INGRESS_SINGLE, measure: (c, s) => measureHttp(INGRESS_SINGLE, single.url + INGRESS_PATH, c, s, database.url) },
+    {
+      name: INGRESS_SINGLE,
+      measure: (c, s) => measureHttp(INGRESS_SINGLE, single.url + INGRESS_PATH, c, s, database.url),
+    },
     { name: BARE, measure: (c, s) => measureHttp(BARE, `${bare.url}/x`, c, s, null) },
     { name: RAW, measure: (c, s) => measureRawSql(RAW, database.url, c, s, false) },
     { name: RAW_BATCHED, measure: (c, s) => measureBatchedSql(RAW_BATCHED, database.url, c, s) },
-    ...(WITH_DISCARD ? [{ name: RAW_DISCARD, measure: (c: number, s: number) => measureRawSql(RAW_DISCARD, database.url, c, s, true) }] : []),
+    ...(WITH_DISCARD
+      ? [{ name: RAW_DISCARD, measure: (c: number, s: number) => measureRawSql(RAW_DISCARD, database.url, c, s, true) }]
+      : []),
   ];
   for (const target of targets) {
     if (WARMUP_SECONDS > 0) await target.measure(CONNECTIONS[0], WARMUP_SECONDS);
@@ -123,7 +130,15 @@ async function main(cleanup: Cleanup): Promise<void> {
   const rows = medianRows(rounds);
   printTable(
     ['target', 'conns', 'accepted/s', 'p50', 'p99', 'not accepted', 'rows / jobs stored'],
-    rows.map((r) => [r.target, r.connections, formatRate(r.rate), formatMs(r.p50), formatMs(r.p99), r.rejected || '0', r.stored]),
+    rows.map((r) => [
+      r.target,
+      r.connections,
+      formatRate(r.rate),
+      formatMs(r.p50),
+      formatMs(r.p99),
+      r.rejected || '0',
+      r.stored,
+    ]),
   );
   printSummary(rows, rounds);
   console.log(`\nafter the run: ${describeLoad()}`);
@@ -138,7 +153,13 @@ interface Target {
  * a. and b.: autocannon against a server; only 202s count. With `databaseUrl` (the
  * ingress) it then waits for the requests autocannon hung up on to finish, and counts rows.
  */
-async function measureHttp(target: string, url: string, connections: number, seconds: number, databaseUrl: string | null): Promise<Row> {
+async function measureHttp(
+  target: string,
+  url: string,
+  connections: number,
+  seconds: number,
+  databaseUrl: string | null,
+): Promise<Row> {
   const { result, latencies } = await runAutocannon(url, connections, seconds);
   if (databaseUrl) await waitForQuietTable(databaseUrl);
   const accepted = result.statusCodeStats['202']?.count ?? 0;
@@ -161,7 +182,12 @@ async function measureHttp(target: string, url: string, connections: number, sec
 /** @returns autocannon's result, and every response's latency in ms, sorted (autocannon's own are whole ms). */
 async function runAutocannon(url: string, connections: number, seconds: number) {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds, requests: [signedGradeRequest(new URL(url).pathname)] });
+  const instance = autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [signedGradeRequest(new URL(url).pathname)],
+  });
   instance.on('response', (_client, _status, _bytes, responseTime) => void latencies.push(responseTime));
   const result = await instance;
   latencies.sort((a, b) => a - b);
@@ -171,7 +197,8 @@ async function runAutocannon(url: string, connections: number, seconds: number) 
 /** Waits until the events log stops growing (200 ms apart), at most 10 s. */
 async function waitForQuietTable(databaseUrl: string): Promise<void> {
   await withClient(databaseUrl, async (client) => {
-    const count = async () => Number((await client.query<{ n: string }>('select count(*) as n from integration_events_log')).rows[0]!.n);
+    const count = async () =>
+      Number((await client.query<{ n: string }>('select count(*) as n from integration_events_log')).rows[0]!.n);
     let last = await count();
     for (let i = 0; i < 50; i++) {
       await sleep(200);
@@ -189,7 +216,13 @@ function signedGradeRequest(path: string): AutocannonRequest {
     path,
     setupRequest(request) {
       const { eventId, body } = nextGradeEvent();
-      return { ...request, method: 'POST', path, body, headers: signedHeaders(MOODLE_SECRET, body, { id: `msg_${eventId}` }) };
+      return {
+        ...request,
+        method: 'POST',
+        path,
+        body,
+        headers: signedHeaders(MOODLE_SECRET, body, { id: `msg_${eventId}` }),
+      };
     },
   };
 }
@@ -219,7 +252,10 @@ interface BenchServer {
 }
 
 /** Spawns tests/bench/benchServer.ts and waits for its `listening <port>` line. */
-async function startBenchServer(mode: 'ingress' | 'ingress-single' | 'bare', databaseUrl: string): Promise<BenchServer> {
+async function startBenchServer(
+  mode: 'ingress' | 'ingress-single' | 'bare',
+  databaseUrl: string,
+): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./benchServer.ts', import.meta.url));
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=<a folder>", to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -287,11 +323,29 @@ const RECORD_WEBHOOK_EVENT_SQL = `
 /** The parameters the ingress binds for a grade event (api/events/toMoodleEvent.ts). */
 function recordParams(): unknown[] {
   const { eventId, recordId, body } = nextGradeEvent();
-  return ['moodle', eventId, '\\mod_assign\\event\\submission_graded', 'grade', 'assign_grades', recordId, 'event_id', 'moodle_grade', body, 'moodle_grade', null];
+  return [
+    'moodle',
+    eventId,
+    '\\mod_assign\\event\\submission_graded',
+    'grade',
+    'assign_grades',
+    recordId,
+    'event_id',
+    'moodle_grade',
+    body,
+    'moodle_grade',
+    null,
+  ];
 }
 
 /** c. and d.: N pg clients, each running the statement back to back for `seconds`. */
-async function measureRawSql(target: string, databaseUrl: string, clients: number, seconds: number, withReset: boolean): Promise<Row> {
+async function measureRawSql(
+  target: string,
+  databaseUrl: string,
+  clients: number,
+  seconds: number,
+  withReset: boolean,
+): Promise<Row> {
   const run = await runRawSql(databaseUrl, clients, seconds, withReset);
   return {
     target,
@@ -351,21 +405,23 @@ async function measureBatchedSql(target: string, databaseUrl: string, clients: n
   try {
     const started = performance.now();
     const deadline = started + seconds * 1000;
-    await Promise.all(Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        const batch = Array.from({ length: RAW_BATCH }, gradeNewEvent);
-        const t0 = performance.now();
-        try {
-          await recordWebhookEvents(db, batch);
-          latencies.push(performance.now() - t0);
-          events += batch.length;
-        } catch (error) {
-          if (errors === 0) console.error(`  first SQL error: ${(error as Error).message}`);
-          errors += 1;
-          await sleep(10);
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < deadline) {
+          const batch = Array.from({ length: RAW_BATCH }, gradeNewEvent);
+          const t0 = performance.now();
+          try {
+            await recordWebhookEvents(db, batch);
+            latencies.push(performance.now() - t0);
+            events += batch.length;
+          } catch (error) {
+            if (errors === 0) console.error(`  first SQL error: ${(error as Error).message}`);
+            errors += 1;
+            await sleep(10);
+          }
         }
-      }
-    }));
+      }),
+    );
     const elapsedSeconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     return {
@@ -386,8 +442,16 @@ async function measureBatchedSql(target: string, databaseUrl: string, clients: n
 function gradeNewEvent(): NewEvent {
   const { eventId, recordId, body } = nextGradeEvent();
   return {
-    source: 'moodle', eventId, eventType: '\\mod_assign\\event\\submission_graded', entity: 'grade', module: 'assign_grades',
-    recordId, dedupe: 'event_id', taskIdentifier: 'moodle_grade', payload: JSON.parse(body) as Record<string, unknown>, jobKey: null,
+    source: 'moodle',
+    eventId,
+    eventType: '\\mod_assign\\event\\submission_graded',
+    entity: 'grade',
+    module: 'assign_grades',
+    recordId,
+    dedupe: 'event_id',
+    taskIdentifier: 'moodle_grade',
+    payload: JSON.parse(body) as Record<string, unknown>,
+    jobKey: null,
   };
 }
 
@@ -436,7 +500,11 @@ function medianRows(rounds: Row[][]): Row[] {
       rate: median(same.map((r) => r.rate)),
       p50: median(same.map((r) => r.p50)),
       p99: median(same.map((r) => r.p99)),
-      rejected: same.map((r) => r.rejected).filter(Boolean).join(' ') || '',
+      rejected:
+        same
+          .map((r) => r.rejected)
+          .filter(Boolean)
+          .join(' ') || '',
       stored: same.map((r) => r.stored).join(' | '),
     };
   });
@@ -449,7 +517,8 @@ function median(values: number[]): number {
 }
 
 function printSummary(rows: Row[], rounds: Row[][]): void {
-  const find = (target: string, connections: number, among: Row[] = rows) => among.find((r) => r.target === target && r.connections === connections);
+  const find = (target: string, connections: number, among: Row[] = rows) =>
+    among.find((r) => r.target === target && r.connections === connections);
   console.log('');
   for (const connections of CONNECTIONS) {
     const ingress = find(INGRESS, connections);

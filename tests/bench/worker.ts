@@ -70,8 +70,10 @@ async function main(cleanup: Cleanup): Promise<void> {
   console.log(`bench:worker — ${describeMachine()}`);
   console.log(`${JOBS} jobs (${SAME_RECORD_JOBS} on one record), concurrency ${CONCURRENCY.join(' and ')}`);
   const batching = graphileBatching(1);
-  console.log(`graphile-worker batching, bare and ours alike: local queue of ${batching.localQueue.size} jobs per slot (ttl ${batching.localQueue.ttl / 1000} s), ` +
-    `completions and failures batched over ${batching.completeJobBatchDelay} / ${batching.failJobBatchDelay} ms\n`);
+  console.log(
+    `graphile-worker batching, bare and ours alike: local queue of ${batching.localQueue.size} jobs per slot (ttl ${batching.localQueue.ttl / 1000} s), ` +
+      `completions and failures batched over ${batching.completeJobBatchDelay} / ${batching.failJobBatchDelay} ms\n`,
+  );
   const log = createLogger({ service: 'bench', level: 'warn' });
   const database = await createBenchDatabase(log);
   cleanup.defer(() => database.drop());

@@ -21,7 +21,18 @@ import { syncPerson } from '../../worker/handlers/zohoToMoodle/syncPerson.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
-import { describeLoad, describeMachine, envInt, formatMs, formatPercent, formatRate, percentile, printTable, runBenchmark, sleep } from './benchSupport.ts';
+import {
+  describeLoad,
+  describeMachine,
+  envInt,
+  formatMs,
+  formatPercent,
+  formatRate,
+  percentile,
+  printTable,
+  runBenchmark,
+  sleep,
+} from './benchSupport.ts';
 
 const EVENTS = envInt('BENCH_EVENTS', 1000);
 const RATE = envInt('BENCH_RATE', 50);
@@ -49,16 +60,23 @@ async function runRound(stack: SyncStack, name: string, studentIds: string[], ra
   const started = Date.now();
   const sendOne = async (recordId: string) => {
     const eventId = randomUUID();
-    const answer = await stack.sendZoho('student', { event_id: eventId, event_type: 'created', module: 'BTEC_Students', record_id: recordId });
+    const answer = await stack.sendZoho('student', {
+      event_id: eventId,
+      event_type: 'created',
+      module: 'BTEC_Students',
+      record_id: recordId,
+    });
     if (answer.status !== 202) throw new Error(`ingress answered ${answer.status}`);
     accepted.set(eventId, { recordId, at: Date.now() });
   };
   if (ratePerSecond === null) {
     // The whole batch at once, 20 connections: the queue fills, latency is mostly waiting.
     const queue = [...studentIds];
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await sendOne(id);
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) await sendOne(id);
+      }),
+    );
   } else {
     const interval = 1000 / ratePerSecond;
     const sends: Promise<void>[] = [];
@@ -72,7 +90,8 @@ async function runRound(stack: SyncStack, name: string, studentIds: string[], ra
   const ids = [...accepted.keys()];
   const rows = await waitForAll(stack, ids);
   const failed = rows.filter((r) => r.status !== 'completed');
-  if (failed.length) throw new Error(`${failed.length} events did not complete (first: ${failed[0]!.event_id} ${failed[0]!.status})`);
+  if (failed.length)
+    throw new Error(`${failed.length} events did not complete (first: ${failed[0]!.event_id} ${failed[0]!.status})`);
 
   const writes = new Map<string, number>();
   for (const call of stack.moodle.calls) {
@@ -84,7 +103,11 @@ async function runRound(stack: SyncStack, name: string, studentIds: string[], ra
     const sent = accepted.get(row.event_id)!;
     const writtenAt = writes.get(sent.recordId);
     if (writtenAt === undefined) throw new Error(`no Moodle write seen for ${sent.recordId}`);
-    return { latency: writtenAt - sent.at, queued: row.started_ms - row.received_ms, handler: writtenAt - row.started_ms };
+    return {
+      latency: writtenAt - sent.at,
+      queued: row.started_ms - row.received_ms,
+      handler: writtenAt - row.started_ms,
+    };
   });
   const elapsed = (Math.max(...writes.values()) - started) / 1000;
   return { name, samples, throughput: samples.length / elapsed };
@@ -100,8 +123,12 @@ async function runDirect(stack: SyncStack, studentIds: string[]) {
   const log = createLogger({ service: 'bench', level: 'warn' });
   const config = workerEnvSchema.parse({
     DATABASE_URL: stack.databaseUrl,
-    ZOHO_ACCOUNTS_URL: stack.zoho.accountsUrl, ZOHO_CLIENT_ID: stack.zoho.clientId, ZOHO_CLIENT_SECRET: stack.zoho.clientSecret,
-    ZOHO_REFRESH_TOKEN: stack.zoho.refreshToken, ZOHO_API_URL: stack.zoho.apiUrl, ENCRYPTION_KEY: stack.encryptionKey,
+    ZOHO_ACCOUNTS_URL: stack.zoho.accountsUrl,
+    ZOHO_CLIENT_ID: stack.zoho.clientId,
+    ZOHO_CLIENT_SECRET: stack.zoho.clientSecret,
+    ZOHO_REFRESH_TOKEN: stack.zoho.refreshToken,
+    ZOHO_API_URL: stack.zoho.apiUrl,
+    ENCRYPTION_KEY: stack.encryptionKey,
   });
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
   const moodle = createMoodleClient({ url: stack.moodle.url, token: stack.moodle.token, log });
@@ -114,7 +141,9 @@ async function runDirect(stack: SyncStack, studentIds: string[]) {
     const result = await syncPerson({ ctx, event, settings, dryRun: false, zoho, moodle }, 'student', id);
     if (result.action !== 'created') throw new Error(`direct sync of ${id}: ${result.action}`);
     // Measured like the rounds: until the Moodle simulator applied the create.
-    const create = stack.moodle.calls.findLast((c) => c.wsfunction === 'core_user_create_users' && JSON.stringify(c.params).includes(id));
+    const create = stack.moodle.calls.findLast(
+      (c) => c.wsfunction === 'core_user_create_users' && JSON.stringify(c.params).includes(id),
+    );
     if (create?.atMs === undefined) throw new Error(`direct sync of ${id}: no create seen`);
     durations.push(create.atMs - started);
   }
@@ -133,7 +162,8 @@ async function waitForAll(stack: SyncStack, eventIds: string[]) {
        where event_id = any(${sql.array(eventIds, 'text')}) and status in ('completed', 'failed', 'skipped')
     `);
     if (rows.length === eventIds.length) return rows;
-    if (Date.now() > deadline) throw new Error(`only ${rows.length} of ${eventIds.length} events settled in 10 minutes`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${rows.length} of ${eventIds.length} events settled in 10 minutes`);
     await sleep(200);
   }
 }
@@ -160,7 +190,9 @@ function summarise(round: Awaited<ReturnType<typeof runRound>>): (string | numbe
 
 await runBenchmark('bench:sync', async (cleanup) => {
   console.log(`bench:sync — ${describeMachine()}`);
-  console.log(`${EVENTS} student events per round, worker concurrency ${CONCURRENCY}, simulators with no added latency\n`);
+  console.log(
+    `${EVENTS} student events per round, worker concurrency ${CONCURRENCY}, simulators with no added latency\n`,
+  );
   const log = createLogger({ service: 'bench', level: 'warn' });
   const database = await createBenchDatabase(log);
   cleanup.defer(() => database.drop());
@@ -175,9 +207,15 @@ await runBenchmark('bench:sync', async (cleanup) => {
   });
 
   const seedStudents = (tag: string) =>
-    stack.zoho.seed('BTEC_Students', Array.from({ length: EVENTS }, (_, i) => ({
-      First_Name: 'Bench', Last_Name: `Student ${tag}${i}`, Academic_Email: `bench.${tag}${i}@college.example`, Status: 'Active',
-    })));
+    stack.zoho.seed(
+      'BTEC_Students',
+      Array.from({ length: EVENTS }, (_, i) => ({
+        First_Name: 'Bench',
+        Last_Name: `Student ${tag}${i}`,
+        Academic_Email: `bench.${tag}${i}@college.example`,
+        Status: 'Active',
+      })),
+    );
 
   // Warm-up: token, connections, JIT.
   await runRound(stack, 'warm-up', seedStudents('w').slice(0, 50), RATE);
@@ -187,12 +225,30 @@ await runBenchmark('bench:sync', async (cleanup) => {
     await runRound(stack, `paced ${RATE}/s`, seedStudents('p'), RATE),
     await runRound(stack, 'burst', seedStudents('b'), null),
   ];
-  printTable(['round', 'events', 'latency p50', 'latency p99', 'queue wait p50', 'handler p50', 'queue share (median)', 'writes/s'], rounds.map(summarise));
+  printTable(
+    [
+      'round',
+      'events',
+      'latency p50',
+      'latency p99',
+      'queue wait p50',
+      'handler p50',
+      'queue share (median)',
+      'writes/s',
+    ],
+    rounds.map(summarise),
+  );
   const paced = rounds[0]!.samples.map((s) => s.latency).sort((a, b) => a - b);
-  console.log(`\nbaseline, the same handler called directly (no ingress, no queue), one at a time, until Moodle applied the create: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`);
-  console.log(`paced p50 latency / direct p50 = ${(percentile(paced, 50) / percentile(direct, 50)).toFixed(2)}× — the service's own overhead (ingress commit, queue, event bookkeeping) is the difference`);
+  console.log(
+    `\nbaseline, the same handler called directly (no ingress, no queue), one at a time, until Moodle applied the create: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`,
+  );
+  console.log(
+    `paced p50 latency / direct p50 = ${(percentile(paced, 50) / percentile(direct, 50)).toFixed(2)}× — the service's own overhead (ingress commit, queue, event bookkeeping) is the difference`,
+  );
   console.log(`\nlatency = webhook 202 received by the sender → Moodle simulator applied the user create;`);
-  console.log(`queue wait = received_at → started_at of the event row (commit, NOTIFY, worker pick-up, and any backlog);`);
+  console.log(
+    `queue wait = received_at → started_at of the event row (commit, NOTIFY, worker pick-up, and any backlog);`,
+  );
   console.log(`handler = started_at → Moodle write (Zoho fetch, 3 Moodle look-ups, the create);`);
   console.log(`queue share = per event, queue wait / (queue wait + handler), median. ${describeLoad()}`);
 });

@@ -108,7 +108,9 @@ const eventStateSchema = z.object({
 });
 
 async function eventState(db: DatabasePool, id: number) {
-  return db.one(sql.type(eventStateSchema)`select status, finished_at, result from integration_events_log where id = ${id}`);
+  return db.one(
+    sql.type(eventStateSchema)`select status, finished_at, result from integration_events_log where id = ${id}`,
+  );
 }
 
 const jobSchema = z.object({
@@ -126,7 +128,9 @@ async function jobOf(db: DatabasePool, id: number) {
 }
 
 async function eventIdsLeft(db: DatabasePool): Promise<string[]> {
-  const rows = await db.any(sql.type(z.object({ event_id: z.string() }))`select event_id from integration_events_log order by event_id`);
+  const rows = await db.any(
+    sql.type(z.object({ event_id: z.string() }))`select event_id from integration_events_log order by event_id`,
+  );
   return rows.map((r) => r.event_id);
 }
 
@@ -159,13 +163,18 @@ t.test('status --json counts events per status, the queue and the live workers',
     workers: { workerId: string; hostname: string; pid: number; lastSeenAt: string }[];
   }>(result);
   t.same(status.events, { pending: 2, processing: 0, retrying: 0, completed: 1, failed: 1, skipped: 0, cancelled: 0 });
-  t.same(status.last24h, { pending: 2, processing: 0, retrying: 0, completed: 0, failed: 1, skipped: 0, cancelled: 0 },
-    'the completed event of two days ago is not in the last 24 h');
+  t.same(
+    status.last24h,
+    { pending: 2, processing: 0, retrying: 0, completed: 0, failed: 1, skipped: 0, cancelled: 0 },
+    'the completed event of two days ago is not in the last 24 h',
+  );
   t.same(status.jobs, { waiting: 2, running: 0, failed: 0 }, 'one waiting job per pending event');
   t.equal(status.workers.length, 1);
   t.match(status.workers[0], { workerId: 'worker-test-1', hostname: 'host-a', pid: 4242 });
-  t.ok(status.oldestWaitingAt && Date.now() - Date.parse(status.oldestWaitingAt) > 110 * 60_000,
-    'oldest waiting is the pending event of 2 h ago');
+  t.ok(
+    status.oldestWaitingAt && Date.now() - Date.parse(status.oldestWaitingAt) > 110 * 60_000,
+    'oldest waiting is the pending event of 2 h ago',
+  );
   t.equal(result.stderr, '', 'nothing on stderr');
 });
 
@@ -188,32 +197,72 @@ t.test('list, show: filters and one event', async (t) => {
   const { url, db } = await freshDatabase(t);
   const ids = {
     pending: await seed(db, { eventId: 'ls-pending', recordId: 'R-1', receivedHoursAgo: 0.1 }),
-    failed: await seed(db, { eventId: 'ls-failed', status: 'failed', recordId: 'R-2', receivedHoursAgo: 3, lastError: 'MoodleError: exception in core_user_create_users', errorCode: 'moodle.rejected', attempts: 12 }),
-    completedOld: await seed(db, { eventId: 'ls-completed-old', status: 'completed', recordId: 'R-1', receivedHoursAgo: 40 * 24 }),
-    failedRecent: await seed(db, { eventId: 'ls-failed-recent', status: 'failed', recordId: 'R-3', receivedHoursAgo: 0.5 }),
-    moodle: await seed(db, { eventId: 'ls-moodle', source: 'moodle', recordId: 'R-4', receivedHoursAgo: 5, status: 'skipped' }),
+    failed: await seed(db, {
+      eventId: 'ls-failed',
+      status: 'failed',
+      recordId: 'R-2',
+      receivedHoursAgo: 3,
+      lastError: 'MoodleError: exception in core_user_create_users',
+      errorCode: 'moodle.rejected',
+      attempts: 12,
+    }),
+    completedOld: await seed(db, {
+      eventId: 'ls-completed-old',
+      status: 'completed',
+      recordId: 'R-1',
+      receivedHoursAgo: 40 * 24,
+    }),
+    failedRecent: await seed(db, {
+      eventId: 'ls-failed-recent',
+      status: 'failed',
+      recordId: 'R-3',
+      receivedHoursAgo: 0.5,
+    }),
+    moodle: await seed(db, {
+      eventId: 'ls-moodle',
+      source: 'moodle',
+      recordId: 'R-4',
+      receivedHoursAgo: 5,
+      status: 'skipped',
+    }),
   };
 
   t.test('list --json gives every event, newest first', async (t) => {
     const result = await jobs(url, 'list', '--json');
     t.equal(result.code, 0, result.stderr);
     const rows = parseJson<JsonEvent[]>(result);
-    t.same(rows.map((r) => r.event_id), ['ls-pending', 'ls-failed-recent', 'ls-failed', 'ls-moodle', 'ls-completed-old']);
-    t.match(rows.find((r) => r.event_id === 'ls-failed'), {
-      id: ids.failed, status: 'failed', record_id: 'R-2', error_code: 'moodle.rejected', last_error: /core_user_create_users/,
-    });
+    t.same(
+      rows.map((r) => r.event_id),
+      ['ls-pending', 'ls-failed-recent', 'ls-failed', 'ls-moodle', 'ls-completed-old'],
+    );
+    t.match(
+      rows.find((r) => r.event_id === 'ls-failed'),
+      {
+        id: ids.failed,
+        status: 'failed',
+        record_id: 'R-2',
+        error_code: 'moodle.rejected',
+        last_error: /core_user_create_users/,
+      },
+    );
   });
 
   t.test('list --status failed --json gives only failed events', async (t) => {
     const result = await jobs(url, 'list', '--status', 'failed', '--json');
     t.equal(result.code, 0, result.stderr);
-    t.same(parseJson<JsonEvent[]>(result).map((r) => r.event_id), ['ls-failed-recent', 'ls-failed']);
+    t.same(
+      parseJson<JsonEvent[]>(result).map((r) => r.event_id),
+      ['ls-failed-recent', 'ls-failed'],
+    );
   });
 
   t.test('list --status failed,pending takes a comma list', async (t) => {
     const result = await jobs(url, 'list', '--status', 'failed,pending', '--json');
     t.equal(result.code, 0, result.stderr);
-    t.same(parseJson<JsonEvent[]>(result).map((r) => r.event_id), ['ls-pending', 'ls-failed-recent', 'ls-failed']);
+    t.same(
+      parseJson<JsonEvent[]>(result).map((r) => r.event_id),
+      ['ls-pending', 'ls-failed-recent', 'ls-failed'],
+    );
   });
 
   t.test('list --status failed,pending prints a table of those events', async (t) => {
@@ -230,20 +279,32 @@ t.test('list, show: filters and one event', async (t) => {
   t.test('list --since 1h leaves out events received earlier', async (t) => {
     const result = await jobs(url, 'list', '--since', '1h', '--json');
     t.equal(result.code, 0, result.stderr);
-    t.same(parseJson<JsonEvent[]>(result).map((r) => r.event_id), ['ls-pending', 'ls-failed-recent']);
+    t.same(
+      parseJson<JsonEvent[]>(result).map((r) => r.event_id),
+      ['ls-pending', 'ls-failed-recent'],
+    );
   });
 
   t.test('list --record gives only that record’s events', async (t) => {
     const result = await jobs(url, 'list', '--record', 'R-1', '--json');
     t.equal(result.code, 0, result.stderr);
-    t.same(parseJson<JsonEvent[]>(result).map((r) => r.event_id), ['ls-pending', 'ls-completed-old']);
+    t.same(
+      parseJson<JsonEvent[]>(result).map((r) => r.event_id),
+      ['ls-pending', 'ls-completed-old'],
+    );
   });
 
   t.test('list --source moodle and --limit narrow the list', async (t) => {
     const bySource = await jobs(url, 'list', '--source', 'moodle', '--json');
-    t.same(parseJson<JsonEvent[]>(bySource).map((r) => r.event_id), ['ls-moodle']);
+    t.same(
+      parseJson<JsonEvent[]>(bySource).map((r) => r.event_id),
+      ['ls-moodle'],
+    );
     const limited = await jobs(url, 'list', '--limit', '2', '--json');
-    t.same(parseJson<JsonEvent[]>(limited).map((r) => r.event_id), ['ls-pending', 'ls-failed-recent']);
+    t.same(
+      parseJson<JsonEvent[]>(limited).map((r) => r.event_id),
+      ['ls-pending', 'ls-failed-recent'],
+    );
   });
 
   t.test('list with no match says so', async (t) => {
@@ -269,7 +330,9 @@ t.test('list, show: filters and one event', async (t) => {
   t.test("show '#<row id>' --json gives the event and its job", async (t) => {
     const result = await jobs(url, 'show', `#${ids.pending}`, '--json');
     t.equal(result.code, 0, result.stderr);
-    const shown = parseJson<{ event: JsonEvent; job: { key: string; attempts: number; max_attempts: number } | null }>(result);
+    const shown = parseJson<{ event: JsonEvent; job: { key: string; attempts: number; max_attempts: number } | null }>(
+      result,
+    );
     t.match(shown.event, { id: ids.pending, event_id: 'ls-pending', status: 'pending' });
     t.match(shown.job, { key: `event:${ids.pending}`, attempts: 0, max_attempts: 12 });
 
@@ -306,13 +369,24 @@ t.test('list, show: filters and one event', async (t) => {
 t.test('retry', async (t) => {
   t.test('retry <event id> puts a failed event back in the queue with a fresh job', async (t) => {
     const { url, db } = await freshDatabase(t);
-    const id = await seed(db, { eventId: 'rt-failed', status: 'failed', lastError: 'boom', errorCode: 'unexpected', attempts: 12 });
+    const id = await seed(db, {
+      eventId: 'rt-failed',
+      status: 'failed',
+      lastError: 'boom',
+      errorCode: 'unexpected',
+      attempts: 12,
+    });
     t.equal(await jobOf(db, id), null, 'no job before');
     const result = await jobs(url, 'retry', 'rt-failed');
     t.equal(result.code, 0, result.stderr);
     t.equal(result.stdout, `re-queued 1 event(s): #${id}\n`);
     t.match(await eventState(db, id), { status: 'pending', finished_at: null });
-    t.match(await jobOf(db, id), { key: `event:${id}`, task_identifier: 'zoho_student', attempts: 0, max_attempts: 12 });
+    t.match(await jobOf(db, id), {
+      key: `event:${id}`,
+      task_identifier: 'zoho_student',
+      attempts: 0,
+      max_attempts: 12,
+    });
   });
 
   t.test('retry --json of a #ref reports the re-queued row ids', async (t) => {
@@ -357,7 +431,11 @@ t.test('retry', async (t) => {
     t.equal(result.code, 0, result.stderr);
     t.equal(result.stdout, `re-queued 1 event(s): #${recent}\n`);
     t.equal((await eventState(db, recent)).status, 'pending');
-    t.match(await jobOf(db, recent), { attempts: 0, max_attempts: 12, last_error: null }, 'the failed job was replaced');
+    t.match(
+      await jobOf(db, recent),
+      { attempts: 0, max_attempts: 12, last_error: null },
+      'the failed job was replaced',
+    );
     t.equal((await eventState(db, old)).status, 'failed', 'outside the window: untouched');
     t.equal(await jobOf(db, old), null);
     t.equal((await eventState(db, completed)).status, 'completed');
@@ -370,14 +448,22 @@ t.test('retry', async (t) => {
        where is_available and (payload ->> 'eventLogId')::bigint = ${recent}
     `);
     t.same(runnable, [{ key: `event:${recent}`, attempts: 0 }], 'one runnable job for the re-queued event');
-    const keys = await db.any(sql.type(z.object({ key: z.string() }))`select key from graphile_worker.jobs where key is not null order by key`);
-    t.same(keys.map((k) => k.key).sort(), [`event:${pending}`, `event:${recent}`].sort(), 'one keyed job each for the pending and the re-queued event');
+    const keys = await db.any(
+      sql.type(z.object({ key: z.string() }))`select key from graphile_worker.jobs where key is not null order by key`,
+    );
+    t.same(
+      keys.map((k) => k.key).sort(),
+      [`event:${pending}`, `event:${recent}`].sort(),
+      'one keyed job each for the pending and the re-queued event',
+    );
   });
 
   t.test('retry refuses an event a live worker is running', async (t) => {
     const { url, db } = await freshDatabase(t);
     const id = await seed(db, { eventId: 'rt-running', attempts: 1 });
-    await db.query(sql.unsafe`update integration_events_log set status = 'processing', started_at = now() where id = ${id}`);
+    await db.query(
+      sql.unsafe`update integration_events_log set status = 'processing', started_at = now() where id = ${id}`,
+    );
     await db.query(sql.unsafe`
       update graphile_worker._private_jobs set attempts = 1, locked_at = now(), locked_by = 'worker-alive' where key = ${`event:${id}`}
     `);
@@ -403,7 +489,11 @@ t.test('retry', async (t) => {
       update graphile_worker._private_jobs set attempts = 12, max_attempts = 12, locked_at = null, locked_by = null
        where key = ${`event:${id}`}
     `);
-    t.match(await jobOf(db, id), { attempts: 12, max_attempts: 12 }, 'state as the dead worker left it: no one runs it');
+    t.match(
+      await jobOf(db, id),
+      { attempts: 12, max_attempts: 12 },
+      'state as the dead worker left it: no one runs it',
+    );
     const result = await jobs(url, 'retry', 'rt-orphaned', '--force');
     t.equal(result.code, 0, `exit code (stderr: ${result.stderr.trim()})`);
     t.equal((await eventState(db, id)).status, 'pending', 'the event is waiting again');
@@ -461,7 +551,10 @@ t.test('cancel', async (t) => {
     const result = await jobs(url, 'cancel', 'cx-completed');
     t.equal(result.code, 1);
     t.equal(stderrLines(result).length, 1, result.stderr);
-    t.match(result.stderr, /cx-completed is completed; only pending, retrying, failed or abandoned events can be cancelled/);
+    t.match(
+      result.stderr,
+      /cx-completed is completed; only pending, retrying, failed or abandoned events can be cancelled/,
+    );
     t.equal((await eventState(db, id)).status, 'completed');
   });
 
@@ -482,7 +575,12 @@ t.test('cleanup deletes settled events older than --days, failed ones only on re
   await seed(db, { eventId: 'cl-failed-40d', status: 'failed', receivedHoursAgo: days(40) });
   await seed(db, { eventId: 'cl-completed-10d', status: 'completed', receivedHoursAgo: days(10) });
   // Received long ago but finished recently (a retry): age counts from when it finished.
-  await seed(db, { eventId: 'cl-completed-late', status: 'completed', receivedHoursAgo: days(40), finishedHoursAgo: days(2) });
+  await seed(db, {
+    eventId: 'cl-completed-late',
+    status: 'completed',
+    receivedHoursAgo: days(40),
+    finishedHoursAgo: days(2),
+  });
   await seed(db, { eventId: 'cl-pending-40d', receivedHoursAgo: days(40) });
   await seed(db, { eventId: 'cl-retrying-40d', status: 'retrying', receivedHoursAgo: days(40) });
   const all = await eventIdsLeft(db);
@@ -500,7 +598,13 @@ t.test('cleanup deletes settled events older than --days, failed ones only on re
     const result = await jobs(url, 'cleanup', '--days', '30', '--yes');
     t.equal(result.code, 0, result.stderr);
     t.equal(result.stdout, 'deleted 3 event(s)\n');
-    t.same(await eventIdsLeft(db), ['cl-completed-10d', 'cl-completed-late', 'cl-failed-40d', 'cl-pending-40d', 'cl-retrying-40d']);
+    t.same(await eventIdsLeft(db), [
+      'cl-completed-10d',
+      'cl-completed-late',
+      'cl-failed-40d',
+      'cl-pending-40d',
+      'cl-retrying-40d',
+    ]);
   });
 
   t.test('--include-failed deletes old failed events too, never unsettled ones', async (t) => {
@@ -557,7 +661,12 @@ t.test('a --since window the CLI accepts never ends in a database error', async 
     t.match(result.stderr, /--since/, 'rejected as a usage error naming --since');
   } else {
     t.equal(result.code, 0, `exit code (stderr: ${result.stderr.trim()})`);
-    if (result.code === 0) t.same(parseJson<JsonEvent[]>(result).map((r) => r.event_id), ['since-old'], 'everything is within the window');
+    if (result.code === 0)
+      t.same(
+        parseJson<JsonEvent[]>(result).map((r) => r.event_id),
+        ['since-old'],
+        'everything is within the window',
+      );
   }
 });
 

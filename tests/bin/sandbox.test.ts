@@ -31,12 +31,25 @@ t.test('npm run sandbox runs the service against simulated Zoho and Moodle, and 
     text.push(line);
     if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
   });
-  const listening = await waitFor(async () => lines.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress');
-  t.ok(text.some((l) => l.includes('bin/send-event zoho student --record')), 'tells the newcomer what to try');
-  const ready = await waitFor(async () => {
-    const body = (await (await fetch(`http://127.0.0.1:${String(listening.port)}/health/ready`)).json()) as { moodle: { state: string } };
-    return body.moodle.state === 'ok' ? body : undefined;
-  }, 20_000, 'Moodle to be reported ok');
+  const listening = await waitFor(
+    async () => lines.find((l) => String(l.msg ?? '').startsWith('ingress listening')),
+    60_000,
+    'the ingress',
+  );
+  t.ok(
+    text.some((l) => l.includes('bin/send-event zoho student --record')),
+    'tells the newcomer what to try',
+  );
+  const ready = await waitFor(
+    async () => {
+      const body = (await (await fetch(`http://127.0.0.1:${String(listening.port)}/health/ready`)).json()) as {
+        moodle: { state: string };
+      };
+      return body.moodle.state === 'ok' ? body : undefined;
+    },
+    20_000,
+    'Moodle to be reported ok',
+  );
   t.match(ready, { status: 'ready', moodle: { state: 'ok', missingFunctions: [] } });
   child.kill('SIGTERM');
   t.equal(await new Promise((resolve) => child.once('exit', resolve)), 0, 'exit code 0');

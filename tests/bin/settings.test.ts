@@ -15,15 +15,23 @@ const SETTINGS = `${PROJECT_ROOT}bin/settings`;
 const url = await createTestDatabase(t);
 const db = await createDbPool(url, { maximumPoolSize: 2 });
 t.teardown(() => db.end());
-const run = (args: string[]) => runProcess(SETTINGS, args, { env: { PATH: process.env.PATH, DATABASE_URL: url }, timeout: 60_000 });
-const stored = async (key: string) => db.maybeOneFirst(sql.type(z.object({ value: z.unknown() }))`select value from app_settings where key = ${key}`);
-const historyCount = async () => db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from app_settings_history`);
+const run = (args: string[]) =>
+  runProcess(SETTINGS, args, { env: { PATH: process.env.PATH, DATABASE_URL: url }, timeout: 60_000 });
+const stored = async (key: string) =>
+  db.maybeOneFirst(sql.type(z.object({ value: z.unknown() }))`select value from app_settings where key = ${key}`);
+const historyCount = async () =>
+  db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from app_settings_history`);
 
 t.test('list and get: every key the worker reads, with its value', async (t) => {
   const list = await run(['list', '--json']);
   t.equal(list.code, 0, list.stderr);
   const rows = JSON.parse(list.stdout) as { key: string; value: unknown; isDefault: boolean }[];
-  t.ok(['moodle.roles', 'sync.reconcile', 'retry.policy', 'events.retention', 'students.suspend_when_status'].every((k) => rows.some((r) => r.key === k)), 'the keys, those read in SQL too');
+  t.ok(
+    ['moodle.roles', 'sync.reconcile', 'retry.policy', 'events.retention', 'students.suspend_when_status'].every((k) =>
+      rows.some((r) => r.key === k),
+    ),
+    'the keys, those read in SQL too',
+  );
   const get = await run(['get', 'moodle.roles']);
   t.same(JSON.parse(get.stdout), { student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' });
 });
@@ -39,17 +47,27 @@ t.test('set: a valid value is written and recorded; the same again changes nothi
   t.equal(await historyCount(), before, 'no history row for a no-op');
   const history = await run(['history', 'classes.create_when_status', '--json']);
   const [change] = JSON.parse(history.stdout) as { old_value: unknown; new_value: unknown; changed_by: string }[];
-  t.match(change, { old_value: ['Active'], new_value: ['Active', 'Running'], changed_by: /\(bin\/settings\)$/ }, 'who: the OS user, through bin/settings');
+  t.match(
+    change,
+    { old_value: ['Active'], new_value: ['Active', 'Running'], changed_by: /\(bin\/settings\)$/ },
+    'who: the OS user, through bin/settings',
+  );
 });
 
 t.test('refused with the reason, nothing written: a wrong value, not JSON, an unknown key', async (t) => {
   const before = await historyCount();
   const grades = await stored('grades');
   const cases: [string[], RegExp][] = [
-    [['set', 'grades', '{"points_thresholds": {"D": 50, "M": 60, "P": 40}}'], /grades\.points_thresholds: must satisfy D ≥ M ≥ P/],
+    [
+      ['set', 'grades', '{"points_thresholds": {"D": 50, "M": 60, "P": 40}}'],
+      /grades\.points_thresholds: must satisfy D ≥ M ≥ P/,
+    ],
     [['set', 'retry.policy', '{"max_attempts": 0}'], /retry\.policy\.max_attempts: Too small/],
     [['set', 'classes.create_when_status', 'Active'], /not JSON \(Active\): give it as JSON, e\.g\./],
-    [['set', 'moodle.role', '{}'], /unknown setting "moodle\.role"; the settings are modules\.enabled, .*moodle\.roles/],
+    [
+      ['set', 'moodle.role', '{}'],
+      /unknown setting "moodle\.role"; the settings are modules\.enabled, .*moodle\.roles/,
+    ],
     [['history', 'nope'], /unknown setting "nope"/],
   ];
   for (const [args, reason] of cases) {
@@ -71,5 +89,8 @@ t.test('reset: back to the default, recorded', async (t) => {
   t.match(reset.stdout, /retry\.policy: \{"max_attempts":20\} → \{"max_attempts":12\} \(the default\)/);
   t.same(await stored('retry.policy'), { max_attempts: 12 });
   const history = await run(['history', '--limit', '2']);
-  t.match(history.stdout, /retry\.policy: \{"max_attempts":20\} → \{"max_attempts":12\}\n.*retry\.policy: \{"max_attempts":12\} → \{"max_attempts":20\}/);
+  t.match(
+    history.stdout,
+    /retry\.policy: \{"max_attempts":20\} → \{"max_attempts":12\}\n.*retry\.policy: \{"max_attempts":12\} → \{"max_attempts":20\}/,
+  );
 });

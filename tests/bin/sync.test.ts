@@ -16,59 +16,129 @@ const SYNC = fileURLToPath(new URL('../../bin/sync', import.meta.url));
 const lookup = (id: string | undefined) => ({ id: id!, name: 'x' });
 
 t.test('summariseRun puts each outcome in the column an operator reads', async (t) => {
-  t.same(summariseRun([
-    { entity: 'student', status: 'completed', action: 'created', error_code: null, n: 3 },
-    { entity: 'student', status: 'completed', action: 'unchanged', error_code: null, n: 2 },
-    { entity: 'student', status: 'completed', action: 'suspended', error_code: null, n: 1 },
-    { entity: 'student', status: 'failed', action: '', error_code: 'zoho.missing_email', n: 1 },
-    { entity: 'student', status: 'failed', action: '', error_code: 'moodle.unavailable', n: 1 },
-    { entity: 'student', status: 'skipped', action: 'skipped', error_code: null, n: 4 },
-    { entity: 'student', status: 'retrying', action: '', error_code: 'moodle.unavailable', n: 5 },
-  ]), { student: { new: 3, updated: 1, unchanged: 2, invalid: 1, skipped: 4, failed: 1, waiting: 5 } });
+  t.same(
+    summariseRun([
+      { entity: 'student', status: 'completed', action: 'created', error_code: null, n: 3 },
+      { entity: 'student', status: 'completed', action: 'unchanged', error_code: null, n: 2 },
+      { entity: 'student', status: 'completed', action: 'suspended', error_code: null, n: 1 },
+      { entity: 'student', status: 'failed', action: '', error_code: 'zoho.missing_email', n: 1 },
+      { entity: 'student', status: 'failed', action: '', error_code: 'moodle.unavailable', n: 1 },
+      { entity: 'student', status: 'skipped', action: 'skipped', error_code: null, n: 4 },
+      { entity: 'student', status: 'retrying', action: '', error_code: 'moodle.unavailable', n: 5 },
+    ]),
+    { student: { new: 3, updated: 1, unchanged: 2, invalid: 1, skipped: 4, failed: 1, waiting: 5 } },
+  );
 });
 
 t.test('bin/sync loads every module through the worker, then finds everything unchanged', async (t) => {
   const stack = await startSyncStack(t);
   const { zoho, moodle } = stack;
   const env = {
-    PATH: process.env.PATH, DATABASE_URL: stack.databaseUrl, ZOHO_ACCOUNTS_URL: zoho.accountsUrl, ZOHO_CLIENT_ID: zoho.clientId,
-    ZOHO_CLIENT_SECRET: zoho.clientSecret, ZOHO_REFRESH_TOKEN: zoho.refreshToken, ZOHO_API_URL: zoho.apiUrl, ENCRYPTION_KEY: stack.encryptionKey,
+    PATH: process.env.PATH,
+    DATABASE_URL: stack.databaseUrl,
+    ZOHO_ACCOUNTS_URL: zoho.accountsUrl,
+    ZOHO_CLIENT_ID: zoho.clientId,
+    ZOHO_CLIENT_SECRET: zoho.clientSecret,
+    ZOHO_REFRESH_TOKEN: zoho.refreshToken,
+    ZOHO_API_URL: zoho.apiUrl,
+    ENCRYPTION_KEY: stack.encryptionKey,
   };
   const [program] = zoho.seed('Products', [{ Product_Name: 'Level 5 Business' }]);
   const [teacher] = zoho.seed('BTEC_Teachers', [{ Name: 'Leila Haddad', Academic_Email: 'leila.s@college.example' }]);
-  const [cls] = zoho.seed('BTEC_Classes', [{ Class_Name: 'Unit 1', Class_Short_Name: 'U1-S', Class_Status: 'Active', BTEC_Program: lookup(program), Teacher: lookup(teacher) }]);
-  const students = zoho.seed('BTEC_Students', Array.from({ length: 6 }, (_, i) => ({ First_Name: 'S', Last_Name: `N${i}`, Academic_Email: `s${i}.sync@college.example`, Status: 'Active' })));
+  const [cls] = zoho.seed('BTEC_Classes', [
+    {
+      Class_Name: 'Unit 1',
+      Class_Short_Name: 'U1-S',
+      Class_Status: 'Active',
+      BTEC_Program: lookup(program),
+      Teacher: lookup(teacher),
+    },
+  ]);
+  const students = zoho.seed(
+    'BTEC_Students',
+    Array.from({ length: 6 }, (_, i) => ({
+      First_Name: 'S',
+      Last_Name: `N${i}`,
+      Academic_Email: `s${i}.sync@college.example`,
+      Status: 'Active',
+    })),
+  );
   const [broken] = zoho.seed('BTEC_Students', [{ First_Name: 'No', Last_Name: 'Mail' }]);
-  zoho.seed('BTEC_Enrollments', students.map((s) => ({ Enrolled_Students: lookup(s), Classes: lookup(cls) })));
+  zoho.seed(
+    'BTEC_Enrollments',
+    students.map((s) => ({ Enrolled_Students: lookup(s), Classes: lookup(cls) })),
+  );
 
-  const first = await runProcess(SYNC, ['--module', 'program', 'teacher', 'BTEC_Students', 'class', 'enrollment', '--json'], { env, timeout: 120_000 });
+  const first = await runProcess(
+    SYNC,
+    ['--module', 'program', 'teacher', 'BTEC_Students', 'class', 'enrollment', '--json'],
+    { env, timeout: 120_000 },
+  );
   t.equal(first.code, 1, 'exit 1: one record is invalid');
-  const report = JSON.parse(first.stdout) as { runId: string; queued: Record<string, number>; summary: Record<string, Record<string, number>>; waited: string };
+  const report = JSON.parse(first.stdout) as {
+    runId: string;
+    queued: Record<string, number>;
+    summary: Record<string, Record<string, number>>;
+    waited: string;
+  };
   t.same(report.queued, { program: 1, teacher: 1, student: 7, class: 1, enrollment: 6 });
   t.equal(report.waited, 'all settled');
   t.match(report.summary, {
-    program: { new: 1 }, teacher: { new: 1 }, class: { new: 1 },
-    student: { new: 6, invalid: 1 }, enrollment: { waiting: 0 },
+    program: { new: 1 },
+    teacher: { new: 1 },
+    class: { new: 1 },
+    student: { new: 6, invalid: 1 },
+    enrollment: { waiting: 0 },
   });
-  t.equal(report.summary.enrollment!.new! + report.summary.enrollment!.unchanged!, 6, 'every enrolment made (some by a class-course follow-up first)');
-  t.equal(moodle.state.users.filter((u) => u.email.endsWith('.sync@college.example')).length, 6, '6 accounts in Moodle');
-  const failed = await stack.db.oneFirst(sql.type(z.object({ e: z.string() }))`select error_code as e from integration_events_log where record_id = ${broken!} and status = 'failed'`);
+  t.equal(
+    report.summary.enrollment!.new! + report.summary.enrollment!.unchanged!,
+    6,
+    'every enrolment made (some by a class-course follow-up first)',
+  );
+  t.equal(
+    moodle.state.users.filter((u) => u.email.endsWith('.sync@college.example')).length,
+    6,
+    '6 accounts in Moodle',
+  );
+  const failed = await stack.db.oneFirst(
+    sql.type(
+      z.object({ e: z.string() }),
+    )`select error_code as e from integration_events_log where record_id = ${broken!} and status = 'failed'`,
+  );
   t.equal(failed, 'zoho.missing_email', 'the invalid record is visible with its reason');
 
   const before = moodle.calls.length;
   const second = await runProcess(SYNC, ['--all'], { env, timeout: 120_000 });
   t.equal(second.code, 1, 'the invalid record still fails');
   t.match(second.stderr, /student: 7 queued/);
-  t.match(second.stdout, /BTEC_Students\s*│\s*0\s*│\s*0\s*│\s*6\s*│\s*1\s*│/, 'the table: students new 0, updated 0, unchanged 6, invalid 1');
+  t.match(
+    second.stdout,
+    /BTEC_Students\s*│\s*0\s*│\s*0\s*│\s*6\s*│\s*1\s*│/,
+    'the table: students new 0, updated 0, unchanged 6, invalid 1',
+  );
   t.match(second.stdout, /all settled/);
-  t.equal(moodle.calls.filter((c) => c.wsfunction?.startsWith('core_user_create')).length, moodle.calls.slice(0, before).filter((c) => c.wsfunction?.startsWith('core_user_create')).length, 'no account created the second time');
+  t.equal(
+    moodle.calls.filter((c) => c.wsfunction?.startsWith('core_user_create')).length,
+    moodle.calls.slice(0, before).filter((c) => c.wsfunction?.startsWith('core_user_create')).length,
+    'no account created the second time',
+  );
 
   // A dry run of recent changes: only what changed is looked at, nothing is written.
   zoho.edit('BTEC_Students', students[0]!, { Last_Name: 'Changed' });
-  const dry = await runProcess(SYNC, ['--module', 'student', '--since', '1h', '--dry-run', '--json'], { env, timeout: 120_000 });
+  const dry = await runProcess(SYNC, ['--module', 'student', '--since', '1h', '--dry-run', '--json'], {
+    env,
+    timeout: 120_000,
+  });
   const dryReport = JSON.parse(dry.stdout) as { summary: Record<string, Record<string, number>> };
-  t.match(dryReport.summary.student, { skipped: 6, invalid: 1 }, 'dry-run events end skipped (they say what they would do)');
-  t.notOk(moodle.state.users.some((u) => u.lastname === 'Changed'), 'nothing written');
+  t.match(
+    dryReport.summary.student,
+    { skipped: 6, invalid: 1 },
+    'dry-run events end skipped (they say what they would do)',
+  );
+  t.notOk(
+    moodle.state.users.some((u) => u.lastname === 'Changed'),
+    'nothing written',
+  );
 });
 
 t.test('bin/sync says what is wrong with its arguments and its configuration', async (t) => {

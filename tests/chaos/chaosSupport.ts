@@ -24,7 +24,11 @@ export async function startChaosPostgres(cleanup: Cleanup): Promise<ChaosPostgre
   // As root the embedded PostgreSQL runs as the system user postgres: it must be able to enter the folder.
   chmodSync(dataDir, 0o755);
   cleanup.defer(() => rmSync(dataDir, { recursive: true, force: true }));
-  const server = await startEmbeddedPostgres(createLogger({ service: 'chaos-postgres', level: 'warn' }), await freePort(), { dataDir });
+  const server = await startEmbeddedPostgres(
+    createLogger({ service: 'chaos-postgres', level: 'warn' }),
+    await freePort(),
+    { dataDir },
+  );
   cleanup.defer(() => server.stop().catch(() => undefined));
   return {
     server,
@@ -62,23 +66,44 @@ export async function startChaosStack(
 
 /** Seeds `count` active students in the Zoho simulator. @returns their record ids. */
 export function seedStudents(stack: SyncStack, count: number, tag: string): string[] {
-  return stack.zoho.seed('BTEC_Students', Array.from({ length: count }, (_, i) => ({
-    Name: `ST-${tag}-${i}`, First_Name: 'Chaos', Last_Name: `${tag} ${i}`, Academic_Email: `chaos.${tag}.${i}@college.example`, Status: 'Active',
-  })));
+  return stack.zoho.seed(
+    'BTEC_Students',
+    Array.from({ length: count }, (_, i) => ({
+      Name: `ST-${tag}-${i}`,
+      First_Name: 'Chaos',
+      Last_Name: `${tag} ${i}`,
+      Academic_Email: `chaos.${tag}.${i}@college.example`,
+      Status: 'Active',
+    })),
+  );
 }
 
 /** Sends one signed zoho/student webhook. @returns its event id and the HTTP status (0: no answer). */
-export async function sendStudentEvent(stack: SyncStack, recordId: string, eventType: 'created' | 'updated' = 'updated') {
+export async function sendStudentEvent(
+  stack: SyncStack,
+  recordId: string,
+  eventType: 'created' | 'updated' = 'updated',
+) {
   const eventId = randomUUID();
   try {
-    const answer = await stack.sendZoho('student', { event_id: eventId, event_type: eventType, module: 'BTEC_Students', record_id: recordId });
+    const answer = await stack.sendZoho('student', {
+      event_id: eventId,
+      event_type: eventType,
+      module: 'BTEC_Students',
+      record_id: recordId,
+    });
     return { eventId, status: answer.status, at: Date.now() };
   } catch {
     return { eventId, status: 0, at: Date.now() };
   }
 }
 
-const settledSchema = z.object({ event_id: z.string(), status: z.string(), attempts: z.coerce.number(), finished_at: z.number().nullable() });
+const settledSchema = z.object({
+  event_id: z.string(),
+  status: z.string(),
+  attempts: z.coerce.number(),
+  finished_at: z.number().nullable(),
+});
 const FINAL = ['completed', 'failed', 'skipped', 'cancelled'];
 
 /**
@@ -94,7 +119,12 @@ export async function waitForSettled(stack: SyncStack, eventIds: string[], timeo
     const open = rows.filter((row) => !FINAL.includes(row.status)).length;
     if (open > 0 && Date.now() > deadline) await reportStall(stack);
     if ((open === 0 && rows.length === eventIds.length) || Date.now() > deadline) {
-      return { rows, open, missing: eventIds.length - rows.length, timedOut: open > 0 || rows.length < eventIds.length };
+      return {
+        rows,
+        open,
+        missing: eventIds.length - rows.length,
+        timedOut: open > 0 || rows.length < eventIds.length,
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -102,17 +132,34 @@ export async function waitForSettled(stack: SyncStack, eventIds: string[], timeo
 
 /** What a stalled queue looks like: its jobs by lock holder, and the worker's last lines. */
 async function reportStall(stack: SyncStack): Promise<void> {
-  const jobs = await stack.db.any(sql.type(z.object({ locked_by: z.string().nullable(), n: z.coerce.number(), attempts: z.coerce.number(), next_run: z.number().nullable() }))`
+  const jobs = await stack.db.any(sql.type(
+    z.object({
+      locked_by: z.string().nullable(),
+      n: z.coerce.number(),
+      attempts: z.coerce.number(),
+      next_run: z.number().nullable(),
+    }),
+  )`
     select locked_by, count(*) as n, max(attempts) as attempts, min(run_at) as next_run from graphile_worker.jobs group by locked_by`);
-  const workers = await stack.db.any(sql.type(z.object({ worker_id: z.string(), last_seen_at: z.number() }))`select worker_id, last_seen_at from worker_heartbeats`);
+  const workers = await stack.db.any(
+    sql.type(
+      z.object({ worker_id: z.string(), last_seen_at: z.number() }),
+    )`select worker_id, last_seen_at from worker_heartbeats`,
+  );
   console.error('stalled: jobs', JSON.stringify(jobs), 'heartbeats', JSON.stringify(workers));
-  const locked = await stack.db.any(sql.type(z.object({ id: z.coerce.number(), key: z.string().nullable(), status: z.string().nullable() }))`
+  const locked = await stack.db.any(sql.type(
+    z.object({ id: z.coerce.number(), key: z.string().nullable(), status: z.string().nullable() }),
+  )`
     select j.id, j.key, e.status from graphile_worker.jobs j
       left join integration_events_log e on j.key = 'event:' || e.id
      where j.locked_by is not null`);
   console.error('locked jobs', JSON.stringify(locked));
   const ids = new Set(locked.map((j) => String(j.id)));
-  for (const line of stack.logs.worker.filter((l) => ids.has(String(l.jobId)) || /task (\d+)/.exec(String(l.msg ?? ''))?.[1] && ids.has(/task (\d+)/.exec(String(l.msg))![1]!))) {
+  for (const line of stack.logs.worker.filter(
+    (l) =>
+      ids.has(String(l.jobId)) ||
+      (/task (\d+)/.exec(String(l.msg ?? ''))?.[1] && ids.has(/task (\d+)/.exec(String(l.msg))![1]!)),
+  )) {
     console.error(JSON.stringify(line).slice(0, 500));
   }
   for (const line of stack.logs.worker.slice(-40)) console.error(JSON.stringify(line).slice(0, 500));
@@ -123,9 +170,13 @@ export function duplicateAccounts(stack: SyncStack, ids: readonly string[]): { a
   const wanted = new Set(ids);
   const perStudent = new Map<string, number>();
   for (const user of stack.moodle.state.users) {
-    if (user.idnumber && wanted.has(user.idnumber)) perStudent.set(user.idnumber, (perStudent.get(user.idnumber) ?? 0) + 1);
+    if (user.idnumber && wanted.has(user.idnumber))
+      perStudent.set(user.idnumber, (perStudent.get(user.idnumber) ?? 0) + 1);
   }
-  return { accounts: [...perStudent.values()].reduce((a, b) => a + b, 0), duplicated: [...perStudent.values()].filter((n) => n > 1).length };
+  return {
+    accounts: [...perStudent.values()].reduce((a, b) => a + b, 0),
+    duplicated: [...perStudent.values()].filter((n) => n > 1).length,
+  };
 }
 
 /** Resident memory of a process in MiB (Linux /proc), or NaN when it is gone. */
@@ -145,6 +196,7 @@ export function loggedAt(lines: Record<string, unknown>[], prefix: string, since
   return line ? Number(line.time) : undefined;
 }
 
-export const isRunning = (child: { exitCode: number | null; signalCode: NodeJS.Signals | null }) => child.exitCode === null && child.signalCode === null;
+export const isRunning = (child: { exitCode: number | null; signalCode: NodeJS.Signals | null }) =>
+  child.exitCode === null && child.signalCode === null;
 
 export { waitFor };

@@ -1,7 +1,14 @@
 import type { Cleanup } from '../bench/benchSupport.ts';
 import { sleep } from '../bench/benchSupport.ts';
 import {
-  duplicateAccounts, isRunning, loggedAt, seedStudents, sendStudentEvent, startChaosStack, waitForSettled, type ChaosPostgres,
+  duplicateAccounts,
+  isRunning,
+  loggedAt,
+  seedStudents,
+  sendStudentEvent,
+  startChaosStack,
+  waitForSettled,
+  type ChaosPostgres,
 } from './chaosSupport.ts';
 
 export interface DatabaseRestartOptions {
@@ -42,18 +49,26 @@ export async function databaseRestart(cleanup: Cleanup, postgres: ChaosPostgres,
 
   const acknowledged = sent.filter((s) => s.status === 202);
   if (process.env.CHAOS_DEBUG) {
-    for (const line of stack.logs.worker.filter((l) => Number(l.level) >= 40)) console.error(JSON.stringify(line).slice(0, 700));
+    for (const line of stack.logs.worker.filter((l) => Number(l.level) >= 40))
+      console.error(JSON.stringify(line).slice(0, 700));
   }
-  const settled = await waitForSettled(stack, acknowledged.map((s) => s.eventId), 300_000);
+  const settled = await waitForSettled(
+    stack,
+    acknowledged.map((s) => s.eventId),
+    300_000,
+  );
   if (process.env.CHAOS_DEBUG) {
-    for (const line of stack.logs.worker.filter((l) => Number(l.level) >= 40).slice(-30)) console.error(JSON.stringify(line).slice(0, 700));
+    for (const line of stack.logs.worker.filter((l) => Number(l.level) >= 40).slice(-30))
+      console.error(JSON.stringify(line).slice(0, 700));
   }
   const firstAcceptAfter = acknowledged.find((s) => s.at >= startedAt)?.at;
   const firstFinishAfter = settled.rows
     .map((row) => row.finished_at ?? Number.POSITIVE_INFINITY)
     .filter((at) => at >= startedAt)
     .sort((a, b) => a - b)[0];
-  const workerBack = loggedAt(stack.logs.worker, 'database is back', stoppedAt) ?? loggedAt(stack.logs.worker, 'database reachable again', stoppedAt);
+  const workerBack =
+    loggedAt(stack.logs.worker, 'database is back', stoppedAt) ??
+    loggedAt(stack.logs.worker, 'database reachable again', stoppedAt);
   const { accounts, duplicated } = duplicateAccounts(stack, ids);
   const creates = stack.moodle.calls.filter((c) => c.wsfunction === 'core_user_create_users').length;
   return {

@@ -8,12 +8,30 @@ import { isRunning, startChaosStack, type ChaosPostgres } from './chaosSupport.t
  * and jobs stay as written): the corpus, then random cases up to `requests`, seeded.
  * Outcomes are counted, not kept (some bodies are hundreds of kilobytes).
  */
-export async function fuzzRoutes(cleanup: Cleanup, postgres: ChaosPostgres, options: { requests: number; seed: number }) {
+export async function fuzzRoutes(
+  cleanup: Cleanup,
+  postgres: ChaosPostgres,
+  options: { requests: number; seed: number },
+) {
   const stack = await startChaosStack(cleanup, postgres, 'fuzz', { withWorker: false });
-  const { check, describe, close } = createFuzzChecker({ port: Number(new URL(stack.url).port), db: stack.db, logs: stack.logs.api });
+  const { check, describe, close } = createFuzzChecker({
+    port: Number(new URL(stack.url).port),
+    db: stack.db,
+    logs: stack.logs.api,
+  });
   cleanup.defer(close);
   const stream = createFuzzStream(options.seed);
-  const figures = { requests: 0, accepted: 0, duplicates: 0, refused4xx: 0, rowsFromInvalidInput: 0, serverErrorsForInvalidInput: 0, serverErrors: 0, noAnswer: 0, otherProblems: 0 };
+  const figures = {
+    requests: 0,
+    accepted: 0,
+    duplicates: 0,
+    refused4xx: 0,
+    rowsFromInvalidInput: 0,
+    serverErrorsForInvalidInput: 0,
+    serverErrors: 0,
+    noAnswer: 0,
+    otherProblems: 0,
+  };
   const examples: ReturnType<typeof describe>[] = [];
   const record = (o: Outcome) => {
     figures.requests++;

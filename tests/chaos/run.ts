@@ -15,7 +15,10 @@ import { zohoOutage } from './zohoOutage.ts';
 
 const SCENARIOS = ['restart', 'kill', 'zoho', 'fuzz', 'soak'] as const;
 type Scenario = (typeof SCENARIOS)[number];
-const only = (process.env.CHAOS_ONLY ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const only = (process.env.CHAOS_ONLY ?? SCENARIOS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
 if (unknown.length > 0) {
   console.error(`CHAOS_ONLY: unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
@@ -31,7 +34,13 @@ const verdicts: [string, boolean, string][] = [];
 const expect = (what: string, ok: boolean, figure: string) => verdicts.push([what, ok, figure]);
 /** One scenario's figures, a row each; fractions to two places. */
 const printFigures = (figures: Record<string, unknown>) =>
-  printTable(['figure', 'value'], Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v)]));
+  printTable(
+    ['figure', 'value'],
+    Object.entries(figures).map(([k, v]) => [
+      k,
+      typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v),
+    ]),
+  );
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'never');
 
 await runBenchmark('chaos', async (cleanup) => {
@@ -40,14 +49,28 @@ await runBenchmark('chaos', async (cleanup) => {
 
   if (selected('restart')) {
     console.log('\n## PostgreSQL restart under load (20 connections of signed webhooks; stopped 5 s)');
-    const r = await databaseRestart(cleanup, postgres, { connections: 20, students: 300, loadSeconds: 20, stopAfterSeconds: 6, outageSeconds: 5 });
+    const r = await databaseRestart(cleanup, postgres, {
+      connections: 20,
+      students: 300,
+      loadSeconds: 20,
+      stopAfterSeconds: 6,
+      outageSeconds: 5,
+    });
     printFigures(r);
     expect('restart: acknowledged events lost', r.lost === 0, String(r.lost));
-    expect('restart: 202 while the database was down', r.acknowledgedDuringOutage === 0, String(r.acknowledgedDuringOutage));
+    expect(
+      'restart: 202 while the database was down',
+      r.acknowledgedDuringOutage === 0,
+      String(r.acknowledgedDuringOutage),
+    );
     expect('restart: students applied twice', r.studentsWithTwoAccounts === 0, String(r.studentsWithTwoAccounts));
     expect('restart: ingress recovered ≤ 5 s', r.ingressRecoveredSeconds <= 5, `${fmt(r.ingressRecoveredSeconds)} s`);
     expect('restart: worker recovered ≤ 5 s', r.workerRecoveredSeconds <= 5, `${fmt(r.workerRecoveredSeconds)} s`);
-    expect('restart: both processes still running', r.ingressAlive && r.workerAlive, `ingress ${r.ingressAlive}, worker ${r.workerAlive}`);
+    expect(
+      'restart: both processes still running',
+      r.ingressAlive && r.workerAlive,
+      `ingress ${r.ingressAlive}, worker ${r.workerAlive}`,
+    );
   }
   if (selected('kill')) {
     console.log('\n## Worker SIGKILL mid-job (200 student syncs into Moodle)');
@@ -66,21 +89,50 @@ await runBenchmark('chaos', async (cleanup) => {
     expect('zoho: students applied twice', r.studentsWithTwoAccounts === 0, String(r.studentsWithTwoAccounts));
   }
   if (selected('fuzz')) {
-    console.log(`\n## Fuzz of the routes: ${fuzzRequests.toLocaleString('en-US')} requests, seed ${seed} (CHAOS_SEED=${seed} reproduces it)`);
+    console.log(
+      `\n## Fuzz of the routes: ${fuzzRequests.toLocaleString('en-US')} requests, seed ${seed} (CHAOS_SEED=${seed} reproduces it)`,
+    );
     const { examples, ...r } = await fuzzRoutes(cleanup, postgres, { requests: fuzzRequests, seed });
     printFigures(r);
     for (const example of examples) console.log(JSON.stringify(example));
     expect('fuzz: rows written from invalid input', r.rowsFromInvalidInput === 0, String(r.rowsFromInvalidInput));
-    expect('fuzz: 5xx for input that can never succeed', r.serverErrorsForInvalidInput === 0, String(r.serverErrorsForInvalidInput));
-    expect('fuzz: crashes (ingress gone or no answer)', r.ingressAlive && r.noAnswer === 0, `alive ${r.ingressAlive}, unanswered ${r.noAnswer}`);
+    expect(
+      'fuzz: 5xx for input that can never succeed',
+      r.serverErrorsForInvalidInput === 0,
+      String(r.serverErrorsForInvalidInput),
+    );
+    expect(
+      'fuzz: crashes (ingress gone or no answer)',
+      r.ingressAlive && r.noAnswer === 0,
+      `alive ${r.ingressAlive}, unanswered ${r.noAnswer}`,
+    );
     expect('fuzz: answers other than the contract says', r.otherProblems === 0, String(r.otherProblems));
   }
   if (selected('soak')) {
     console.log(`\n## Soak: ${soakRate} events a second for ${soakMinutes} min`);
-    const { samples, ...r } = await soak(cleanup, postgres, { minutes: soakMinutes, ratePerSecond: soakRate, students: 500, sampleSeconds: Math.max(10, Math.min(60, soakMinutes * 6)) });
+    const { samples, ...r } = await soak(cleanup, postgres, {
+      minutes: soakMinutes,
+      ratePerSecond: soakRate,
+      students: 500,
+      sampleSeconds: Math.max(10, Math.min(60, soakMinutes * 6)),
+    });
     printTable(
-      ['minute', 'ingress RSS MiB', 'ingress heap after GC / committed MB', 'worker RSS MiB', 'worker heap after GC / committed MB', 'events sent'],
-      samples.map((s) => [s.minute.toFixed(1), s.apiMiB.toFixed(0), `${s.apiHeapMB.toFixed(1)} / ${s.apiCommittedMB.toFixed(0)}`, s.workerMiB.toFixed(0), `${s.workerHeapMB.toFixed(1)} / ${s.workerCommittedMB.toFixed(0)}`, s.sent]),
+      [
+        'minute',
+        'ingress RSS MiB',
+        'ingress heap after GC / committed MB',
+        'worker RSS MiB',
+        'worker heap after GC / committed MB',
+        'events sent',
+      ],
+      samples.map((s) => [
+        s.minute.toFixed(1),
+        s.apiMiB.toFixed(0),
+        `${s.apiHeapMB.toFixed(1)} / ${s.apiCommittedMB.toFixed(0)}`,
+        s.workerMiB.toFixed(0),
+        `${s.workerHeapMB.toFixed(1)} / ${s.workerCommittedMB.toFixed(0)}`,
+        s.sent,
+      ]),
     );
     printFigures(r);
     // Flat: the last quarter's median within 20 % of the second quarter's (the first is warm-up).
@@ -91,17 +143,31 @@ await runBenchmark('chaos', async (cleanup) => {
       return known[Math.floor(known.length / 2)] ?? Number.NaN;
     };
     const quarter = (q: number, key: Exclude<keyof (typeof samples)[number], 'minute' | 'sent'>) =>
-      median(samples.filter((s) => s.minute >= (soakMinutes * q) / 4 && s.minute < (soakMinutes * (q + 1)) / 4).map((s) => s[key]));
-    for (const [name, heap, rss] of [['ingress', 'apiHeapMB', 'apiMiB'], ['worker', 'workerHeapMB', 'workerMiB']] as const) {
+      median(
+        samples
+          .filter((s) => s.minute >= (soakMinutes * q) / 4 && s.minute < (soakMinutes * (q + 1)) / 4)
+          .map((s) => s[key]),
+      );
+    for (const [name, heap, rss] of [
+      ['ingress', 'apiHeapMB', 'apiMiB'],
+      ['worker', 'workerHeapMB', 'workerMiB'],
+    ] as const) {
       const growth = quarter(3, heap) / quarter(1, heap);
       const rssGrowth = quarter(3, rss) / quarter(1, rss);
-      expect(`soak: ${name} heap after GC flat (last quarter / second quarter)`, growth < 1.2, `${growth.toFixed(2)}× (RSS ${rssGrowth.toFixed(2)}×)`);
+      expect(
+        `soak: ${name} heap after GC flat (last quarter / second quarter)`,
+        growth < 1.2,
+        `${growth.toFixed(2)}× (RSS ${rssGrowth.toFixed(2)}×)`,
+      );
     }
     expect('soak: events lost', r.lost === 0, String(r.lost));
   }
 
   console.log(`\n## Verdicts (${describeLoad()})`);
-  printTable(['guarantee', 'held', 'figure'], verdicts.map(([what, ok, figure]) => [what, ok ? 'yes' : 'NO', figure]));
+  printTable(
+    ['guarantee', 'held', 'figure'],
+    verdicts.map(([what, ok, figure]) => [what, ok ? 'yes' : 'NO', figure]),
+  );
   if (verdicts.some(([, ok]) => !ok)) process.exitCode = 1;
 });
 // Simulators and pools are closed by now; exit with the verdict even if a handle lingers.

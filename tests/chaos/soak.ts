@@ -1,6 +1,14 @@
 import type { Cleanup } from '../bench/benchSupport.ts';
 import { sleep } from '../bench/benchSupport.ts';
-import { duplicateAccounts, rssMiB, seedStudents, sendStudentEvent, startChaosStack, waitForSettled, type ChaosPostgres } from './chaosSupport.ts';
+import {
+  duplicateAccounts,
+  rssMiB,
+  seedStudents,
+  sendStudentEvent,
+  startChaosStack,
+  waitForSettled,
+  type ChaosPostgres,
+} from './chaosSupport.ts';
 
 export interface SoakSample {
   minute: number;
@@ -21,7 +29,11 @@ export interface SoakSample {
  * committed) sampled along the way: a leak shows as heap in use growing, not only as RSS. The simulators' call logs are emptied at
  * every sample so that only the service's own memory is watched.
  */
-export async function soak(cleanup: Cleanup, postgres: ChaosPostgres, options: { minutes: number; ratePerSecond: number; students: number; sampleSeconds: number }) {
+export async function soak(
+  cleanup: Cleanup,
+  postgres: ChaosPostgres,
+  options: { minutes: number; ratePerSecond: number; students: number; sampleSeconds: number },
+) {
   const stack = await startChaosStack(cleanup, postgres, 'soak', { workerConcurrency: 4, traceGc: true });
   const ids = seedStudents(stack, options.students, 'soak');
   const samples: SoakSample[] = [];
@@ -43,10 +55,13 @@ export async function soak(cleanup: Cleanup, postgres: ChaosPostgres, options: {
       sent: eventIds.length,
     });
     const last = samples.at(-1)!;
-    process.stderr.write(`  soak ${last.minute.toFixed(1)} min: api RSS ${last.apiMiB.toFixed(0)} MiB heap ${last.apiHeapMB.toFixed(1)}/${last.apiCommittedMB.toFixed(0)} MB, `
-      + `worker RSS ${last.workerMiB.toFixed(0)} MiB heap ${last.workerHeapMB.toFixed(1)}/${last.workerCommittedMB.toFixed(0)} MB, ${last.sent} events\n`);
+    process.stderr.write(
+      `  soak ${last.minute.toFixed(1)} min: api RSS ${last.apiMiB.toFixed(0)} MiB heap ${last.apiHeapMB.toFixed(1)}/${last.apiCommittedMB.toFixed(0)} MB, ` +
+        `worker RSS ${last.workerMiB.toFixed(0)} MiB heap ${last.workerHeapMB.toFixed(1)}/${last.workerCommittedMB.toFixed(0)} MB, ${last.sent} events\n`,
+    );
     // The latest full collection stands until the next one (a quiet heap may go minutes without).
-    for (const trace of [stack.gc.api, stack.gc.worker]) trace.fullCollections.splice(0, trace.fullCollections.length - 1);
+    for (const trace of [stack.gc.api, stack.gc.worker])
+      trace.fullCollections.splice(0, trace.fullCollections.length - 1);
     stack.moodle.calls.length = 0;
     stack.zoho.calls.length = 0;
     stack.logs.api.length = 0;

@@ -1,12 +1,23 @@
 import type { Cleanup } from '../bench/benchSupport.ts';
 import { sleep } from '../bench/benchSupport.ts';
-import { duplicateAccounts, seedStudents, sendStudentEvent, startChaosStack, waitForSettled, type ChaosPostgres } from './chaosSupport.ts';
+import {
+  duplicateAccounts,
+  seedStudents,
+  sendStudentEvent,
+  startChaosStack,
+  waitForSettled,
+  type ChaosPostgres,
+} from './chaosSupport.ts';
 
 /**
  * Zoho unavailable: every API call answered 429 for the first half of the outage, then 500,
  * while student events arrive. Afterwards every event must complete, once.
  */
-export async function zohoOutage(cleanup: Cleanup, postgres: ChaosPostgres, options: { students: number; outageSeconds: number }) {
+export async function zohoOutage(
+  cleanup: Cleanup,
+  postgres: ChaosPostgres,
+  options: { students: number; outageSeconds: number },
+) {
   const stack = await startChaosStack(cleanup, postgres, 'zoho', { workerConcurrency: 4 });
   const ids = seedStudents(stack, options.students, 'zoho');
   stack.zoho.failNext('*', 'http429', { times: Number.MAX_SAFE_INTEGER });

@@ -11,13 +11,20 @@ import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
 const read = (path: string) => readFileSync(new URL(path, `file://${PROJECT_ROOT}/`), 'utf8');
 
 async function exportedNames(): Promise<{ all: Set<string>; ours: string[] }> {
-  const readQueue = async () => ({ events: { pending: 0, processing: 0, retrying: 0, failed: 0 }, oldestWaitingSeconds: { pending: 0, retrying: 0 }, liveWorkers: 0,
-    zohoChannels: [{ module: 'BTEC_Students', expiresInSeconds: 86_400, renewalFailing: false }] });
+  const readQueue = async () => ({
+    events: { pending: 0, processing: 0, retrying: 0, failed: 0 },
+    oldestWaitingSeconds: { pending: 0, retrying: 0 },
+    liveWorkers: 0,
+    zohoChannels: [{ module: 'BTEC_Students', expiresInSeconds: 86_400, renewalFailing: false }],
+  });
   const all = new Set<string>();
   const ours: string[] = [];
   for (const role of ['ingress', 'worker'] as const) {
     for (const metric of await createMetrics({ role, readQueue }).registry.getMetricsAsJSON()) {
-      const series = String(metric.type) === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name];
+      const series =
+        String(metric.type) === 'histogram'
+          ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix)
+          : [metric.name];
       for (const name of series) all.add(name);
       if (!/^mzsync_(process|nodejs)_/.test(metric.name) && !ours.includes(metric.name)) ours.push(metric.name);
     }
@@ -27,7 +34,21 @@ async function exportedNames(): Promise<{ all: Set<string>; ours: string[] }> {
 
 /** Prometheus' own series: the scrape's health. */
 const PROMETHEUS_SERIES = new Set(['up']);
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression selects: what is left once strings, matchers, ranges, groupings and functions are taken out. */
 function metricNamesIn(expr: string): string[] {
@@ -44,19 +65,47 @@ function metricNamesIn(expr: string): string[] {
   return names;
 }
 
-interface Rule { alert: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
-const rules = (parseYaml(read('deploy/prometheus/alerts.yml')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+interface Rule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+const rules = (
+  parseYaml(read('deploy/prometheus/alerts.yml')) as { groups: { name: string; rules: Rule[] }[] }
+).groups.flatMap((g) => g.rules);
 
-interface Panel { type: string; title: string; id: number; datasource?: { uid: string }; targets?: { expr: string; refId: string }[]; panels?: Panel[]; gridPos: { w: number; x: number } }
-const dashboard = JSON.parse(read('deploy/grafana/mzsync-dashboard.json')) as { uid: string; title: string; panels: Panel[]; templating: { list: { name: string; type: string }[] } };
+interface Panel {
+  type: string;
+  title: string;
+  id: number;
+  datasource?: { uid: string };
+  targets?: { expr: string; refId: string }[];
+  panels?: Panel[];
+  gridPos: { w: number; x: number };
+}
+const dashboard = JSON.parse(read('deploy/grafana/mzsync-dashboard.json')) as {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: { name: string; type: string }[] };
+};
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 const expressions = [
   ...rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })),
-  ...panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `panel "${panel.title}" ${target.refId}`, expr: target.expr }))),
+  ...panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({ where: `panel "${panel.title}" ${target.refId}`, expr: target.expr })),
+  ),
 ];
 
 t.test('the expression reader finds the metric names and nothing else', async (t) => {
-  t.same(metricNamesIn('sum by (kind, error_code) (increase(mzsync_events_finished_total{outcome="failed", x=~"a|b"}[15m])) > 0'), ['mzsync_events_finished_total']);
+  t.same(
+    metricNamesIn(
+      'sum by (kind, error_code) (increase(mzsync_events_finished_total{outcome="failed", x=~"a|b"}[15m])) > 0',
+    ),
+    ['mzsync_events_finished_total'],
+  );
   t.same(metricNamesIn('max(a_seconds) < 1 or absent(b)'), ['a_seconds', 'b']);
   t.same(metricNamesIn('histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m] offset 1h)))'), ['h_bucket']);
   t.same(metricNamesIn('up{job=~"mzsync.*"} == 0'), ['up']);
@@ -92,7 +141,10 @@ t.test('the alert rules are complete Prometheus rules and cover what operators m
 
 t.test('the dashboard imports into Grafana and shows every metric the service defines', async (t) => {
   t.equal(dashboard.uid, 'mzsync-overview');
-  t.ok(dashboard.templating.list.some((v) => v.name === 'datasource' && v.type === 'datasource'), 'the Prometheus data source is chosen at import');
+  t.ok(
+    dashboard.templating.list.some((v) => v.name === 'datasource' && v.type === 'datasource'),
+    'the Prometheus data source is chosen at import',
+  );
   const ids = panels.map((p) => p.id);
   t.equal(new Set(ids).size, ids.length, 'panel ids are unique');
   for (const panel of panels.filter((p) => p.type !== 'row')) {
@@ -100,7 +152,9 @@ t.test('the dashboard imports into Grafana and shows every metric the service de
     t.ok(panel.gridPos.x + panel.gridPos.w <= 24, `${panel.title}: fits the grid`);
   }
   const { ours } = await exportedNames();
-  const queried = new Set(expressions.flatMap(({ expr }) => metricNamesIn(expr)).map((name) => name.replace(/_(bucket|sum|count)$/, '')));
+  const queried = new Set(
+    expressions.flatMap(({ expr }) => metricNamesIn(expr)).map((name) => name.replace(/_(bucket|sum|count)$/, '')),
+  );
   for (const name of ours) t.ok(queried.has(name), `${name} is on the dashboard or in an alert`);
 });
 

@@ -14,7 +14,9 @@ import { createMoodleSimulator, type MoodleSimulator } from './moodleSimulator.t
  */
 
 const DIR = `${PROJECT_ROOT}tests/fixtures/moodle-plugin/`;
-const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
+const fixtures = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
   .map((file) => ({ file, ...(JSON.parse(readFileSync(`${DIR}${file}`, 'utf8')) as Omit<MoodleFixture, 'file'>) }));
 
 /** The recorded site right after the setup script: integration user zohosync (3), sending off, no secret. */
@@ -23,9 +25,17 @@ function afterSetupScript(sim: MoodleSimulator): string {
   sim.state.config.integrationCapabilities = [...SETUP_CAPABILITIES];
   sim.state.config.assignableRoles = [3, 4, 5];
   const plugin: MoodlePluginSide = {
-    release: '0.1.0', version: 2026120300, sendingEnabled: false, serviceUrl: 'http://127.0.0.1:8080', secret: '', integrationUserId: 3,
+    release: '0.1.0',
+    version: 2026120300,
+    sendingEnabled: false,
+    serviceUrl: 'http://127.0.0.1:8080',
+    secret: '',
+    integrationUserId: 3,
     // Cron ran once on the recorded site (the note says when).
-    httpSecurity: { allowed: true, setting: '', detail: '' }, cronLastRun: 1796348421, noreplyAddress: 'noreply@example.com', outbox: { pending: 0, failed: 0, oldest_pending: 0 },
+    httpSecurity: { allowed: true, setting: '', detail: '' },
+    cronLastRun: 1796348421,
+    noreplyAddress: 'noreply@example.com',
+    outbox: { pending: 0, failed: 0, oldest_pending: 0 },
   };
   sim.state.config.plugin = plugin;
   return sim.addToken(3, { restUse: true });
@@ -47,7 +57,10 @@ const SETUPS: Record<string, (sim: MoodleSimulator, fixture: (typeof fixtures)[n
 };
 
 t.test('every recording has its setup', async (t) => {
-  t.same(fixtures.map((f) => f.file.replace(/\.json$/, '')).filter((name) => !(name in SETUPS)), []);
+  t.same(
+    fixtures.map((f) => f.file.replace(/\.json$/, '')).filter((name) => !(name in SETUPS)),
+    [],
+  );
   t.ok(fixtures.length >= 3);
 });
 
@@ -60,6 +73,10 @@ for (const fixture of fixtures) {
     const body = new URLSearchParams({ ...fixture.request, wstoken: token });
     const res = await fetch(sim.endpoint, { method: 'POST', body });
     t.equal(res.status, fixture.status);
-    t.same(compareWithRecording(fixture.response, await res.json(), { volatileKeys: new Set() }), [], 'the answer matches the recording');
+    t.same(
+      compareWithRecording(fixture.response, await res.json(), { volatileKeys: new Set() }),
+      [],
+      'the answer matches the recording',
+    );
   });
 }

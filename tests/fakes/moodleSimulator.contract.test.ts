@@ -16,7 +16,8 @@ import { createMoodleSimulator, type MoodleSeed, type MoodleSimulator } from './
  */
 
 const FIXTURES_DIR = MOODLE_FIXTURES_DIR;
-const SHARED_DIR = process.env.MOODLE_FIXTURES_SOURCE ?? fileURLToPath(new URL('../../../shared/fixtures/moodle/', import.meta.url));
+const SHARED_DIR =
+  process.env.MOODLE_FIXTURES_SOURCE ?? fileURLToPath(new URL('../../../shared/fixtures/moodle/', import.meta.url));
 /** The recording machine's clock (Nov 2026): deleted usernames and enrolment dates behave as recorded. */
 const RECORDED_NOW = 1795310900;
 const RECORDED_SITE = 'http://127.0.0.1:8088';
@@ -35,29 +36,55 @@ type Setup = (sim: MoodleSimulator, fixture: Fixture) => Prepared | void;
 
 // ---- building blocks for the states the recordings imply -------------------------------
 
-const site = (edit: (seed: MoodleSeed) => void = () => {}): Setup => (sim) => {
-  const seed = fixtureSiteSeed();
-  edit(seed);
-  sim.seed(seed);
-};
-const withoutCourses: Setup = site((s) => Object.assign(s, { courses: [], enrolments: [], cohorts: [], assignments: [] }));
+const site =
+  (edit: (seed: MoodleSeed) => void = () => {}): Setup =>
+  (sim) => {
+    const seed = fixtureSiteSeed();
+    edit(seed);
+    sim.seed(seed);
+  };
+const withoutCourses: Setup = site((s) =>
+  Object.assign(s, { courses: [], enrolments: [], cohorts: [], assignments: [] }),
+);
 const withoutEnrolments: Setup = site((s) => (s.enrolments = []));
-const then = (...steps: Setup[]): Setup => (sim, fixture) => {
-  let prepared: Prepared | void = undefined;
-  for (const step of steps) prepared = step(sim, fixture) ?? prepared;
-  return prepared;
-};
+const then =
+  (...steps: Setup[]): Setup =>
+  (sim, fixture) => {
+    let prepared: Prepared | void = undefined;
+    for (const step of steps) prepared = step(sim, fixture) ?? prepared;
+    return prepared;
+  };
 /** core_user_update_users__ok: jdoe became Janet from Hamburg. */
-const janet: Setup = (sim) => void Object.assign(sim.state.users.find((u) => u.id === 4)!, { firstname: 'Janet', city: 'Hamburg' });
+const janet: Setup = (sim) =>
+  void Object.assign(
+    sim.state.users.find((u) => u.id === 4)!,
+    { firstname: 'Janet', city: 'Hamburg' },
+  );
 /** core_course_update_courses__ok: INT101 renamed and hidden (make_visible shows it again). */
-const int101Updated = (visible: number): Setup => (sim) => void Object.assign(sim.state.courses.find((c) => c.id === 2)!, { fullname: 'Integration 101 (updated)', visible });
+const int101Updated =
+  (visible: number): Setup =>
+  (sim) =>
+    void Object.assign(
+      sim.state.courses.find((c) => c.id === 2)!,
+      { fullname: 'Integration 101 (updated)', visible },
+    );
 /** enrol_manual_enrol_users__ok_with_dates_suspended: cbrown, suspended, with dates. */
-const cbrownSuspended: Setup = (sim) => sim.seed({ enrolments: [{ userid: 6, courseid: 2, roleid: 5, suspended: true, timestart: INT101_START, timeend: INT101_END }] });
+const cbrownSuspended: Setup = (sim) =>
+  sim.seed({
+    enrolments: [{ userid: 6, courseid: 2, roleid: 5, suspended: true, timestart: INT101_START, timeend: INT101_END }],
+  });
 /** dgreen suspended (core_user_update_users__suspend) then deleted (core_user_delete_users__ok). */
-const dgreenDeleted: Setup = site((s) => Object.assign(s.users!.find((u) => u.id === 7)!, { suspended: true, deleted: true }));
+const dgreenDeleted: Setup = site((s) =>
+  Object.assign(
+    s.users!.find((u) => u.id === 7)!,
+    { suspended: true, deleted: true },
+  ),
+);
 /** The service as the recording lists it (the recorded site added mod_assign's functions later). */
 const recordedService: Setup = (sim, fixture) => {
-  const info = (fixture.response_raw ? parseMoodleXml(fixture.response_raw) : fixture.response) as { functions: { name: string }[] };
+  const info = (fixture.response_raw ? parseMoodleXml(fixture.response_raw) : fixture.response) as {
+    functions: { name: string }[];
+  };
   sim.state.config.serviceFunctions = info.functions.map((f) => f.name);
 };
 
@@ -77,8 +104,14 @@ const SETUPS: Record<string, Setup> = {
   core_enrol_get_users_courses__hidden_course_excluded: then(site(), janet, int101Updated(0), cbrownSuspended),
   core_enrol_get_users_courses__ok: then(site(), janet, int101Updated(1), cbrownSuspended),
   core_user_create_users__ok: (sim) => void plainUserToken(sim),
-  core_user_create_users__ok_createpassword: then((sim) => void plainUserToken(sim), (sim) => sim.seed({ users: [fixtureSiteSeed().users![0]!] })),
-  core_user_create_users__ok_two_users: then((sim) => void plainUserToken(sim), (sim) => sim.seed({ users: fixtureSiteSeed().users!.slice(0, 2) })),
+  core_user_create_users__ok_createpassword: then(
+    (sim) => void plainUserToken(sim),
+    (sim) => sim.seed({ users: [fixtureSiteSeed().users![0]!] }),
+  ),
+  core_user_create_users__ok_two_users: then(
+    (sim) => void plainUserToken(sim),
+    (sim) => sim.seed({ users: fixtureSiteSeed().users!.slice(0, 2) }),
+  ),
   core_user_delete_users__already_deleted: dgreenDeleted,
   core_user_get_users_by_field__id_after_update: then(site(), janet),
   core_user_get_users_by_field__id_deleted_user: dgreenDeleted,
@@ -88,7 +121,15 @@ const SETUPS: Record<string, Setup> = {
   core_webservice_get_site_info__user_without_rest_use_capability_debuginfo: (sim) => ({ token: plainUserToken(sim) }),
   core_webservice_get_site_info__webservices_disabled: (sim) => void (sim.state.config.webservicesEnabled = false),
   enrol_manual_enrol_users__ok: then(withoutEnrolments, (): Prepared => ({
-    verify: (t, sim) => t.same(sim.state.enrolments.map((e) => [e.userid, e.status]), [[4, 0], [5, 0]], 'both enrolled, active'),
+    verify: (t, sim) =>
+      t.same(
+        sim.state.enrolments.map((e) => [e.userid, e.status]),
+        [
+          [4, 0],
+          [5, 0],
+        ],
+        'both enrolled, active',
+      ),
   })),
   enrol_manual_enrol_users__re_enrol_existing: then(site(), (sim): Prepared => {
     const before = structuredClone(sim.state.enrolments);
@@ -96,10 +137,23 @@ const SETUPS: Record<string, Setup> = {
   }),
   enrol_manual_enrol_users__welcome_email_send_failure: then(site(), (sim): Prepared => {
     sim.state.config.welcomeEmailFails = true;
-    return { verify: (t, sim) => t.ok(sim.state.enrolments.some((e) => e.userid === 6 && e.courseid === 2 && e.status === 1), 'the enrolment was committed anyway') };
+    return {
+      verify: (t, sim) =>
+        t.ok(
+          sim.state.enrolments.some((e) => e.userid === 6 && e.courseid === 2 && e.status === 1),
+          'the enrolment was committed anyway',
+        ),
+    };
   }),
   enrol_manual_unenrol_users__ok: then(site(), cbrownSuspended),
-  mod_assign_get_grades__ok: then(dgreenDeleted, (sim) => sim.seed({ grades: [{ assignmentid: 1, userid: 4, grade: 85.5 }, { assignmentid: 1, userid: 7, grade: 50 }] })),
+  mod_assign_get_grades__ok: then(dgreenDeleted, (sim) =>
+    sim.seed({
+      grades: [
+        { assignmentid: 1, userid: 4, grade: 85.5 },
+        { assignmentid: 1, userid: 7, grade: 50 },
+      ],
+    }),
+  ),
   mod_assign_save_grade__deleted_not_enrolled_user_accepted: dgreenDeleted,
 };
 /** Everything else: the recorded site (users 4–7, CAT-INT, INT101/INT102, jdoe and bsmith enrolled, cohort 1, assignment 1). */
@@ -127,13 +181,20 @@ t.test('tests/fixtures/moodle/ is a byte-identical copy of the shared recordings
   const local = readdirSync(FIXTURES_DIR).sort();
   t.same(local, shared, 'the same file names, README.md and EVENTS.md included');
   for (const name of shared) {
-    t.ok(readFileSync(`${SHARED_DIR}${name}`).equals(readFileSync(`${FIXTURES_DIR}${name}`)), `${name} is byte-identical`);
+    t.ok(
+      readFileSync(`${SHARED_DIR}${name}`).equals(readFileSync(`${FIXTURES_DIR}${name}`)),
+      `${name} is byte-identical`,
+    );
   }
 });
 
 t.test('every setup in the table belongs to an existing recording', async (t) => {
   const known = new Set(files.map((f) => f.replace(/\.json$/, '')));
-  t.same(Object.keys(SETUPS).filter((name) => !known.has(name)), [], 'no stale setup');
+  t.same(
+    Object.keys(SETUPS).filter((name) => !known.has(name)),
+    [],
+    'no stale setup',
+  );
   t.ok(files.length >= 114, `${files.length} recordings found`);
 });
 
@@ -163,7 +224,10 @@ for (const fixture of fixtures) {
       } else if (fixture.http.response_content_type.startsWith('application/xml')) {
         differences = compareWithRecording(parseMoodleXml(fixture.response_raw ?? ''), parseMoodleXml(text), options);
       } else {
-        differences = text === fixture.response_raw ? [] : [`body: recorded ${JSON.stringify(fixture.response_raw)}, got ${JSON.stringify(text)}`];
+        differences =
+          text === fixture.response_raw
+            ? []
+            : [`body: recorded ${JSON.stringify(fixture.response_raw)}, got ${JSON.stringify(text)}`];
       }
       t.same(differences, [], 'the answer matches the recording');
       prepared.verify?.(t, sim);

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exceptionResponse, handleRestRequest, splitRestFields, type MoodleCallRecord, type RestResponse } from './moodle/handleRestRequest.ts';
+import {
+  exceptionResponse,
+  handleRestRequest,
+  splitRestFields,
+  type MoodleCallRecord,
+  type RestResponse,
+} from './moodle/handleRestRequest.ts';
 import { dmlWriteError, MoodleException } from './moodle/MoodleException.ts';
 import { createMoodleState } from './moodle/createMoodleState.ts';
 import type { MoodleConfig, MoodleState } from './moodle/moodleState.ts';
@@ -22,7 +28,13 @@ export { fixtureSiteSeed } from './moodle/fixtureSiteSeed.ts';
  * `dml_write_exception` / `dmlwriteexception` "Error writing to database"), or any Moodle
  * exception body.
  */
-export type MoodleFailureKind = 'http500' | 'http503' | 'reset' | 'timeout' | 'dbwrite' | { exception: string; errorcode: string; message: string; debuginfo?: string };
+export type MoodleFailureKind =
+  | 'http500'
+  | 'http503'
+  | 'reset'
+  | 'timeout'
+  | 'dbwrite'
+  | { exception: string; errorcode: string; message: string; debuginfo?: string };
 
 export interface FailNextOptions {
   /** How many matching calls fail (default 1). */
@@ -113,7 +125,13 @@ export async function createMoodleSimulator(options: MoodleSimulatorOptions = {}
   const hung = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
-    void serve(req, res).catch((error: unknown) => send(res, { status: 500, contentType: 'text/plain; charset=utf-8', body: `moodleSimulator: ${(error as Error).stack ?? String(error)}` }));
+    void serve(req, res).catch((error: unknown) =>
+      send(res, {
+        status: 500,
+        contentType: 'text/plain; charset=utf-8',
+        body: `moodleSimulator: ${(error as Error).stack ?? String(error)}`,
+      }),
+    );
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -124,13 +142,23 @@ export async function createMoodleSimulator(options: MoodleSimulatorOptions = {}
       return;
     }
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const fields: PhpForm = { ...parsePhpForm(url.search.slice(1), { maxInputVars }), ...(isForm ? parsePhpForm(body, { maxInputVars }) : {}) };
+    const fields: PhpForm = {
+      ...parsePhpForm(url.search.slice(1), { maxInputVars }),
+      ...(isForm ? parsePhpForm(body, { maxInputVars }) : {}),
+    };
     const { format, wsfunction, params, token: sentToken } = splitRestFields(fields);
     const failure = takeFailure(typeof wsfunction === 'string' ? wsfunction : '');
     let response: RestResponse | 'reset' | 'timeout';
     let record: MoodleCallRecord;
     if (failure && failure.when === 'before') {
-      record = { wsfunction: typeof wsfunction === 'string' ? wsfunction : undefined, params, wstoken: sentToken === undefined ? undefined : '***', format, status: 200, time: now() };
+      record = {
+        wsfunction: typeof wsfunction === 'string' ? wsfunction : undefined,
+        params,
+        wstoken: sentToken === undefined ? undefined : '***',
+        format,
+        status: 200,
+        time: now(),
+      };
       response = failureResponse(failure.kind, format);
     } else {
       ({ response, record } = handleRestRequest(state, fields, { now: now(), wwwroot: simulator.url }));
@@ -165,9 +193,14 @@ export async function createMoodleSimulator(options: MoodleSimulatorOptions = {}
 
   function failureResponse(kind: MoodleFailureKind, format: 'json' | 'xml'): RestResponse | 'reset' | 'timeout' {
     if (kind === 'reset' || kind === 'timeout') return kind;
-    if (kind === 'http500') return { status: 500, contentType: 'text/html; charset=utf-8', body: '<h1>500 Internal Server Error</h1>' };
-    if (kind === 'http503') return { status: 503, contentType: 'text/html; charset=utf-8', body: '<h1>503 Service Unavailable</h1>' };
-    const error = kind === 'dbwrite' ? dmlWriteError() : new MoodleException(kind.exception, kind.errorcode, kind.message, kind.debuginfo);
+    if (kind === 'http500')
+      return { status: 500, contentType: 'text/html; charset=utf-8', body: '<h1>500 Internal Server Error</h1>' };
+    if (kind === 'http503')
+      return { status: 503, contentType: 'text/html; charset=utf-8', body: '<h1>503 Service Unavailable</h1>' };
+    const error =
+      kind === 'dbwrite'
+        ? dmlWriteError()
+        : new MoodleException(kind.exception, kind.errorcode, kind.message, kind.debuginfo);
     return exceptionResponse(error, format, state.config.debug);
   }
 

@@ -14,7 +14,8 @@ import { createZohoStore, SIMULATOR_USER, type RecordChange } from './zoho/zohoS
 export type { ChannelInfo } from './zoho/notificationChannels.ts';
 export type { NotificationBody, NotificationDelivery } from './zoho/createNotifier.ts';
 
-export type ZohoFailureKind = 'http429' | 'http500' | 'invalid_token' | 'timeout' | 'credits_exhausted' | 'token_throttled';
+export type ZohoFailureKind =
+  'http429' | 'http500' | 'invalid_token' | 'timeout' | 'credits_exhausted' | 'token_throttled';
 
 export interface ZohoCallRecord {
   method: string;
@@ -91,13 +92,24 @@ export interface ZohoSimulator {
 }
 
 export const DEFAULT_MODULES = [
-  'BTEC_Students', 'BTEC_Teachers', 'Products', 'BTEC', 'BTEC_Classes', 'BTEC_Enrollments', 'BTEC_Registrations',
-  'BTEC_Payments', 'BTEC_Grades', 'BTEC_Student_Requests', 'Leads', 'Contacts',
+  'BTEC_Students',
+  'BTEC_Teachers',
+  'Products',
+  'BTEC',
+  'BTEC_Classes',
+  'BTEC_Enrollments',
+  'BTEC_Registrations',
+  'BTEC_Payments',
+  'BTEC_Grades',
+  'BTEC_Student_Requests',
+  'Leads',
+  'Contacts',
 ];
 
 const TOKEN_PATH = '/oauth/v2/token';
 /** Documented 429 text (v2/v8 status-codes.html; api-facts.md §1e). */
-const LIMIT_MESSAGE = 'Number of API requests for the 24 hour period is exceeded or the concurrency limit of the user for the app is exceeded.';
+const LIMIT_MESSAGE =
+  'Number of API requests for the 24 hour period is exceeded or the concurrency limit of the user for the app is exceeded.';
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -112,7 +124,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 function maskWatchTokens(body: unknown): unknown {
   const watch = (body as { watch?: unknown } | null)?.watch;
   if (!Array.isArray(watch)) return body;
-  const masked = watch.map((entry: unknown) => (entry && typeof entry === 'object' && 'token' in entry && (entry as { token: unknown }).token != null ? { ...entry, token: '***' } : entry));
+  const masked = watch.map((entry: unknown) =>
+    entry && typeof entry === 'object' && 'token' in entry && (entry as { token: unknown }).token != null
+      ? { ...entry, token: '***' }
+      : entry,
+  );
   return { ...(body as object), watch: masked };
 }
 
@@ -138,7 +154,14 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     mandatoryFields: options.mandatoryFields ?? {},
     subformFields: options.subformFields ?? { BTEC_Grades: ['Learning_Outcomes_Assessm'] },
     fieldTypes: options.fieldTypes ?? {
-      BTEC_Grades: { Moodle_Grade_Composite_Key: 'text', Attempt_Number: 'integer', Attempt_Date: 'date', Feedback: 'textarea', Student: 'lookup', Class: 'lookup' },
+      BTEC_Grades: {
+        Moodle_Grade_Composite_Key: 'text',
+        Attempt_Number: 'integer',
+        Attempt_Date: 'date',
+        Feedback: 'textarea',
+        Student: 'lookup',
+        Class: 'lookup',
+      },
     },
     now,
     utcOffset: options.utcOffset,
@@ -146,7 +169,12 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
   const listRecords = createListRecords(store);
   const orgFields = createOrgFields(store);
   const channels = createNotificationChannels({ store, apiUrl: () => baseUrl });
-  const notifier = createNotifier({ channels, apiUrl: () => baseUrl, now, timeoutMs: options.notificationTimeoutMs ?? 10_000 });
+  const notifier = createNotifier({
+    channels,
+    apiUrl: () => baseUrl,
+    now,
+    timeoutMs: options.notificationTimeoutMs ?? 10_000,
+  });
   /** Runs a write the way Zoho's UI or API makes it: its record changes go out as notification callbacks. */
   const notifying = <T>(write: () => T): T => {
     const changes: RecordChange[] = [];
@@ -161,7 +189,13 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     clientSecret: options.clientSecret ?? randomBytes(21).toString('hex'),
     refreshToken: options.refreshToken ?? `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
   };
-  const tokens = createTokenIssuer({ ...credentials, apiUrl: () => baseUrl, now, scope: 'ZohoCRM.modules.ALL ZohoCRM.coql.READ ZohoSearch.securesearch.READ ZohoCRM.settings.fields.READ ZohoCRM.notifications.ALL' });
+  const tokens = createTokenIssuer({
+    ...credentials,
+    apiUrl: () => baseUrl,
+    now,
+    scope:
+      'ZohoCRM.modules.ALL ZohoCRM.coql.READ ZohoSearch.securesearch.READ ZohoCRM.settings.fields.READ ZohoCRM.notifications.ALL',
+  });
   const failures: { match: string; kind: ZohoFailureKind; remaining: number }[] = [];
   const calls: ZohoCallRecord[] = [];
   const hung = new Set<ServerResponse>();
@@ -171,7 +205,11 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
 
   const takeFailure = (path: string): ZohoFailureKind | undefined => {
     const isToken = path === TOKEN_PATH;
-    const index = failures.findIndex((f) => (f.match === '*' || path.includes(f.match)) && (f.kind === 'token_throttled' ? isToken : !isToken || f.match !== '*'));
+    const index = failures.findIndex(
+      (f) =>
+        (f.match === '*' || path.includes(f.match)) &&
+        (f.kind === 'token_throttled' ? isToken : !isToken || f.match !== '*'),
+    );
     const failure = failures[index];
     if (!failure) return undefined;
     if (--failure.remaining <= 0) failures.splice(index, 1);
@@ -184,7 +222,14 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     const isToken = path === TOKEN_PATH;
     const query = Object.fromEntries(url.searchParams);
     const raw = await readBody(req);
-    const call: ZohoCallRecord = { method: req.method ?? 'GET', path, query: isToken ? mask(query) : query, body: undefined, status: 0, at: now() };
+    const call: ZohoCallRecord = {
+      method: req.method ?? 'GET',
+      path,
+      query: isToken ? mask(query) : query,
+      body: undefined,
+      status: 0,
+      at: now(),
+    };
     calls.push(call);
     let parsed: unknown;
     if (isToken) {
@@ -198,7 +243,8 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
         parsed = Symbol.for('invalid-json');
       }
       call.body = typeof parsed === 'symbol' ? raw : maskWatchTokens(parsed);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) call.trigger = (parsed as { trigger?: unknown }).trigger;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        call.trigger = (parsed as { trigger?: unknown }).trigger;
     }
     if (!isToken) {
       inFlight++;
@@ -210,7 +256,9 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       if (body === undefined) {
         res.writeHead(status, headers).end();
       } else {
-        res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers }).end(JSON.stringify(body));
+        res
+          .writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers })
+          .end(JSON.stringify(body));
       }
     };
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
@@ -236,18 +284,32 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
       if (failure === 'credits_exhausted') {
         // Same documented 429 TOO_MANY_REQUESTS; the credit header says none are left
         // (X-API-CREDITS-REMAINING, https://www.zoho.com/crm/developer/docs/api/v8/api-limits.html). No Retry-After.
-        return send(429, new ZohoError(429, 'TOO_MANY_REQUESTS', LIMIT_MESSAGE, {}).toBody(), { 'x-api-credits-remaining': '0' });
+        return send(429, new ZohoError(429, 'TOO_MANY_REQUESTS', LIMIT_MESSAGE, {}).toBody(), {
+          'x-api-credits-remaining': '0',
+        });
       }
       if (failure === 'http500') throw new ZohoError(500, 'INTERNAL_ERROR', 'Internal Server Error', {});
       if (failure === 'invalid_token') throw invalidToken;
       const auth = /^Zoho-oauthtoken (\S+)$/.exec(req.headers.authorization ?? '');
       if (!auth || !tokens.isValid(auth[1] as string)) throw invalidToken;
-      if (typeof parsed === 'symbol') throw new ZohoError(400, 'INVALID_DATA', 'body', { expected_data_type: 'jsonobject' });
-      const result = store.recordChanges(changes, () => routeApiRequest({ store, listRecords, indexLagMs, orgFields, channels }, req.method ?? 'GET', path, query, parsed));
+      if (typeof parsed === 'symbol')
+        throw new ZohoError(400, 'INVALID_DATA', 'body', { expected_data_type: 'jsonobject' });
+      const result = store.recordChanges(changes, () =>
+        routeApiRequest(
+          { store, listRecords, indexLagMs, orgFields, channels },
+          req.method ?? 'GET',
+          path,
+          query,
+          parsed,
+        ),
+      );
       return send(result.status, result.body);
     } catch (error) {
       if (error instanceof ZohoError) return send(error.httpStatus, error.toBody());
-      return send(500, new ZohoError(500, 'INTERNAL_ERROR', 'Internal Server Error', { reason: String(error) }).toBody());
+      return send(
+        500,
+        new ZohoError(500, 'INTERNAL_ERROR', 'Internal Server Error', { reason: String(error) }).toBody(),
+      );
     } finally {
       notifier.dispatch(changes);
     }
@@ -268,7 +330,12 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     };
     for (const field of store.subformFields.get(module) ?? []) {
       const rows = data[field];
-      if (Array.isArray(rows)) data[field] = rows.map((row: Record<string, unknown>) => ({ ...row, id: row.id === undefined ? store.newId() : String(row.id), Parent_Id: { name: data.Name ?? null, id } }));
+      if (Array.isArray(rows))
+        data[field] = rows.map((row: Record<string, unknown>) => ({
+          ...row,
+          id: row.id === undefined ? store.newId() : String(row.id),
+          Parent_Id: { name: data.Name ?? null, id },
+        }));
     }
     return data;
   };
@@ -318,7 +385,9 @@ export async function createZohoSimulator(options: ZohoSimulatorOptions = {}): P
     edit(module, id, fields) {
       const found = store.get(module, id);
       if (!found) throw new Error(`simulator: no ${module} record ${id} to edit`);
-      notifying(() => store.save(module, { ...found.data, ...structuredClone(fields), id, Modified_Time: store.timestamp() }));
+      notifying(() =>
+        store.save(module, { ...found.data, ...structuredClone(fields), id, Modified_Time: store.timestamp() }),
+      );
     },
     remove(module, id) {
       if (!notifying(() => store.remove(module, id))) throw new Error(`simulator: no ${module} record ${id} to delete`);

@@ -28,7 +28,15 @@ interface RawResponse {
  * @returns check(category, case) → its outcome, describe(outcome) for a failure report,
  *   serverError(requestId), and close() for the keep-alive agent.
  */
-export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: DatabasePool; logs?: Record<string, unknown>[] }) {
+export function createFuzzChecker({
+  port,
+  db,
+  logs = [],
+}: {
+  port: number;
+  db: DatabasePool;
+  logs?: Record<string, unknown>[];
+}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   function send(c: FuzzCase): Promise<RawResponse> {
     return new Promise((resolve) => {
@@ -37,21 +45,26 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
         if (c.chunked) headers['transfer-encoding'] = 'chunked';
         else headers['content-length'] = String(c.body.length);
       }
-      const req = http.request({ host: '127.0.0.1', port, method: c.method, path: c.path, headers, agent, timeout: 20_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode,
-            contentType: res.headers['content-type'],
-            requestId: res.headers['x-request-id'] as string | undefined,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', (error) => resolve({ text: '', error: error.message }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port, method: c.method, path: c.path, headers, agent, timeout: 20_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode,
+              contentType: res.headers['content-type'],
+              requestId: res.headers['x-request-id'] as string | undefined,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', (error) => resolve({ text: '', error: error.message }));
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', (error) => resolve({ text: '', error: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` }));
+      req.on('error', (error) =>
+        resolve({ text: '', error: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` }),
+      );
       if (c.body === undefined) {
         req.end();
       } else if (c.chunked) {
@@ -75,7 +88,8 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
     if (res.error !== undefined || res.status === undefined) {
       problems.push(`no HTTP response (${res.error ?? 'no status'})`);
     } else if (!c.nodeLevel) {
-      if (!/^application\/json\b/.test(res.contentType ?? '')) problems.push(`content-type ${res.contentType ?? '(none)'} is not JSON`);
+      if (!/^application\/json\b/.test(res.contentType ?? ''))
+        problems.push(`content-type ${res.contentType ?? '(none)'} is not JSON`);
       try {
         body = JSON.parse(res.text) as Record<string, unknown>;
       } catch {
@@ -85,15 +99,18 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
     const status = res.status ?? 0;
     const accepted = status === 202;
     if (status >= 500) problems.push(`server error ${status}`);
-    if (c.status !== undefined && status !== c.status && status !== 0) problems.push(`expected status ${c.status}, got ${status}`);
+    if (c.status !== undefined && status !== c.status && status !== 0)
+      problems.push(`expected status ${c.status}, got ${status}`);
 
     const wantsAccept = c.expect === 'accept' || (c.expect === 'acceptOrReject' && accepted);
     if (c.expect === 'duplicate') {
       if (status !== 200 || body?.status !== 'duplicate') problems.push(`expected 200 duplicate, got ${status}`);
-      if (after.events !== before.events || after.jobs !== before.jobs) problems.push(`duplicate wrote rows: ${JSON.stringify({ before, after })}`);
+      if (after.events !== before.events || after.jobs !== before.jobs)
+        problems.push(`duplicate wrote rows: ${JSON.stringify({ before, after })}`);
     } else if (wantsAccept) {
       if (!accepted) problems.push(`expected 202, got ${status}`);
-      else if (body?.status !== 'accepted' || typeof body.event_id !== 'string') problems.push('202 without {status:"accepted", event_id}');
+      else if (body?.status !== 'accepted' || typeof body.event_id !== 'string')
+        problems.push('202 without {status:"accepted", event_id}');
       if (accepted && (after.events !== before.events + 1 || after.jobs !== before.jobs + 1)) {
         problems.push(`202 but rows/jobs went ${JSON.stringify(before)} → ${JSON.stringify(after)} (want +1/+1)`);
       }
@@ -105,7 +122,8 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
                    where j.key = case when e.dedupe = 'coalesce' then 'zoho:' || e.module || ':' || e.record_id else 'event:' || e.id end) as jobs
             from integration_events_log e where e.source = ${source} and e.event_id = ${body.event_id}
         `);
-        if (rows.length !== 1 || rows[0]?.jobs !== 1) problems.push(`accepted event has ${rows.length} rows / ${rows[0]?.jobs ?? 0} jobs (want 1/1)`);
+        if (rows.length !== 1 || rows[0]?.jobs !== 1)
+          problems.push(`accepted event has ${rows.length} rows / ${rows[0]?.jobs ?? 0} jobs (want 1/1)`);
       }
     } else {
       if (status < 400 || status >= 500) problems.push(`expected a 4xx, got ${status}`);
@@ -116,7 +134,14 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
         problems.push(`refused request wrote rows/jobs: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
       }
     }
-    return { category, case: c, status: res.status, responseText: res.text || res.error || '', requestId: res.requestId, problems };
+    return {
+      category,
+      case: c,
+      status: res.status,
+      responseText: res.text || res.error || '',
+      requestId: res.requestId,
+      problems,
+    };
   }
 
   /** The error the ingress logged for a request it answered 5xx (what the bug report needs). */
@@ -124,7 +149,9 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
     if (requestId === undefined) return undefined;
     const line = logs.find((l) => (l.req as { id?: unknown } | undefined)?.id === requestId && l.err !== undefined);
     const err = line?.err as { type?: string; message?: string; code?: string } | undefined;
-    return err ? `${err.type ?? 'Error'}${err.code ? ` ${err.code}` : ''}: ${String(err.message).split('\n')[0]}` : undefined;
+    return err
+      ? `${err.type ?? 'Error'}${err.code ? ` ${err.code}` : ''}: ${String(err.message).split('\n')[0]}`
+      : undefined;
   }
 
   /** What a failure report shows: enough to replay the request by hand. */
@@ -132,9 +159,14 @@ export function createFuzzChecker({ port, db, logs = [] }: { port: number; db: D
     const c = o.case;
     const body = c.body ?? Buffer.alloc(0);
     const printable = body.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
-    const preview = printable ? body.subarray(0, 400).toString('latin1') : `hex:${body.subarray(0, 120).toString('hex')}`;
+    const preview = printable
+      ? body.subarray(0, 400).toString('latin1')
+      : `hex:${body.subarray(0, 120).toString('hex')}`;
     const headers = Object.fromEntries(
-      Object.entries(c.headers).map(([k, v]) => [k, typeof v === 'string' && v.length > 120 ? `${v.slice(0, 120)}…(${v.length} chars)` : v]),
+      Object.entries(c.headers).map(([k, v]) => [
+        k,
+        typeof v === 'string' && v.length > 120 ? `${v.slice(0, 120)}…(${v.length} chars)` : v,
+      ]),
     );
     return {
       request: `${c.method} ${c.path.length > 200 ? `${c.path.slice(0, 200)}…` : c.path}`,

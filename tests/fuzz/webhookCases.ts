@@ -53,7 +53,27 @@ const uniqueId = (prefix: string) => `${prefix}-${runTag}-${++counter}`;
 /** A Zoho record id (digits) unique within the run, so coalesced deliveries never share a job key. */
 const uniqueRecordId = () => `9${String(runTag).padStart(10, '0')}${String(++counter).padStart(6, '0')}`;
 
-const SAFE_PIECES = ['a', 'Z', '0', ' ', '-', '_', '.', 'é', 'ß', '漢', '字', '😀', 'Ω', 'ñ', '\u2028', '"', '\\', '/', '\t'];
+const SAFE_PIECES = [
+  'a',
+  'Z',
+  '0',
+  ' ',
+  '-',
+  '_',
+  '.',
+  'é',
+  'ß',
+  '漢',
+  '字',
+  '😀',
+  'Ω',
+  'ñ',
+  '\u2028',
+  '"',
+  '\\',
+  '/',
+  '\t',
+];
 function safeString(r: Rng, max = 12): string {
   let s = '';
   for (let i = r.int(0, max); i > 0; i--) s += r.pick(SAFE_PIECES);
@@ -75,7 +95,9 @@ function safeJson(r: Rng, depth = 0): unknown {
     case 4:
       return Array.from({ length: r.int(0, 4) }, () => safeJson(r, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: r.int(0, 4) }, () => [safeString(r, 6) || 'k', safeJson(r, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: r.int(0, 4) }, () => [safeString(r, 6) || 'k', safeJson(r, depth + 1)]),
+      );
   }
 }
 
@@ -104,15 +126,25 @@ export interface FuzzCase {
 
 function signature(secret: string, id: string, timestamp: string, body: Buffer): string {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  return `v1,${createHmac('sha256', key).update(Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body])).digest('base64')}`;
+  return `v1,${createHmac('sha256', key)
+    .update(Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]))
+    .digest('base64')}`;
 }
 
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 
-function signedHeaders(secret: string, body: Buffer, options: { id?: string; timestamp?: string } = {}): Record<string, string> {
+function signedHeaders(
+  secret: string,
+  body: Buffer,
+  options: { id?: string; timestamp?: string } = {},
+): Record<string, string> {
   const id = options.id ?? uniqueId('msg');
   const timestamp = options.timestamp ?? nowSeconds();
-  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature(secret, id, timestamp, body) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signature(secret, id, timestamp, body),
+  };
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
@@ -134,7 +166,12 @@ function moodleTarget(r: Rng): Target {
   const entity = r.pick(MOODLE_ENTITIES);
   const body: Record<string, unknown> = {
     event_id: uniqueId('moodle'),
-    event_type: r.pick(['\\core\\event\\user_created', '\\core\\event\\user_updated', '\\mod_assign\\event\\submission_graded', '\\core\\event\\course_updated']),
+    event_type: r.pick([
+      '\\core\\event\\user_created',
+      '\\core\\event\\user_updated',
+      '\\mod_assign\\event\\submission_graded',
+      '\\core\\event\\course_updated',
+    ]),
     entity_type: r.pick(['user', 'user_enrolments', 'grade_grades', 'course']),
     entity_id: r.bool() ? r.int(0, 2 ** 31) : String(r.int(0, 2 ** 31)),
     timestamp: r.bool() ? Math.floor(Date.now() / 1000) : new Date().toISOString(),
@@ -142,7 +179,15 @@ function moodleTarget(r: Rng): Target {
   };
   if (r.bool()) body.user_id = r.bool() ? r.int(0, 1e6) : null;
   if (r.bool()) body.course_id = r.bool() ? r.int(0, 1e6) : null;
-  return { source: 'moodle', shape: 'moodle', path: `/v1/events/moodle/${entity}`, query: '', secret: MOODLE_SECRET, body, auth: 'signed' };
+  return {
+    source: 'moodle',
+    shape: 'moodle',
+    path: `/v1/events/moodle/${entity}`,
+    query: '',
+    secret: MOODLE_SECRET,
+    body,
+    auth: 'signed',
+  };
 }
 
 function zohoEnvelopeTarget(r: Rng): Target {
@@ -156,7 +201,15 @@ function zohoEnvelopeTarget(r: Rng): Target {
   if (r.bool()) body.event_id = uniqueId('zoho');
   if (r.bool()) body.changed_fields = Array.from({ length: r.int(0, 5) }, () => safeString(r, 20));
   if (r.bool()) body.timestamp = r.bool() ? Math.floor(Date.now() / 1000) : new Date().toISOString();
-  return { source: 'zoho', shape: 'zoho-envelope', path: `/v1/events/zoho/${entity}`, query: '', secret: ZOHO_SECRET, body, auth: 'signed' };
+  return {
+    source: 'zoho',
+    shape: 'zoho-envelope',
+    path: `/v1/events/zoho/${entity}`,
+    query: '',
+    secret: ZOHO_SECRET,
+    body,
+    auth: 'signed',
+  };
 }
 
 function zohoPlainTarget(r: Rng, auth: 'signed' | 'token' = r.pick(['signed', 'token'] as const)): Target {
@@ -164,7 +217,15 @@ function zohoPlainTarget(r: Rng, auth: 'signed' | 'token' = r.pick(['signed', 't
   const body: Record<string, unknown> = { zoho_id: uniqueRecordId(), module: ZOHO_MODULES[entity] };
   if (r.bool()) body.Modified_Time = new Date(Date.now() - r.int(0, 1e9)).toISOString().replace('Z', '+00:00');
   const query = r.bool(0.8) ? `?event=${r.pick(['created', 'updated', 'deleted'])}` : '';
-  return { source: 'zoho', shape: 'zoho-plain', path: `/v1/events/zoho/${entity}`, query, secret: ZOHO_SECRET, body, auth };
+  return {
+    source: 'zoho',
+    shape: 'zoho-plain',
+    path: `/v1/events/zoho/${entity}`,
+    query,
+    secret: ZOHO_SECRET,
+    body,
+    auth,
+  };
 }
 
 function anyTarget(r: Rng): Target {
@@ -183,13 +244,22 @@ interface BuildOptions {
   webhookId?: string;
 }
 
-function build(target: Target, description: string, expect: Expect, status: number | undefined, options: BuildOptions = {}): FuzzCase {
+function build(
+  target: Target,
+  description: string,
+  expect: Expect,
+  status: number | undefined,
+  options: BuildOptions = {},
+): FuzzCase {
   const body = options.body ?? json(target.body);
   const headers: Record<string, string | string[]> = {};
   const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
   if (contentType !== null) headers['content-type'] = contentType;
   if (target.auth === 'signed') {
-    Object.assign(headers, signedHeaders(target.secret, options.signBytes ?? body, options.webhookId ? { id: options.webhookId } : {}));
+    Object.assign(
+      headers,
+      signedHeaders(target.secret, options.signBytes ?? body, options.webhookId ? { id: options.webhookId } : {}),
+    );
   } else {
     headers.authorization = `Bearer ${ZOHO_TOKEN}`;
   }
@@ -223,12 +293,36 @@ export interface Category {
 }
 
 /** Values of the wrong JSON type for a string field. */
-const notAString = (r: Rng): unknown[] => [r.int(-1e6, 1e6), r.next() * 1e6, null, true, false, [], {}, [safeString(r)], { nested: safeString(r) }];
+const notAString = (r: Rng): unknown[] => [
+  r.int(-1e6, 1e6),
+  r.next() * 1e6,
+  null,
+  true,
+  false,
+  [],
+  {},
+  [safeString(r)],
+  { nested: safeString(r) },
+];
 const hugeString = (r: Rng, min: number) => 'x'.repeat(r.int(min, min + r.pick([0, 10, 1000, 100_000])));
 
 /** Per field, values that make the envelope invalid (`undefined` = field removed). */
 function invalidValues(r: Rng, shape: Target['shape'], field: string, entity: string): unknown[] {
-  const badTimestamp = [-1, -r.int(1, 1e9), 1.5, 'yesterday', '2024-01-01', '2024-01-01T00:00:00', '', null, true, {}, [], 2 ** 60, 1e300];
+  const badTimestamp = [
+    -1,
+    -r.int(1, 1e9),
+    1.5,
+    'yesterday',
+    '2024-01-01',
+    '2024-01-01T00:00:00',
+    '',
+    null,
+    true,
+    {},
+    [],
+    2 ** 60,
+    1e300,
+  ];
   const wrongModule = [
     ...ZOHO_ENTITY_NAMES.filter((e) => e !== entity).map((e) => ZOHO_MODULES[e]),
     ZOHO_MODULES[entity as ZohoEntity]?.toLowerCase() ?? 'x',
@@ -237,7 +331,16 @@ function invalidValues(r: Rng, shape: Target['shape'], field: string, entity: st
     ...notAString(r),
     undefined,
   ];
-  const badEventId = [...notAString(r), '', 'has space', 'tab\there', 'ünïcödé', 'nul\u0000', hugeString(r, 201), `e${'1'.repeat(r.int(200, 20_000))}`];
+  const badEventId = [
+    ...notAString(r),
+    '',
+    'has space',
+    'tab\there',
+    'ünïcödé',
+    'nul\u0000',
+    hugeString(r, 201),
+    `e${'1'.repeat(r.int(200, 20_000))}`,
+  ];
   if (shape === 'moodle') {
     switch (field) {
       case 'event_id':
@@ -247,7 +350,25 @@ function invalidValues(r: Rng, shape: Target['shape'], field: string, entity: st
       case 'entity_type':
         return [...notAString(r), '', hugeString(r, 101), undefined];
       case 'entity_id':
-        return [-1, -r.int(1, 1e9), 1.5, 'abc', '', '1'.repeat(21), '-5', '12a', ' 12', '1e3', null, true, {}, [], 2 ** 60, 1e300, undefined];
+        return [
+          -1,
+          -r.int(1, 1e9),
+          1.5,
+          'abc',
+          '',
+          '1'.repeat(21),
+          '-5',
+          '12a',
+          ' 12',
+          '1e3',
+          null,
+          true,
+          {},
+          [],
+          2 ** 60,
+          1e300,
+          undefined,
+        ];
       case 'user_id':
       case 'course_id':
         return [-1, 1.5, '5', true, {}, [], 2 ** 60];
@@ -268,7 +389,18 @@ function invalidValues(r: Rng, shape: Target['shape'], field: string, entity: st
       case 'record_id':
         return ['abc', '', '1'.repeat(31), 123, '-1', '1.5', ' 1', '１２３', null, [], {}, true, undefined];
       case 'changed_fields':
-        return ['Name', 1, {}, [1], [null], [{}], [hugeString(r, 201)], Array.from({ length: 501 }, () => 'a'), null, true];
+        return [
+          'Name',
+          1,
+          {},
+          [1],
+          [null],
+          [{}],
+          [hugeString(r, 201)],
+          Array.from({ length: 501 }, () => 'a'),
+          null,
+          true,
+        ];
       default: // timestamp
         return badTimestamp;
     }
@@ -310,7 +442,8 @@ function wrongFields(r: Rng, target: Target, howMany: number): FuzzCase {
 
 const randomBytes: Category = {
   name: 'random bytes',
-  behaviour: 'random byte bodies, signed over the exact bytes or not, are refused with a 4xx JSON error and write nothing',
+  behaviour:
+    'random byte bodies, signed over the exact bytes or not, are refused with a 4xx JSON error and write nothing',
   weight: 10,
   variants: [
     (r) => {
@@ -332,7 +465,12 @@ const randomBytes: Category = {
       const body = r.bytes(r.int(1, 5000));
       return build(target, `${body.length} random bytes, no auth headers`, 'reject', undefined, {
         body,
-        headers: { 'webhook-id': undefined, 'webhook-timestamp': undefined, 'webhook-signature': undefined, authorization: undefined },
+        headers: {
+          'webhook-id': undefined,
+          'webhook-timestamp': undefined,
+          'webhook-signature': undefined,
+          authorization: undefined,
+        },
       });
     },
     (r) => {
@@ -363,15 +501,23 @@ const randomBytes: Category = {
     },
     (r) => {
       const target = anyTarget(r);
-      const body = Buffer.concat([Buffer.from('{"data":"'), Buffer.from([r.pick([0xc0, 0xc3, 0xed, 0xf8, 0xff, 0x80])]), Buffer.from('"}')]);
-      return build(target, 'invalid UTF-8 inside a JSON string, signed as decoded', 'reject', 400, { body, signBytes: Buffer.from(body.toString()) });
+      const body = Buffer.concat([
+        Buffer.from('{"data":"'),
+        Buffer.from([r.pick([0xc0, 0xc3, 0xed, 0xf8, 0xff, 0x80])]),
+        Buffer.from('"}'),
+      ]);
+      return build(target, 'invalid UTF-8 inside a JSON string, signed as decoded', 'reject', 400, {
+        body,
+        signBytes: Buffer.from(body.toString()),
+      });
     },
   ],
 };
 
 const wrongTypes: Category = {
   name: 'wrong-typed envelope fields',
-  behaviour: 'envelopes with fields of the wrong type, range or length are refused 400 (after auth passed) and write nothing',
+  behaviour:
+    'envelopes with fields of the wrong type, range or length are refused 400 (after auth passed) and write nothing',
   weight: 22,
   variants: [
     (r) => wrongFields(r, moodleTarget(r), 1),
@@ -382,19 +528,32 @@ const wrongTypes: Category = {
     (r) => wrongFields(r, zohoPlainTarget(r), r.int(2, 3)),
     (r) => {
       const target = zohoPlainTarget(r);
-      target.query = r.pick(['?event=CREATED', '?event=foo', '?event=', '?event=created&event=deleted', '?event=created,deleted', '?event=%20created', '?event=%00', '?event=created%00']);
+      target.query = r.pick([
+        '?event=CREATED',
+        '?event=foo',
+        '?event=',
+        '?event=created&event=deleted',
+        '?event=created,deleted',
+        '?event=%20created',
+        '?event=%00',
+        '?event=created%00',
+      ]);
       return build(target, `plain webhook with query ${target.query}`, 'reject', 400);
     },
     (r) => {
       const target = anyTarget(r);
       const value = r.pick<unknown>([[], [target.body], 'a string', 42, null, true, false, -0.5]);
-      return build(target, `top-level JSON ${JSON.stringify(value).slice(0, 40)}`, 'reject', 400, { body: json(value) });
+      return build(target, `top-level JSON ${JSON.stringify(value).slice(0, 40)}`, 'reject', 400, {
+        body: json(value),
+      });
     },
     (r) => {
       const target = zohoPlainTarget(r, 'token');
       const spoiled = { ...target.body };
       const field = r.pick(['zoho_id', 'module'] as const);
-      spoiled[field] = r.pick(field === 'zoho_id' ? ['abc', '', '1'.repeat(31), '-1'] : ['', 'BTEC_Nope', 'x'.repeat(101)]);
+      spoiled[field] = r.pick(
+        field === 'zoho_id' ? ['abc', '', '1'.repeat(31), '-1'] : ['', 'BTEC_Nope', 'x'.repeat(101)],
+      );
       return build(target, `form webhook with ${field}=${String(spoiled[field]).slice(0, 20)}`, 'reject', 400, {
         body: formBody(spoiled),
         contentType: 'application/x-www-form-urlencoded',
@@ -437,10 +596,16 @@ function withNasty(r: Rng, kind: NastyKind): FuzzCase {
   const escaped = JSON.stringify(s);
   // Forms cannot carry lone surrogates (percent-encoding needs UTF-8), so those stay JSON.
   if (target.auth === 'token' && kind !== 'lone' && r.bool()) {
-    return build(target, `${kind} string ${escaped} in ${place} (form)`, expectFor[kind], kind === 'nul' ? 400 : undefined, {
-      body: formBody(target.body),
-      contentType: 'application/x-www-form-urlencoded',
-    });
+    return build(
+      target,
+      `${kind} string ${escaped} in ${place} (form)`,
+      expectFor[kind],
+      kind === 'nul' ? 400 : undefined,
+      {
+        body: formBody(target.body),
+        contentType: 'application/x-www-form-urlencoded',
+      },
+    );
   }
   return build(target, `${kind} string ${escaped} in ${place}`, expectFor[kind], kind === 'nul' ? 400 : undefined);
 }
@@ -450,7 +615,12 @@ const unicode: Category = {
   behaviour:
     'valid envelopes carrying \\u0000 are refused 400 (PostgreSQL cannot store it) and lone surrogates are accepted or refused, never 5xx; other unicode is accepted',
   weight: 14,
-  variants: [(r) => withNasty(r, 'nul'), (r) => withNasty(r, 'nul'), (r) => withNasty(r, 'lone'), (r) => withNasty(r, 'fine')],
+  variants: [
+    (r) => withNasty(r, 'nul'),
+    (r) => withNasty(r, 'nul'),
+    (r) => withNasty(r, 'lone'),
+    (r) => withNasty(r, 'fine'),
+  ],
 };
 
 const empty: Category = {
@@ -459,13 +629,24 @@ const empty: Category = {
   weight: 4,
   variants: [
     (r) => build(anyTarget(r), 'empty body, signed', 'reject', 400, { body: Buffer.alloc(0) }),
-    (r) => build(anyTarget(r), 'empty body, signed, no content type', 'reject', 415, { body: Buffer.alloc(0), contentType: null }),
-    (r) => ({ ...build(anyTarget(r), 'no body at all', 'reject', undefined, { body: Buffer.alloc(0) }), body: undefined }),
-    (r) => build(zohoPlainTarget(r, 'token'), 'empty form body with the right token', 'reject', 400, {
-      body: Buffer.alloc(0),
-      contentType: 'application/x-www-form-urlencoded',
+    (r) =>
+      build(anyTarget(r), 'empty body, signed, no content type', 'reject', 415, {
+        body: Buffer.alloc(0),
+        contentType: null,
+      }),
+    (r) => ({
+      ...build(anyTarget(r), 'no body at all', 'reject', undefined, { body: Buffer.alloc(0) }),
+      body: undefined,
     }),
-    (r) => build(anyTarget(r), 'whitespace-only body', 'reject', 400, { body: Buffer.from(r.pick([' ', '\n', '\r\n\t ', '\ufeff'])) }),
+    (r) =>
+      build(zohoPlainTarget(r, 'token'), 'empty form body with the right token', 'reject', 400, {
+        body: Buffer.alloc(0),
+        contentType: 'application/x-www-form-urlencoded',
+      }),
+    (r) =>
+      build(anyTarget(r), 'whitespace-only body', 'reject', 400, {
+        body: Buffer.from(r.pick([' ', '\n', '\r\n\t ', '\ufeff'])),
+      }),
     (r) => build(anyTarget(r), 'empty object', 'reject', 400, { body: Buffer.from('{}') }),
   ],
 };
@@ -497,7 +678,13 @@ const bodySize: Category = {
     (r) => {
       const size = LIMIT + r.int(-16, 16);
       const { target, body } = moodleOfSize(r, size);
-      return build(target, `valid-looking event of ${size} bytes`, size <= LIMIT ? 'accept' : 'reject', size <= LIMIT ? 202 : 413, { body });
+      return build(
+        target,
+        `valid-looking event of ${size} bytes`,
+        size <= LIMIT ? 'accept' : 'reject',
+        size <= LIMIT ? 202 : 413,
+        { body },
+      );
     },
     (r) => {
       const { target, body } = moodleOfSize(r, LIMIT + r.int(2, 600_000));
@@ -505,11 +692,17 @@ const bodySize: Category = {
     },
     (r) => {
       const { target, body } = moodleOfSize(r, LIMIT + r.int(1, 50_000));
-      return { ...build(target, `${body.length} bytes, chunked (no Content-Length)`, 'reject', 413, { body }), chunked: true };
+      return {
+        ...build(target, `${body.length} bytes, chunked (no Content-Length)`, 'reject', 413, { body }),
+        chunked: true,
+      };
     },
     (r) => {
       const { target, body } = moodleOfSize(r, LIMIT - r.int(1, 1000));
-      return { ...build(target, `valid event of ${body.length} bytes, chunked`, 'accept', 202, { body }), chunked: true };
+      return {
+        ...build(target, `valid event of ${body.length} bytes, chunked`, 'accept', 202, { body }),
+        chunked: true,
+      };
     },
   ],
 };
@@ -527,48 +720,92 @@ function spoiledSignature(
   const target = r.pick([moodleTarget, zohoEnvelopeTarget, (rr: Rng) => zohoPlainTarget(rr, 'signed')])(r);
   const body = json(target.body);
   const headers = signedHeaders(target.secret, body);
-  return build(target, description, expect, status ?? undefined, { body, headers: { ...headers, ...spoil(headers['webhook-signature'] as string, headers) } });
+  return build(target, description, expect, status ?? undefined, {
+    body,
+    headers: { ...headers, ...spoil(headers['webhook-signature'] as string, headers) },
+  });
 }
 
 const signatures: Category = {
   name: 'signatures',
-  behaviour: 'valid events with missing, garbled or wrong Standard Webhooks signatures are refused 401 and write nothing',
+  behaviour:
+    'valid events with missing, garbled or wrong Standard Webhooks signatures are refused 401 and write nothing',
   weight: 12,
   variants: [
     (r) => spoiledSignature(r, 'no webhook-signature', () => ({ 'webhook-signature': undefined })),
     (r) => spoiledSignature(r, 'no webhook-id', () => ({ 'webhook-id': undefined })),
     (r) => spoiledSignature(r, 'no webhook-timestamp', () => ({ 'webhook-timestamp': undefined })),
     (r) => spoiledSignature(r, 'empty webhook-signature', () => ({ 'webhook-signature': '' })),
-    (r) => spoiledSignature(r, 'bad base64', () => ({ 'webhook-signature': `v1,${r.pick(['!!!notbase64', '====', '@@@@', 'a', '', '%%%'])}` })),
-    (r) => spoiledSignature(r, 'right signature with v2 prefix', (sig) => ({ 'webhook-signature': sig.replace(/^v1,/, 'v2,') })),
-    (r) => spoiledSignature(r, 'right signature with a garbled prefix', (sig) => ({
-      'webhook-signature': sig.replace(/^v1,/, r.pick(['V1,', 'v1;', 'v1 ,', 'v1', ',', 'v1,,', 'v0,', 'v11,'])),
-    })),
-    (r) => spoiledSignature(r, 'truncated signature', (sig) => ({ 'webhook-signature': sig.slice(0, r.int(0, sig.length - 1)) })),
-    (r) => spoiledSignature(r, 'signature with one character changed', (sig) => {
-      const at = r.int(3, sig.length - 2);
-      return { 'webhook-signature': `${sig.slice(0, at)}${sig[at] === 'A' ? 'B' : 'A'}${sig.slice(at + 1)}` };
-    }),
-    (r) => spoiledSignature(r, 'right signature with extra characters', (sig) => ({ 'webhook-signature': `${sig}${r.pick(['A', '=', 'x', '=='])}` })),
-    (r) => spoiledSignature(r, 'signature as raw hex digest', (sig) => ({ 'webhook-signature': `v1,${Buffer.from(sig.slice(3), 'base64').toString('hex')}` })),
-    (r) => spoiledSignature(r, 'many space-separated wrong entries', () => ({
-      'webhook-signature': Array.from({ length: r.int(2, 250) }, () => bogusEntry(r)).join(' '),
-    })),
-    (r) => spoiledSignature(r, 'many entries, the right one last (key rotation)', (sig) => ({
-      'webhook-signature': [...Array.from({ length: r.int(1, 200) }, () => bogusEntry(r)), sig].join(' '),
-    }), 'accept', 202),
-    (r) => spoiledSignature(r, 'right signature joined by commas instead of spaces', (sig) => ({ 'webhook-signature': `${bogusEntry(r)},${sig}` })),
+    (r) =>
+      spoiledSignature(r, 'bad base64', () => ({
+        'webhook-signature': `v1,${r.pick(['!!!notbase64', '====', '@@@@', 'a', '', '%%%'])}`,
+      })),
+    (r) =>
+      spoiledSignature(r, 'right signature with v2 prefix', (sig) => ({
+        'webhook-signature': sig.replace(/^v1,/, 'v2,'),
+      })),
+    (r) =>
+      spoiledSignature(r, 'right signature with a garbled prefix', (sig) => ({
+        'webhook-signature': sig.replace(/^v1,/, r.pick(['V1,', 'v1;', 'v1 ,', 'v1', ',', 'v1,,', 'v0,', 'v11,'])),
+      })),
+    (r) =>
+      spoiledSignature(r, 'truncated signature', (sig) => ({
+        'webhook-signature': sig.slice(0, r.int(0, sig.length - 1)),
+      })),
+    (r) =>
+      spoiledSignature(r, 'signature with one character changed', (sig) => {
+        const at = r.int(3, sig.length - 2);
+        return { 'webhook-signature': `${sig.slice(0, at)}${sig[at] === 'A' ? 'B' : 'A'}${sig.slice(at + 1)}` };
+      }),
+    (r) =>
+      spoiledSignature(r, 'right signature with extra characters', (sig) => ({
+        'webhook-signature': `${sig}${r.pick(['A', '=', 'x', '=='])}`,
+      })),
+    (r) =>
+      spoiledSignature(r, 'signature as raw hex digest', (sig) => ({
+        'webhook-signature': `v1,${Buffer.from(sig.slice(3), 'base64').toString('hex')}`,
+      })),
+    (r) =>
+      spoiledSignature(r, 'many space-separated wrong entries', () => ({
+        'webhook-signature': Array.from({ length: r.int(2, 250) }, () => bogusEntry(r)).join(' '),
+      })),
+    (r) =>
+      spoiledSignature(
+        r,
+        'many entries, the right one last (key rotation)',
+        (sig) => ({
+          'webhook-signature': [...Array.from({ length: r.int(1, 200) }, () => bogusEntry(r)), sig].join(' '),
+        }),
+        'accept',
+        202,
+      ),
+    (r) =>
+      spoiledSignature(r, 'right signature joined by commas instead of spaces', (sig) => ({
+        'webhook-signature': `${bogusEntry(r)},${sig}`,
+      })),
     (r) => spoiledSignature(r, 'webhook-id different from the signed one', () => ({ 'webhook-id': uniqueId('other') })),
-    (r) => spoiledSignature(r, 'webhook-timestamp one second off the signed one', (_sig, h) => ({
-      'webhook-timestamp': String(Number(h['webhook-timestamp']) + r.pick([-1, 1])),
-    })),
-    (r) => spoiledSignature(r, 'two webhook-signature headers', (sig) => ({ 'webhook-signature': [bogusEntry(r), sig] }), 'acceptOrReject', null),
-    (r) => spoiledSignature(r, 'two webhook-id headers', (_s, h) => ({ 'webhook-id': [h['webhook-id'] as string, 'x'] })),
+    (r) =>
+      spoiledSignature(r, 'webhook-timestamp one second off the signed one', (_sig, h) => ({
+        'webhook-timestamp': String(Number(h['webhook-timestamp']) + r.pick([-1, 1])),
+      })),
+    (r) =>
+      spoiledSignature(
+        r,
+        'two webhook-signature headers',
+        (sig) => ({ 'webhook-signature': [bogusEntry(r), sig] }),
+        'acceptOrReject',
+        null,
+      ),
+    (r) =>
+      spoiledSignature(r, 'two webhook-id headers', (_s, h) => ({ 'webhook-id': [h['webhook-id'] as string, 'x'] })),
     (r) => {
       const target = r.pick([moodleTarget, zohoEnvelopeTarget])(r);
       const other = target.secret === MOODLE_SECRET ? ZOHO_SECRET : MOODLE_SECRET;
       const body = json(target.body);
-      return build(target, 'signed with the other source’s secret', 'reject', 401, { body, headers: signedHeaders(other, body) });
+      return build(target, 'signed with the other source’s secret', 'reject', 401, {
+        body,
+        headers: signedHeaders(other, body),
+      });
     },
     (r) => {
       const target = zohoPlainTarget(r, 'token');
@@ -582,7 +819,10 @@ const signatures: Category = {
       const target = moodleTarget(r);
       return build({ ...target, auth: 'token' }, 'the Zoho bearer token on the Moodle route', 'reject', 401);
     },
-    (r) => spoiledSignature(r, 'webhook-id with latin-1 bytes, signature over other bytes', () => ({ 'webhook-id': `id-${'\u00e9\u00ff'}` })),
+    (r) =>
+      spoiledSignature(r, 'webhook-id with latin-1 bytes, signature over other bytes', () => ({
+        'webhook-id': `id-${'\u00e9\u00ff'}`,
+      })),
   ],
 };
 
@@ -610,12 +850,31 @@ const timestamps: Category = {
     (r) => timestampCase(r, 'huge', r.pick(['99999999999', '999999999999', '9'.repeat(20), '1'.repeat(400)])),
     (r) => timestampCase(r, 'milliseconds', String(Date.now())),
     (r) => timestampCase(r, 'non-numeric', r.pick(['abc', 'now', '', 'NaN', 'Infinity', 'null', 'true'])),
-    (r) => timestampCase(r, 'numeric-looking', r.pick([`${now()}abc`, `${now()}.5`, `+${now()}`, ` ${now()}x`, `0x${now().toString(16)}`, `${now() / 1e9}e9`, `${now()},${now()}`])),
+    (r) =>
+      timestampCase(
+        r,
+        'numeric-looking',
+        r.pick([
+          `${now()}abc`,
+          `${now()}.5`,
+          `+${now()}`,
+          ` ${now()}x`,
+          `0x${now().toString(16)}`,
+          `${now() / 1e9}e9`,
+          `${now()},${now()}`,
+        ]),
+      ),
     (r) => timestampCase(r, 'ISO date', new Date().toISOString()),
   ],
 };
 
-function tokenCase(r: Rng, description: string, authorization: string | undefined, expect: Expect = 'reject', status: number | null = 401): FuzzCase {
+function tokenCase(
+  r: Rng,
+  description: string,
+  authorization: string | undefined,
+  expect: Expect = 'reject',
+  status: number | null = 401,
+): FuzzCase {
   const target = zohoPlainTarget(r, 'token');
   const asForm = r.bool();
   return build(target, `${description}${asForm ? ' (form)' : ''}`, expect, status ?? undefined, {
@@ -633,7 +892,12 @@ const tokens: Category = {
     (r) => tokenCase(r, 'empty Authorization', ''),
     (r) => tokenCase(r, '"Bearer" alone', 'Bearer'),
     (r) => tokenCase(r, '"Bearer " and nothing', 'Bearer '),
-    (r) => tokenCase(r, 'right token with a suffix', `Bearer ${ZOHO_TOKEN}${r.pick(['x', '0', '=', '%20', 'é', ZOHO_TOKEN])}`),
+    (r) =>
+      tokenCase(
+        r,
+        'right token with a suffix',
+        `Bearer ${ZOHO_TOKEN}${r.pick(['x', '0', '=', '%20', 'é', ZOHO_TOKEN])}`,
+      ),
     (r) => tokenCase(r, 'right token with a prefix', `Bearer ${r.pick(['x', '0', '=', ' '])}${ZOHO_TOKEN}`),
     (r) => tokenCase(r, 'right token truncated', `Bearer ${ZOHO_TOKEN.slice(0, r.int(1, ZOHO_TOKEN.length - 1))}`),
     (r) => tokenCase(r, 'right token, no scheme', ZOHO_TOKEN),
@@ -668,8 +932,28 @@ const contentTypes: Category = {
   variants: [
     (r) => contentTypeCase(r, 'text/plain', 'reject', 415),
     (r) => contentTypeCase(r, null, 'reject', 415),
-    (r) => contentTypeCase(r, `multipart/form-data; boundary=${safeString(r, 10).replace(/\W/g, '') || 'b'}`, 'reject', 415),
-    (r) => contentTypeCase(r, r.pick(['application/xml', 'text/json', 'json', '*/*', 'application/*', 'application/jsonx', 'application/octet-stream', 'text/html; charset=utf-8', '', ';', 'application/json+xml', 'application/ json']), 'reject', 415),
+    (r) =>
+      contentTypeCase(r, `multipart/form-data; boundary=${safeString(r, 10).replace(/\W/g, '') || 'b'}`, 'reject', 415),
+    (r) =>
+      contentTypeCase(
+        r,
+        r.pick([
+          'application/xml',
+          'text/json',
+          'json',
+          '*/*',
+          'application/*',
+          'application/jsonx',
+          'application/octet-stream',
+          'text/html; charset=utf-8',
+          '',
+          ';',
+          'application/json+xml',
+          'application/ json',
+        ]),
+        'reject',
+        415,
+      ),
     (r) => {
       const target = moodleTarget(r);
       return build(target, 'form content type on the Moodle route', 'reject', 415, {
@@ -677,19 +961,65 @@ const contentTypes: Category = {
         contentType: 'application/x-www-form-urlencoded',
       });
     },
-    (r) => contentTypeCase(r, r.pick(['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/JSON', 'application/json ; charset="utf-8"', 'application/json; foo=bar']), 'accept', 202),
+    (r) =>
+      contentTypeCase(
+        r,
+        r.pick([
+          'application/json; charset=utf-8',
+          'application/json;charset=UTF-8',
+          'Application/JSON',
+          'application/json ; charset="utf-8"',
+          'application/json; foo=bar',
+        ]),
+        'accept',
+        202,
+      ),
     (r) => contentTypeCase(r, r.pick(['application/vnd.zoho+json', 'application/cloudevents+json']), 'accept', 202),
-    (r) => contentTypeCase(r, r.pick(['application/json; charset=iso-8859-1', 'application/json; charset=utf-16']), 'acceptOrReject', undefined),
+    (r) =>
+      contentTypeCase(
+        r,
+        r.pick(['application/json; charset=iso-8859-1', 'application/json; charset=utf-16']),
+        'acceptOrReject',
+        undefined,
+      ),
   ],
 };
 
 /** Path segments that are not entities: case variants, traversal, encodings, prototype names. */
 const BAD_ENTITIES = [
-  'students', 'Student', 'STUDENT', 'users', 'User', 'cohort', 'enrolment', 'x',
-  '%2e%2e', '..%2f..%2fadmin', '..%2Fmoodle%2Fuser', '%2e%2e%2fmoodle%2fuser', 'student%2F', 'user%2Fextra', '%2F',
-  'student%00', 'user%00', '%00', 'student%20', '%20user', 'user%0a', 'student%3Bgrade',
-  '%E2%98%83', '%F0%9F%98%80', '%C3%A9', '%EF%BB%BFuser', 'us%C3%A9r',
-  '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype', 'valueOf',
+  'students',
+  'Student',
+  'STUDENT',
+  'users',
+  'User',
+  'cohort',
+  'enrolment',
+  'x',
+  '%2e%2e',
+  '..%2f..%2fadmin',
+  '..%2Fmoodle%2Fuser',
+  '%2e%2e%2fmoodle%2fuser',
+  'student%2F',
+  'user%2Fextra',
+  '%2F',
+  'student%00',
+  'user%00',
+  '%00',
+  'student%20',
+  '%20user',
+  'user%0a',
+  'student%3Bgrade',
+  '%E2%98%83',
+  '%F0%9F%98%80',
+  '%C3%A9',
+  '%EF%BB%BFuser',
+  'us%C3%A9r',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'prototype',
+  'valueOf',
 ];
 /** Malformed percent-encoding: the router cannot decode the parameter. */
 const UNDECODABLE = ['%', '%ZZ', '%E0%A4%A', '%C3', 'user%', '%ED%A0%80', '%FF'];
@@ -704,7 +1034,8 @@ function entityCase(r: Rng, segment: string, status: number | undefined): FuzzCa
 
 const entities: Category = {
   name: 'unknown entities',
-  behaviour: 'unknown, traversal-like or undecodable entity segments are refused with a 4xx JSON error and write nothing',
+  behaviour:
+    'unknown, traversal-like or undecodable entity segments are refused with a 4xx JSON error and write nothing',
   weight: 6,
   variants: [
     (r) => entityCase(r, r.pick(BAD_ENTITIES), 404),
@@ -713,8 +1044,15 @@ const entities: Category = {
     (r) => {
       const target = anyTarget(r);
       const path = r.pick([
-        `${target.path}/extra`, `${target.path}/..`, `/v1/events/${target.source}`, `/v1/events/${target.source}/`, '/v1/events', '/v1/events/other/user',
-        `${target.path}%2f..%2f..%2fhealth`, '/v1/events/moodle/user/../../zoho/student', '//v1/events/moodle/user',
+        `${target.path}/extra`,
+        `${target.path}/..`,
+        `/v1/events/${target.source}`,
+        `/v1/events/${target.source}/`,
+        '/v1/events',
+        '/v1/events/other/user',
+        `${target.path}%2f..%2f..%2fhealth`,
+        '/v1/events/moodle/user/../../zoho/student',
+        '//v1/events/moodle/user',
       ]);
       return build(target, `path ${path}`, 'reject', undefined, { path });
     },
@@ -737,20 +1075,27 @@ const methods: Category = {
 
 const encodings: Category = {
   name: 'content encodings',
-  behaviour: 'any compressed body is refused 415 without being inflated (senders post plain JSON), so garbage and bombs cost nothing',
+  behaviour:
+    'any compressed body is refused 415 without being inflated (senders post plain JSON), so garbage and bombs cost nothing',
   weight: 3,
   variants: [
     (r) => {
       const target = anyTarget(r);
       const encoding = r.pick(['gzip', 'deflate', 'br', 'zstd']);
-      return build(target, `Content-Encoding ${encoding} over an uncompressed body`, 'reject', 415, { headers: { 'content-encoding': encoding } });
+      return build(target, `Content-Encoding ${encoding} over an uncompressed body`, 'reject', 415, {
+        headers: { 'content-encoding': encoding },
+      });
     },
     (r) => {
       const target = anyTarget(r);
       const plain = json(target.body);
       const gz = gzipSync(plain);
       const cut = gz.subarray(0, r.int(10, gz.length - 1));
-      return build(target, 'gzip of a valid event truncated', 'reject', 415, { body: cut, signBytes: plain, headers: { 'content-encoding': 'gzip' } });
+      return build(target, 'gzip of a valid event truncated', 'reject', 415, {
+        body: cut,
+        signBytes: plain,
+        headers: { 'content-encoding': 'gzip' },
+      });
     },
     (r) => {
       const target = anyTarget(r);
@@ -763,7 +1108,11 @@ const encodings: Category = {
     },
     (r) => {
       const target = anyTarget(r);
-      const plain = Buffer.concat([Buffer.from('{"pad":"'), Buffer.alloc(r.int(2, 20) * 1024 * 1024, 0x61), Buffer.from('"}')]);
+      const plain = Buffer.concat([
+        Buffer.from('{"pad":"'),
+        Buffer.alloc(r.int(2, 20) * 1024 * 1024, 0x61),
+        Buffer.from('"}'),
+      ]);
       return build(target, `gzip bomb inflating to ${plain.length} bytes`, 'reject', 415, {
         body: gzipSync(plain),
         signBytes: plain,
@@ -773,12 +1122,22 @@ const encodings: Category = {
     (r) => {
       const target = anyTarget(r);
       const plain = Buffer.concat([Buffer.from('{"pad":"'), Buffer.alloc(2 * 1024 * 1024, 0x61), Buffer.from('"}')]);
-      return build(target, 'brotli bomb', 'reject', 415, { body: brotliCompressSync(plain), signBytes: plain, headers: { 'content-encoding': 'br' } });
+      return build(target, 'brotli bomb', 'reject', 415, {
+        body: brotliCompressSync(plain),
+        signBytes: plain,
+        headers: { 'content-encoding': 'br' },
+      });
     },
-    (r) => build(anyTarget(r), 'unsupported encoding', 'reject', 415, { headers: { 'content-encoding': r.pick(['compress', 'x-gzip', 'x-custom', 'gzip, deflate', 'identity, gzip']) } }),
+    (r) =>
+      build(anyTarget(r), 'unsupported encoding', 'reject', 415, {
+        headers: { 'content-encoding': r.pick(['compress', 'x-gzip', 'x-custom', 'gzip, deflate', 'identity, gzip']) },
+      }),
     (r) => {
       const encoding = r.pick(['gzip', 'deflate', 'br', 'zstd']);
-      return build(anyTarget(r), `Content-Encoding ${encoding} over random bytes`, 'reject', 415, { body: r.bytes(r.int(1, 500)), headers: { 'content-encoding': encoding } });
+      return build(anyTarget(r), `Content-Encoding ${encoding} over random bytes`, 'reject', 415, {
+        body: r.bytes(r.int(1, 500)),
+        headers: { 'content-encoding': encoding },
+      });
     },
   ],
 };
@@ -794,37 +1153,51 @@ const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}
 
 const oddJson: Category = {
   name: 'odd JSON',
-  behaviour: 'valid signed envelopes with odd but legal JSON (deep nesting, duplicate keys, BOM, __proto__, huge numbers) get 202 or a 4xx, never 5xx',
+  behaviour:
+    'valid signed envelopes with odd but legal JSON (deep nesting, duplicate keys, BOM, __proto__, huge numbers) get 202 or a 4xx, never 5xx',
   weight: 4,
   variants: [
     (r) => {
       const target = moodleTarget(r);
       const depth = r.pick([100, 1000, 5000]);
-      return build(target, `data nested ${depth} levels deep`, 'acceptOrReject', undefined, { body: withRawData(target, nested(depth)) });
+      return build(target, `data nested ${depth} levels deep`, 'acceptOrReject', undefined, {
+        body: withRawData(target, nested(depth)),
+      });
     },
     (r) => {
       const target = moodleTarget(r);
       const depth = r.int(20_000, 40_000);
-      return build(target, `data nested ${depth} levels deep`, 'acceptOrReject', undefined, { body: withRawData(target, nested(depth)) });
+      return build(target, `data nested ${depth} levels deep`, 'acceptOrReject', undefined, {
+        body: withRawData(target, nested(depth)),
+      });
     },
     (r) => {
       const target = moodleTarget(r);
       const text = JSON.stringify(target.body).replace(/^\{/, `{"event_id":${JSON.stringify(uniqueId('shadowed'))},`);
-      return build(target, 'duplicate event_id keys (last wins)', 'acceptOrReject', undefined, { body: Buffer.from(text) });
+      return build(target, 'duplicate event_id keys (last wins)', 'acceptOrReject', undefined, {
+        body: Buffer.from(text),
+      });
     },
     (r) => {
       const target = anyTarget(r);
-      return build(target, 'UTF-8 BOM before the JSON', 'acceptOrReject', undefined, { body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json(target.body)]) });
+      return build(target, 'UTF-8 BOM before the JSON', 'acceptOrReject', undefined, {
+        body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json(target.body)]),
+      });
     },
     (r) => {
       const target = anyTarget(r);
-      const text = JSON.stringify(target.body).replace(/^\{/, '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},');
+      const text = JSON.stringify(target.body).replace(
+        /^\{/,
+        '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},',
+      );
       return build(target, '__proto__ and constructor keys', 'acceptOrReject', undefined, { body: Buffer.from(text) });
     },
     (r) => {
       const target = moodleTarget(r);
       const data = `{"big":1e400,"neg":-1e400,"tiny":1e-400,"long":${'9'.repeat(400)},"negzero":-0}`;
-      return build(target, 'numbers out of double range in data', 'acceptOrReject', undefined, { body: withRawData(target, data) });
+      return build(target, 'numbers out of double range in data', 'acceptOrReject', undefined, {
+        body: withRawData(target, data),
+      });
     },
     (r) => {
       const target = moodleTarget(r);
@@ -846,23 +1219,37 @@ const longIds: Category = {
     },
     (r) => {
       const target = moodleTarget(r);
-      return build(target, 'Moodle webhook-id of 10000 chars (the body event_id is the key)', 'accept', 202, { webhookId: `w${'y'.repeat(9999)}` });
+      return build(target, 'Moodle webhook-id of 10000 chars (the body event_id is the key)', 'accept', 202, {
+        webhookId: `w${'y'.repeat(9999)}`,
+      });
     },
     (r) => {
       const target = zohoEnvelopeTarget(r);
       delete target.body.event_id;
       const length = r.pick([500, 2000]);
-      return build(target, `Zoho envelope without event_id, webhook-id of ${length} chars`, 'acceptOrReject', undefined, {
-        webhookId: `${uniqueId('w')}${r.bytes(length).toString('base64url').slice(0, length)}`,
-      });
+      return build(
+        target,
+        `Zoho envelope without event_id, webhook-id of ${length} chars`,
+        'acceptOrReject',
+        undefined,
+        {
+          webhookId: `${uniqueId('w')}${r.bytes(length).toString('base64url').slice(0, length)}`,
+        },
+      );
     },
     (r) => {
       const target = zohoEnvelopeTarget(r);
       delete target.body.event_id;
       const length = r.int(3000, 10_000);
-      return build(target, `Zoho envelope without event_id, webhook-id of ${length} random chars`, 'acceptOrReject', undefined, {
-        webhookId: `${uniqueId('w')}${r.bytes(length).toString('base64url').slice(0, length)}`,
-      });
+      return build(
+        target,
+        `Zoho envelope without event_id, webhook-id of ${length} random chars`,
+        'acceptOrReject',
+        undefined,
+        {
+          webhookId: `${uniqueId('w')}${r.bytes(length).toString('base64url').slice(0, length)}`,
+        },
+      );
     },
     (r) => {
       const target = zohoPlainTarget(r, 'signed');
@@ -895,11 +1282,15 @@ const valid: Category = {
     validCase,
     (r) => {
       // Re-sent with the same id (and webhook-id), freshly signed: a duplicate with no second row.
-      const target = r.pick([moodleTarget, zohoEnvelopeTarget, (rr: Rng) => {
-        const plain = zohoPlainTarget(rr);
-        plain.body.Modified_Time = new Date().toISOString();
-        return plain;
-      }])(r);
+      const target = r.pick([
+        moodleTarget,
+        zohoEnvelopeTarget,
+        (rr: Rng) => {
+          const plain = zohoPlainTarget(rr);
+          plain.body.Modified_Time = new Date().toISOString();
+          return plain;
+        },
+      ])(r);
       const webhookId = uniqueId('resent');
       const first = build(target, 'valid event', 'accept', 202, { webhookId });
       const again = build(target, 'the same event re-sent', 'duplicate', 200, { webhookId });
@@ -910,22 +1301,49 @@ const valid: Category = {
 
 const nodeLimits: Category = {
   name: 'node limits',
-  behaviour: 'requests Node’s HTTP parser refuses before the app (headers over 16 KiB: 431, raw non-ASCII in the path: 400; no JSON body) write nothing',
+  behaviour:
+    'requests Node’s HTTP parser refuses before the app (headers over 16 KiB: 431, raw non-ASCII in the path: 400; no JSON body) write nothing',
   weight: 0,
   variants: [
     (r) => ({
-      ...spoiledSignature(r, 'webhook-signature of 20000 chars', () => ({ 'webhook-signature': 'v1,'.padEnd(20_000, 'A') }), 'reject', 431),
+      ...spoiledSignature(
+        r,
+        'webhook-signature of 20000 chars',
+        () => ({ 'webhook-signature': 'v1,'.padEnd(20_000, 'A') }),
+        'reject',
+        431,
+      ),
       nodeLevel: true,
     }),
     (r) => {
       const target = anyTarget(r);
       const path = `/v1/events/${target.source}/${r.pick(['\u00e9', '\u00ff', 'us\u00e9r', '\u00a0'])}`;
-      return { ...build(target, `raw latin-1 byte in the path ${JSON.stringify(path)}`, 'reject', 400, { path }), nodeLevel: true };
+      return {
+        ...build(target, `raw latin-1 byte in the path ${JSON.stringify(path)}`, 'reject', 400, { path }),
+        nodeLevel: true,
+      };
     },
   ],
 };
 
-export const CATEGORIES: Category[] = [randomBytes, wrongTypes, unicode, empty, bodySize, signatures, timestamps, tokens, contentTypes, entities, methods, encodings, oddJson, longIds, valid, nodeLimits];
+export const CATEGORIES: Category[] = [
+  randomBytes,
+  wrongTypes,
+  unicode,
+  empty,
+  bodySize,
+  signatures,
+  timestamps,
+  tokens,
+  contentTypes,
+  entities,
+  methods,
+  encodings,
+  oddJson,
+  longIds,
+  valid,
+  nodeLimits,
+];
 
 /**
  * A seeded stream of cases: `corpus()` is every variant of every category once, in order;

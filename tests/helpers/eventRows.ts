@@ -10,6 +10,8 @@ export async function countRows(db: DatabasePool): Promise<{ events: number; job
 }
 
 export async function jobKeys(db: DatabasePool): Promise<string[]> {
-  const rows = await db.any(sql.type(z.object({ key: z.string().nullable() }))`select key from graphile_worker.jobs order by id`);
+  const rows = await db.any(
+    sql.type(z.object({ key: z.string().nullable() }))`select key from graphile_worker.jobs order by id`,
+  );
   return rows.map((r) => r.key ?? '(none)');
 }

@@ -15,8 +15,14 @@ function constant(name: string): string {
 }
 
 /** The capabilities the setup script grants, in the file's order. */
-export const SETUP_CAPABILITIES = [...constant('CAPABILITIES').matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map((m) => m[1]!);
+export const SETUP_CAPABILITIES = [...constant('CAPABILITIES').matchAll(/'([a-z]+\/[a-z_]+:[a-z_]+)' =>/g)].map(
+  (m) => m[1]!,
+);
 /** The core functions of the plugin's service. */
 export const SETUP_CORE_FUNCTIONS = [...constant('CORE_FUNCTIONS').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
 /** The plugin's own functions, as db/services.php declares them (the dashboard's and its status report). */
-export const SETUP_PLUGIN_FUNCTIONS = [...readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/db/services.php`, 'utf8').matchAll(/'(local_zohosync_[a-z_]+)' => \[/g)].map((m) => m[1]!);
+export const SETUP_PLUGIN_FUNCTIONS = [
+  ...readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/db/services.php`, 'utf8').matchAll(
+    /'(local_zohosync_[a-z_]+)' => \[/g,
+  ),
+].map((m) => m[1]!);

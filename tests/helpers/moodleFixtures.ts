@@ -20,5 +20,8 @@ export function loadMoodleFixtures(): MoodleFixture[] {
   return readdirSync(MOODLE_FIXTURES_DIR)
     .filter((name) => name.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, ...(JSON.parse(readFileSync(`${MOODLE_FIXTURES_DIR}${file}`, 'utf8')) as Omit<MoodleFixture, 'file'>) }));
+    .map((file) => ({
+      file,
+      ...(JSON.parse(readFileSync(`${MOODLE_FIXTURES_DIR}${file}`, 'utf8')) as Omit<MoodleFixture, 'file'>),
+    }));
 }

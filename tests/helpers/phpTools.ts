@@ -24,7 +24,10 @@ export function phpMissingReason(missing: string[], env: Record<string, string |
  * tap's `skip` option for a check that needs `missing` tools: the reason outside CI, and
  * false when nothing is missing or under CI (the check then runs, and fails saying why).
  */
-export function skipWithoutPhp(missing: string[], env: Record<string, string | undefined> = process.env): string | false {
+export function skipWithoutPhp(
+  missing: string[],
+  env: Record<string, string | undefined> = process.env,
+): string | false {
   return missing.length > 0 && !inCi(env) ? phpMissingReason(missing, env) : false;
 }
 

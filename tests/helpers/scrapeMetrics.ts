@@ -24,7 +24,13 @@ export interface Scrape {
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
-const SUFFIXES: Record<Family['type'], string[]> = { counter: [''], gauge: [''], untyped: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
+const SUFFIXES: Record<Family['type'], string[]> = {
+  counter: [''],
+  gauge: [''],
+  untyped: [''],
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['', '_sum', '_count'],
+};
 
 /**
  * Reads Prometheus text exposition (format 0.0.4) strictly: every line is checked by
@@ -72,7 +78,11 @@ export function parseScrape(text: string): Scrape {
       if (!family) return undefined;
       const series = family.type === 'histogram' ? `${name}_count` : name;
       return family.samples
-        .filter((sample) => sample.name === series && Object.entries(labels).every(([key, value]) => (sample.labels[key] ?? '') === value))
+        .filter(
+          (sample) =>
+            sample.name === series &&
+            Object.entries(labels).every(([key, value]) => (sample.labels[key] ?? '') === value),
+        )
         .reduce((sum, sample) => sum + sample.value, 0);
     },
   };
@@ -87,7 +97,8 @@ function parseSampleLine(line: string): Sample {
     rest = rest.slice(1);
     while (!rest.startsWith('}')) {
       const label = LABEL_NAME.exec(rest)?.[0];
-      if (!label || rest[label.length] !== '=' || rest[label.length + 1] !== '"') throw new Error(`bad label in: ${line}`);
+      if (!label || rest[label.length] !== '=' || rest[label.length + 1] !== '"')
+        throw new Error(`bad label in: ${line}`);
       rest = rest.slice(label.length + 2);
       let value = '';
       for (;;) {
@@ -126,7 +137,12 @@ function parseFloatValue(text: string, line: string): number {
 }
 
 function checkHistogram(family: Family): void {
-  const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).filter(([name]) => name !== 'le').sort());
+  const key = (labels: Record<string, string>) =>
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([name]) => name !== 'le')
+        .sort(),
+    );
   const series = new Map<string, { buckets: [number, number][]; count?: number }>();
   for (const sample of family.samples) {
     const entry = series.get(key(sample.labels)) ?? { buckets: [] };
@@ -140,9 +156,11 @@ function checkHistogram(family: Family): void {
   }
   for (const [labels, { buckets, count }] of series) {
     const last = buckets.at(-1);
-    if (!last || last[0] !== Infinity || last[1] !== count) throw new Error(`${family.name}${labels}: the +Inf bucket must equal the count`);
+    if (!last || last[0] !== Infinity || last[1] !== count)
+      throw new Error(`${family.name}${labels}: the +Inf bucket must equal the count`);
     for (let i = 1; i < buckets.length; i++) {
-      if (buckets[i]![0] <= buckets[i - 1]![0] || buckets[i]![1] < buckets[i - 1]![1]) throw new Error(`${family.name}${labels}: buckets not cumulative`);
+      if (buckets[i]![0] <= buckets[i - 1]![0] || buckets[i]![1] < buckets[i - 1]![1])
+        throw new Error(`${family.name}${labels}: buckets not cumulative`);
     }
   }
 }
@@ -152,6 +170,7 @@ export async function scrape(url: string, token?: string): Promise<Scrape> {
   const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status}: ${text}`);
-  if (!response.headers.get('content-type')?.startsWith('text/plain; version=0.0.4')) throw new Error(`${url}: content type ${response.headers.get('content-type')}`);
+  if (!response.headers.get('content-type')?.startsWith('text/plain; version=0.0.4'))
+    throw new Error(`${url}: content type ${response.headers.get('content-type')}`);
   return parseScrape(text);
 }

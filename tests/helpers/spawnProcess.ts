@@ -32,7 +32,13 @@ export function runProcess(file: string, args: string[], options: RunOptions): P
     execFile(
       file,
       args,
-      { env, cwd: options.cwd ?? PROJECT_ROOT, timeout: options.timeout ?? 30_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      {
+        env,
+        cwd: options.cwd ?? PROJECT_ROOT,
+        timeout: options.timeout ?? 30_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number' && error.signal == null) {
           // Could not start at all (ENOENT, EACCES): not an exit code to assert on.

@@ -27,11 +27,21 @@ export interface SyncStack {
   /** With `traceGc`: each process's V8 heap as its garbage collections report it. */
   gc: { api: GcTrace; worker: GcTrace };
   /** POSTs a Zoho envelope signed with Standard Webhooks; returns the HTTP status and body. */
-  sendZoho(entity: string, envelope: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
+  sendZoho(
+    entity: string,
+    envelope: Record<string, unknown>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** POSTs a Moodle plugin envelope signed with Standard Webhooks (`webhook-id` = its event_id). */
-  sendMoodle(entity: string, envelope: Record<string, unknown> & { event_id: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  sendMoodle(
+    entity: string,
+    envelope: Record<string, unknown> & { event_id: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** POSTs a plain Zoho workflow webhook `{zoho_id, module}` with the shared bearer token. */
-  sendPlainZoho(entity: string, body: Record<string, unknown>, event?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  sendPlainZoho(
+    entity: string,
+    body: Record<string, unknown>,
+    event?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** The event row once it is final (completed, failed, skipped). */
   settled(eventId: string, timeoutMs?: number): Promise<EventRow>;
   /** Changes one app_settings key (the next event reads it). */
@@ -71,14 +81,22 @@ export async function startSyncStack(
   const moodle = await createMoodleSimulator({ seed: options.moodleSeed });
   const logs = { api: [] as Record<string, unknown>[], worker: [] as Record<string, unknown>[] };
   const common = {
-    PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: options.logLevel ?? 'debug', MOODLE_URL: moodle.url, MOODLE_TOKEN: moodle.token,
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: options.logLevel ?? 'debug',
+    MOODLE_URL: moodle.url,
+    MOODLE_TOKEN: moodle.token,
     // As under npm start: if this process dies without its teardown, the children stop themselves.
     [LAUNCHER_PID_VARIABLE]: String(process.pid),
   };
   const gc = { api: newGcTrace(), worker: newGcTrace() };
   const children: ChildProcess[] = [];
   const start = (name: 'api' | 'worker', script: string, env: Record<string, string>) => {
-    const child = spawn(process.execPath, [...(options.traceGc ? ['--trace-gc'] : []), script], { cwd: PROJECT_ROOT, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(options.traceGc ? ['--trace-gc'] : []), script], {
+      cwd: PROJECT_ROOT,
+      env: { ...common, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     // pino writes one JSON object per '\n'. Not readline: it also breaks lines at U+2028 and
     // U+2029, which JSON strings may hold (the fuzz run sends them in event ids).
     let pending = '';
@@ -99,8 +117,19 @@ export async function startSyncStack(
   });
 
   // The ingress migrates the database; the worker starts after it, so they never race on it.
-  const api = start('api', 'api/main.ts', { PORT: '0', HOST: options.host ?? '127.0.0.1', ZOHO_WEBHOOK_SECRET: ZOHO_SECRET, MOODLE_WEBHOOK_SECRET: MOODLE_SECRET, ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN, ...options.apiEnv });
-  const listening = await waitFor(async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')), 60_000, 'the ingress (is LOG_LEVEL at least info?)');
+  const api = start('api', 'api/main.ts', {
+    PORT: '0',
+    HOST: options.host ?? '127.0.0.1',
+    ZOHO_WEBHOOK_SECRET: ZOHO_SECRET,
+    MOODLE_WEBHOOK_SECRET: MOODLE_SECRET,
+    ZOHO_WEBHOOK_TOKEN: ZOHO_TOKEN,
+    ...options.apiEnv,
+  });
+  const listening = await waitFor(
+    async () => logs.api.find((l) => String(l.msg ?? '').startsWith('ingress listening')),
+    60_000,
+    'the ingress (is LOG_LEVEL at least info?)',
+  );
   const url = `http://${options.host ?? '127.0.0.1'}:${String(listening.port)}`;
   const encryptionKey = randomBytes(32).toString('base64');
   const workerEnv = {
@@ -148,13 +177,22 @@ export async function startSyncStack(
       return post(`/v1/events/moodle/${entity}`, body, signedHeaders(MOODLE_SECRET, body, { id: envelope.event_id }));
     },
     sendPlainZoho(entity, body, event = 'updated') {
-      return post(`/v1/events/zoho/${entity}?event=${event}`, JSON.stringify(body), { 'content-type': 'application/json', authorization: `Bearer ${ZOHO_TOKEN}` });
+      return post(`/v1/events/zoho/${entity}?event=${event}`, JSON.stringify(body), {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ZOHO_TOKEN}`,
+      });
     },
     settled(eventId, timeoutMs = 30_000) {
-      return waitFor(async () => {
-        const row = await db.maybeOne(sql.type(eventRowSchema)`select * from integration_events_log where event_id = ${eventId}`);
-        return row && ['completed', 'failed', 'skipped', 'cancelled'].includes(row.status) ? row : undefined;
-      }, timeoutMs, `event ${eventId} to settle`);
+      return waitFor(
+        async () => {
+          const row = await db.maybeOne(
+            sql.type(eventRowSchema)`select * from integration_events_log where event_id = ${eventId}`,
+          );
+          return row && ['completed', 'failed', 'skipped', 'cancelled'].includes(row.status) ? row : undefined;
+        },
+        timeoutMs,
+        `event ${eventId} to settle`,
+      );
     },
     setting: (key, value) => saveSetting(db, key, value),
   };
@@ -171,7 +209,8 @@ export interface GcTrace {
 const newGcTrace = (): GcTrace => ({ fullCollections: [], committedMB: Number.NaN });
 
 // V8's line: `[pid:0x…]  6001 ms: Mark-Compact 25.3 (30.2) -> 21.9 (30.7) MB, …` (used (committed) before -> after).
-const GC_LINE = /ms: (Scavenge|Minor Mark-Sweep|Mark-Compact|Mark-Sweep)[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/;
+const GC_LINE =
+  /ms: (Scavenge|Minor Mark-Sweep|Mark-Compact|Mark-Sweep)[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/;
 
 function recordGcLine(trace: GcTrace, line: string): void {
   const match = GC_LINE.exec(line);

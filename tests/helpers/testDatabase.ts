@@ -40,7 +40,8 @@ export async function createTestDatabase(t: Test): Promise<string> {
         await client.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
         return;
       } catch (error) {
-        if (attempt >= 20 || !String((error as Error).message).includes('is being accessed by other users')) throw error;
+        if (attempt >= 20 || !String((error as Error).message).includes('is being accessed by other users'))
+          throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
-import { eventRowSchema, recordWebhookEvent, type EventRow, type NewEvent } from '../../shared/db/queries/integrationEventsLog.ts';
+import {
+  eventRowSchema,
+  recordWebhookEvent,
+  type EventRow,
+  type NewEvent,
+} from '../../shared/db/queries/integrationEventsLog.ts';
 
 /** Stores an event with its job, as the ingress does. @returns the row id. */
 export async function addTestEvent(db: DatabasePool, overrides: Partial<NewEvent> = {}): Promise<number> {

@@ -22,7 +22,12 @@ export async function startZohoTestSetup(
   const log = createLogger({ service: 'test', level: 'silent' });
   const tokens = createZohoTokenProvider({
     db,
-    credentials: { accountsUrl: zoho.accountsUrl, clientId: zoho.clientId, clientSecret: zoho.clientSecret, refreshToken: zoho.refreshToken },
+    credentials: {
+      accountsUrl: zoho.accountsUrl,
+      clientId: zoho.clientId,
+      clientSecret: zoho.clientSecret,
+      refreshToken: zoho.refreshToken,
+    },
     secretBox: createSecretBox(Buffer.alloc(32, 4).toString('base64')),
     log,
   });

@@ -39,21 +39,30 @@ const missing = [...(php ? [] : ['php']), ...(phpunit ? [] : ['phpunit'])];
 
 t.test('php and phpunit are installed', { skip: skipWithoutPhp(missing) }, async (t) => {
   t.ok(php && php.code === 0, php ? `php --version exited ${String(php.code)}` : phpMissingReason(['php']));
-  t.ok(phpunit && phpunit.code === 0, phpunit ? `phpunit --version exited ${String(phpunit.code)}` : phpMissingReason(['phpunit']));
+  t.ok(
+    phpunit && phpunit.code === 0,
+    phpunit ? `phpunit --version exited ${String(phpunit.code)}` : phpMissingReason(['phpunit']),
+  );
 });
 
 // Under CI the test above fails for a missing tool; these two are skipped rather than fail twice more.
 t.test('every PHP file of the plugin passes php -l', { skip: php ? false : phpMissingReason(['php']) }, async (t) => {
   const files = phpFiles(PLUGIN_ROOT);
   t.ok(files.length >= 40, `found ${files.length} PHP files under moodle-plugin/`);
-  t.ok(files.some((file) => file.endsWith(join('zohosync', 'version.php'))), 'the plugin has a version.php');
+  t.ok(
+    files.some((file) => file.endsWith(join('zohosync', 'version.php'))),
+    'the plugin has a version.php',
+  );
   const failures: string[] = [];
   // A few at a time: each php -l starts an interpreter.
   for (let i = 0; i < files.length; i += 8) {
     const batch = files.slice(i, i + 8);
-    const results = await Promise.all(batch.map((file) => runProcess('php', ['-l', file], { env: { ...process.env } })));
+    const results = await Promise.all(
+      batch.map((file) => runProcess('php', ['-l', file], { env: { ...process.env } })),
+    );
     results.forEach((result, j) => {
-      if (result.code !== 0) failures.push(`${relative(PROJECT_ROOT, batch[j] ?? '')}: ${result.stdout}${result.stderr}`);
+      if (result.code !== 0)
+        failures.push(`${relative(PROJECT_ROOT, batch[j] ?? '')}: ${result.stdout}${result.stderr}`);
     });
   }
   t.same(failures, [], `php -l on ${files.length} files`);

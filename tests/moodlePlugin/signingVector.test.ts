@@ -26,7 +26,11 @@ const vector = vectorSchema.parse(
 );
 
 /** Runs the plugin's signer (moodle-plugin/tests-pure/sign_cli.php) on `body`, signed with the current time. */
-function signWithPhp(secret: string, id: string, body: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function signWithPhp(
+  secret: string,
+  id: string,
+  body: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('php', [`${PROJECT_ROOT}moodle-plugin/tests-pure/sign_cli.php`, secret, id], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -55,28 +59,37 @@ t.test('the service library computes the shared vector signature', async (t) => 
 // Without php: skipped with the install command, except under CI, where it runs and fails.
 const phpMissing = (await toolInstalled('php')) ? [] : ['php'];
 
-t.test('the service verifier accepts what the PHP signer produces now', { skip: skipWithoutPhp(phpMissing) }, async (t) => {
-  let result;
-  try {
-    result = await signWithPhp(vector.secret, vector.id, vector.body);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      t.fail(phpMissingReason(['php']));
-      return;
+t.test(
+  'the service verifier accepts what the PHP signer produces now',
+  { skip: skipWithoutPhp(phpMissing) },
+  async (t) => {
+    let result;
+    try {
+      result = await signWithPhp(vector.secret, vector.id, vector.body);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        t.fail(phpMissingReason(['php']));
+        return;
+      }
+      throw error;
     }
-    throw error;
-  }
-  t.equal(result.code, 0, 'the PHP signer exits 0', { stderr: result.stderr });
-  const headers = headersSchema.parse(JSON.parse(result.stdout));
-  t.equal(headers['webhook-id'], vector.id, 'the delivery id is the webhook-id');
-  t.ok(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000) < 60, 'signed with the current time');
+    t.equal(result.code, 0, 'the PHP signer exits 0', { stderr: result.stderr });
+    const headers = headersSchema.parse(JSON.parse(result.stdout));
+    t.equal(headers['webhook-id'], vector.id, 'the delivery id is the webhook-id');
+    t.ok(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000) < 60, 'signed with the current time');
 
-  const verify = createStandardWebhookVerifier(vector.secret);
-  t.same(verify(Buffer.from(vector.body, 'utf8'), headers), { webhookId: vector.id }, 'the verifier accepts it');
+    const verify = createStandardWebhookVerifier(vector.secret);
+    t.same(verify(Buffer.from(vector.body, 'utf8'), headers), { webhookId: vector.id }, 'the verifier accepts it');
 
-  // And the verification is real: one changed byte of the body, or another secret, is refused.
-  t.throws(() => verify(Buffer.from(vector.body.replace('"grade":"3"', '"grade":"4"'), 'utf8'), headers),
-    WebhookVerificationError);
-  const other = `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`;
-  t.throws(() => createStandardWebhookVerifier(other)(Buffer.from(vector.body, 'utf8'), headers), WebhookVerificationError);
-});
+    // And the verification is real: one changed byte of the body, or another secret, is refused.
+    t.throws(
+      () => verify(Buffer.from(vector.body.replace('"grade":"3"', '"grade":"4"'), 'utf8'), headers),
+      WebhookVerificationError,
+    );
+    const other = `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`;
+    t.throws(
+      () => createStandardWebhookVerifier(other)(Buffer.from(vector.body, 'utf8'), headers),
+      WebhookVerificationError,
+    );
+  },
+);

@@ -38,7 +38,11 @@ const MISSING_USERID = 2147480000;
 
 type Who = 'FULL' | 'EMPTY' | 'UNSCHEDULED' | 'OTHER' | 'STAFF';
 const DEFAULT_USERS: Record<Who, string> = {
-  FULL: 'zs_full', EMPTY: 'zs_empty', UNSCHEDULED: 'zs_unscheduled', OTHER: 'zs_other', STAFF: 'zs_staff',
+  FULL: 'zs_full',
+  EMPTY: 'zs_empty',
+  UNSCHEDULED: 'zs_unscheduled',
+  OTHER: 'zs_other',
+  STAFF: 'zs_staff',
 };
 
 function credentials(who: Who): { username: string; password: string } {
@@ -138,13 +142,34 @@ const PAGE_SOURCE = `(() => {
   };
 })()`;
 
-interface Badge { text: string; classes: string; fg: string; bg: string; ratio: number; fontsize: string; weight: string }
-interface Overflow { scrollWidth: number; innerWidth: number; wide: string[] }
+interface Badge {
+  text: string;
+  classes: string;
+  fg: string;
+  bg: string;
+  ratio: number;
+  fontsize: string;
+  weight: string;
+}
+interface Overflow {
+  scrollWidth: number;
+  innerWidth: number;
+  wide: string[];
+}
 interface PageFacts {
-  hasdashboard: boolean; h1: string[]; headerpictures: number; dashboardpictures: number; messagebuttons: string[];
-  captions: { text: string; height: number; width: number }[]; totals: { text: string; weight: number }[];
-  letters: { letter: string; word: string; fontsize: string }[]; primarynav: number; usermenu: number;
-  unitprogress: number; error: string; text: string;
+  hasdashboard: boolean;
+  h1: string[];
+  headerpictures: number;
+  dashboardpictures: number;
+  messagebuttons: string[];
+  captions: { text: string; height: number; width: number }[];
+  totals: { text: string; weight: number }[];
+  letters: { letter: string; word: string; fontsize: string }[];
+  primarynav: number;
+  usermenu: number;
+  unitprogress: number;
+  error: string;
+  text: string;
 }
 
 async function login(browser: Browser, who: Who): Promise<Page> {
@@ -159,7 +184,9 @@ async function login(browser: Browser, who: Who): Promise<Page> {
       document.querySelector('#password').value = ${JSON.stringify(password)};`);
     await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle2' }), page.click('#loginbtn')]);
     if (!page.url().includes('/login/index.php')) return page;
-    const why = await page.evaluate(`(document.querySelector('.alert, .loginerrors') || { textContent: '' }).textContent.trim()`);
+    const why = await page.evaluate(
+      `(document.querySelector('.alert, .loginerrors') || { textContent: '' }).textContent.trim()`,
+    );
     if (attempt === 2) throw new Error(`login of ${username} failed (still on the login page): ${String(why)}`);
     console.log(`     login of ${username} answered the login page (${String(why)}); trying once more`);
   }
@@ -168,14 +195,16 @@ async function login(browser: Browser, who: Who): Promise<Page> {
 /** A user's own id, from the "Edit profile" link of their profile page. */
 async function ownUserId(page: Page): Promise<number> {
   await page.goto(`${MOODLE_URL}/user/profile.php`, { waitUntil: 'networkidle2' });
-  const href = await page.evaluate(`(document.querySelector('a[href*="/user/edit.php?id="]') || {}).href || ''`) as string;
+  const href = (await page.evaluate(
+    `(document.querySelector('a[href*="/user/edit.php?id="]') || {}).href || ''`,
+  )) as string;
   const id = Number(new URL(href || 'http://x/?id=0').searchParams.get('id'));
   if (!id) throw new Error('could not find the user id on /user/profile.php');
   return id;
 }
 
 async function facts(page: Page): Promise<PageFacts> {
-  return await page.evaluate(PAGE_SOURCE) as PageFacts;
+  return (await page.evaluate(PAGE_SOURCE)) as PageFacts;
 }
 
 /** At phone width a full page is too tall to look at: each section of the dashboard on its own as well. */
@@ -186,7 +215,8 @@ async function shootSections(page: Page, name: string): Promise<void> {
   for (const [index, section] of sections.entries()) {
     await section.screenshot({ path: join(SHOTS, `${name}-390-section${index + 1}.png`) });
   }
-  if (sections.length) console.log(`     ${sections.length} section screenshot(s) ${join(SHOTS, `${name}-390-section*.png`)}`);
+  if (sections.length)
+    console.log(`     ${sections.length} section screenshot(s) ${join(SHOTS, `${name}-390-section*.png`)}`);
 }
 
 /** Opens a URL at both widths, screenshots it, measures badges and overflow; returns the facts at 1280 px. */
@@ -203,17 +233,26 @@ async function shoot(page: Page, name: string, path: string): Promise<PageFacts>
     if (width === 1280) wide = pageFacts;
     if (width === 390) await shootSections(page, name);
     if (!pageFacts.hasdashboard) continue;
-    const badges = await page.evaluate(CONTRAST_SOURCE) as Badge[];
+    const badges = (await page.evaluate(CONTRAST_SOURCE)) as Badge[];
     for (const badge of badges) {
-      check(`${name} @${width}: contrast of "${badge.text}" (${badge.classes})`, badge.ratio >= 4.5,
-        `${badge.ratio}:1, ${badge.fg} on ${badge.bg}, ${badge.fontsize} weight ${badge.weight}`);
+      check(
+        `${name} @${width}: contrast of "${badge.text}" (${badge.classes})`,
+        badge.ratio >= 4.5,
+        `${badge.ratio}:1, ${badge.fg} on ${badge.bg}, ${badge.fontsize} weight ${badge.weight}`,
+      );
     }
     if (width === 390) {
-      const overflow = await page.evaluate(OVERFLOW_SOURCE) as Overflow;
-      check(`${name} @390: page not wider than the viewport`, overflow.scrollWidth <= overflow.innerWidth,
-        `scrollWidth ${overflow.scrollWidth}, innerWidth ${overflow.innerWidth}`);
-      check(`${name} @390: nothing in the dashboard wider than the viewport or scrolling sideways`,
-        overflow.wide.length === 0, overflow.wide.slice(0, 8).join('; '));
+      const overflow = (await page.evaluate(OVERFLOW_SOURCE)) as Overflow;
+      check(
+        `${name} @390: page not wider than the viewport`,
+        overflow.scrollWidth <= overflow.innerWidth,
+        `scrollWidth ${overflow.scrollWidth}, innerWidth ${overflow.innerWidth}`,
+      );
+      check(
+        `${name} @390: nothing in the dashboard wider than the viewport or scrolling sideways`,
+        overflow.wide.length === 0,
+        overflow.wide.slice(0, 8).join('; '),
+      );
     }
   }
   if (!wide) throw new Error('no facts');
@@ -224,17 +263,33 @@ async function shoot(page: Page, name: string, path: string): Promise<PageFacts>
 function checkLayout(name: string, f: PageFacts, own: boolean): void {
   check(`${name}: the dashboard renders`, f.hasdashboard, f.error);
   check(`${name}: one page heading`, f.h1.length === 1, JSON.stringify(f.h1));
-  check(`${name}: no picture or name inside the dashboard (Moodle's header is the only one)`, f.dashboardpictures === 0,
-    `${f.dashboardpictures} picture(s)`);
+  check(
+    `${name}: no picture or name inside the dashboard (Moodle's header is the only one)`,
+    f.dashboardpictures === 0,
+    `${f.dashboardpictures} picture(s)`,
+  );
   if (own) {
-    check(`${name}: no user header picture and no "Message" button to oneself`,
-      f.headerpictures === 0 && f.messagebuttons.length === 0, `${f.headerpictures} picture(s), ${f.messagebuttons.join(' ')}`);
+    check(
+      `${name}: no user header picture and no "Message" button to oneself`,
+      f.headerpictures === 0 && f.messagebuttons.length === 0,
+      `${f.headerpictures} picture(s), ${f.messagebuttons.join(' ')}`,
+    );
   }
-  check(`${name}: table captions for screen readers only`, f.captions.every((c) => c.height <= 1 && c.width <= 1),
-    f.captions.map((c) => `${c.text} ${c.width}x${c.height}`).join(', '));
-  check(`${name}: totals in bold`, f.totals.every((t) => t.weight >= 700), f.totals.map((t) => `${t.text} ${t.weight}`).join(', '));
-  check(`${name}: every grade letter has its word beside it`, f.letters.every((l) => l.word.length > 1 && l.word !== l.letter),
-    f.letters.map((l) => `${l.letter} ${l.word} (${l.fontsize})`).join(', '));
+  check(
+    `${name}: table captions for screen readers only`,
+    f.captions.every((c) => c.height <= 1 && c.width <= 1),
+    f.captions.map((c) => `${c.text} ${c.width}x${c.height}`).join(', '),
+  );
+  check(
+    `${name}: totals in bold`,
+    f.totals.every((t) => t.weight >= 700),
+    f.totals.map((t) => `${t.text} ${t.weight}`).join(', '),
+  );
+  check(
+    `${name}: every grade letter has its word beside it`,
+    f.letters.every((l) => l.word.length > 1 && l.word !== l.letter),
+    f.letters.map((l) => `${l.letter} ${l.word} (${l.fontsize})`).join(', '),
+  );
 }
 
 mkdirSync(SHOTS, { recursive: true });
@@ -255,8 +310,10 @@ try {
   check('student-full: entry in the primary navigation', f.primarynav > 0, `${f.primarynav} link(s)`);
   check('student-full: entry in the user menu', f.usermenu > 0, `${f.usermenu} link(s)`);
   check('student-full: unit progress pictures', f.unitprogress > 0, `${f.unitprogress}`);
-  check('student-full: total of the installments, paid without the voided payment, balance',
-    /4,400\.00 USD[\s\S]*1,500\.00 USD[\s\S]*2,900\.00 USD/.test(f.text));
+  check(
+    'student-full: total of the installments, paid without the voided payment, balance',
+    /4,400\.00 USD[\s\S]*1,500\.00 USD[\s\S]*2,900\.00 USD/.test(f.text),
+  );
   check('student-full: draft grade hidden', !f.text.includes('DRAFT - must not be shown'));
   // As printed (print media: no navigation, no print button; the picture keeps its marks).
   await full.setViewport({ width: 1280, height: 900 });
@@ -267,9 +324,12 @@ try {
 
   const another = await shoot(full, 'student-other-id', `${DASHBOARD}?userid=${otherid}`);
   const missing = await shoot(full, 'student-missing-id', `${DASHBOARD}?userid=${MISSING_USERID}`);
-  check('student trying another student\'s id: refused', !another.hasdashboard, another.error);
-  check('student: another\'s id and a missing id answer the same', another.error === missing.error && another.error !== '',
-    `"${another.error}" / "${missing.error}"`);
+  check("student trying another student's id: refused", !another.hasdashboard, another.error);
+  check(
+    "student: another's id and a missing id answer the same",
+    another.error === missing.error && another.error !== '',
+    `"${another.error}" / "${missing.error}"`,
+  );
   await full.browserContext().close();
 
   const empty = await login(browser, 'EMPTY');
@@ -281,15 +341,20 @@ try {
   const unscheduled = await login(browser, 'UNSCHEDULED');
   const u = await shoot(unscheduled, 'student-unscheduled', DASHBOARD);
   checkLayout('student-unscheduled', u, true);
-  check('student-unscheduled: the price and "no payment schedule yet", no 0.00 totals',
-    u.text.includes('2,500.00 USD') && /no payment schedule yet/i.test(u.text) && !/(^|[^\d,])0\.00 USD/.test(u.text));
+  check(
+    'student-unscheduled: the price and "no payment schedule yet", no 0.00 totals',
+    u.text.includes('2,500.00 USD') && /no payment schedule yet/i.test(u.text) && !/(^|[^\d,])0\.00 USD/.test(u.text),
+  );
   await unscheduled.browserContext().close();
 
   const staff = await login(browser, 'STAFF');
   const s = await shoot(staff, 'staff-viewing-student', `${DASHBOARD}?userid=${fullid}`);
   checkLayout('staff-viewing-student', s, false);
-  check('staff: no dashboard entry of their own in the menus', s.primarynav === 0 && s.usermenu === 0,
-    `${s.primarynav} / ${s.usermenu}`);
+  check(
+    'staff: no dashboard entry of their own in the menus',
+    s.primarynav === 0 && s.usermenu === 0,
+    `${s.primarynav} / ${s.usermenu}`,
+  );
   const own = await shoot(staff, 'staff-own', DASHBOARD);
   check('staff: no dashboard of their own', !own.hasdashboard, own.error);
   await staff.browserContext().close();

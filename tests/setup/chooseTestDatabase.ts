@@ -13,9 +13,7 @@ import { DEFAULT_ADMIN_URL } from '../helpers/testDatabase.ts';
  * the run starts an embedded PostgreSQL of its own (as `npm start` does), so a fresh machine
  * needs nothing installed.
  */
-export type TestDatabaseChoice =
-  | { kind: 'given' | 'local'; adminUrl: string }
-  | { kind: 'embedded'; reason: string };
+export type TestDatabaseChoice = { kind: 'given' | 'local'; adminUrl: string } | { kind: 'embedded'; reason: string };
 
 /** Undefined when `url` accepts a connection, else why not (the driver's message, no password). */
 export async function probePostgres(url: string, timeoutMs = 3000): Promise<string | undefined> {

@@ -35,24 +35,37 @@ async function run(exitCode: number, choice: TestDatabaseChoice) {
   return { code, said, got: JSON.parse(readFileSync(report, 'utf8')) as { args: string[]; url: string } };
 }
 
-t.test('a given or local PostgreSQL: named first (host and port only), handed to the command with its arguments', async (t) => {
-  const { host } = new URL(ADMIN_URL);
-  const given = await run(0, { kind: 'given', adminUrl: ADMIN_URL });
-  t.equal(given.code, 0);
-  t.same(given.said, [`using TEST_DATABASE_URL (${host})`]);
-  t.same(given.got, { args: ['--grep', 'a b', 'tests/foo.test.ts'], url: ADMIN_URL }, 'arguments passed on as they are');
-  const local = await run(3, { kind: 'local', adminUrl: ADMIN_URL });
-  t.equal(local.code, 3, 'the exit code is the command\'s');
-  t.same(local.said, [`using the PostgreSQL on ${host} (TEST_DATABASE_URL is not set)`]);
-});
+t.test(
+  'a given or local PostgreSQL: named first (host and port only), handed to the command with its arguments',
+  async (t) => {
+    const { host } = new URL(ADMIN_URL);
+    const given = await run(0, { kind: 'given', adminUrl: ADMIN_URL });
+    t.equal(given.code, 0);
+    t.same(given.said, [`using TEST_DATABASE_URL (${host})`]);
+    t.same(
+      given.got,
+      { args: ['--grep', 'a b', 'tests/foo.test.ts'], url: ADMIN_URL },
+      'arguments passed on as they are',
+    );
+    const local = await run(3, { kind: 'local', adminUrl: ADMIN_URL });
+    t.equal(local.code, 3, "the exit code is the command's");
+    t.same(local.said, [`using the PostgreSQL on ${host} (TEST_DATABASE_URL is not set)`]);
+  },
+);
 
 t.test('no PostgreSQL: an embedded one for the run, said so first, stopped afterwards', async (t) => {
   const reason = 'no usable PostgreSQL on 127.0.0.1:5432 (connect ECONNREFUSED 127.0.0.1:5432)';
   const { code, said, got } = await run(1, { kind: 'embedded', reason });
   t.equal(code, 1);
   t.equal(said[0], `${reason} and no TEST_DATABASE_URL: starting an embedded PostgreSQL for this run…`);
-  const port = /^using the embedded PostgreSQL on 127\.0\.0\.1:(\d+) for this run; it is removed afterwards$/.exec(said[1] ?? '')?.[1];
+  const port = /^using the embedded PostgreSQL on 127\.0\.0\.1:(\d+) for this run; it is removed afterwards$/.exec(
+    said[1] ?? '',
+  )?.[1];
   t.ok(port, 'then its port');
-  t.match(got.url, new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${port}/postgres$`), 'the command reached it (as its superuser)');
+  t.match(
+    got.url,
+    new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${port}/postgres$`),
+    'the command reached it (as its superuser)',
+  );
   t.match(await probePostgres(got.url, 1000), /ECONNREFUSED/, 'stopped when the command ended');
 });

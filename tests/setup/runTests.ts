@@ -10,7 +10,10 @@ import { runWithTestDatabase } from './runWithTestDatabase.ts';
 
 // tap's own command (what node_modules/.bin/tap links to), run on this Node 24.
 const tapPackage = createRequire(import.meta.url).resolve('tap/package.json');
-const tap = join(dirname(tapPackage), (JSON.parse(readFileSync(tapPackage, 'utf8')) as { bin: { tap: string } }).bin.tap);
+const tap = join(
+  dirname(tapPackage),
+  (JSON.parse(readFileSync(tapPackage, 'utf8')) as { bin: { tap: string } }).bin.tap,
+);
 const code = await runWithTestDatabase({
   command: process.execPath,
   args: [tap, ...process.argv.slice(2)],

@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
-import { chooseTestDatabase, startTestPostgres, type TestDatabaseChoice, type TestPostgres } from './chooseTestDatabase.ts';
+import {
+  chooseTestDatabase,
+  startTestPostgres,
+  type TestDatabaseChoice,
+  type TestPostgres,
+} from './chooseTestDatabase.ts';
 
 export interface RunOptions {
   /** The test runner and its arguments (tap, with `npm test`'s arguments). */
@@ -33,10 +38,17 @@ export async function runWithTestDatabase(options: RunOptions): Promise<number> 
     adminUrl = choice.adminUrl;
     // Host and port only: a TEST_DATABASE_URL may carry a password.
     const { host } = new URL(adminUrl);
-    options.say(choice.kind === 'given' ? `using TEST_DATABASE_URL (${host})` : `using the PostgreSQL on ${host} (TEST_DATABASE_URL is not set)`);
+    options.say(
+      choice.kind === 'given'
+        ? `using TEST_DATABASE_URL (${host})`
+        : `using the PostgreSQL on ${host} (TEST_DATABASE_URL is not set)`,
+    );
   }
   try {
-    const child = spawn(options.command, options.args, { stdio: 'inherit', env: { ...options.env, TEST_DATABASE_URL: adminUrl } });
+    const child = spawn(options.command, options.args, {
+      stdio: 'inherit',
+      env: { ...options.env, TEST_DATABASE_URL: adminUrl },
+    });
     // Ctrl-C reaches the runner too (same process group); a SIGTERM is passed on. Either way
     // we wait for it to finish before stopping our PostgreSQL.
     const onInterrupt = () => undefined;

@@ -17,19 +17,39 @@ import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 const { zoho: zohoSim, client: zoho, db: db, log } = await startZohoTestSetup(t);
 
 const DUE = 1_790_000_000;
-const [student] = zohoSim.seed('BTEC_Students', [{ First_Name: 'Rami', Last_Name: 'Aziz', Academic_Email: 'rami@college.example', Student_Moodle_ID: '70' }]);
+const [student] = zohoSim.seed('BTEC_Students', [
+  { First_Name: 'Rami', Last_Name: 'Aziz', Academic_Email: 'rami@college.example', Student_Moodle_ID: '70' },
+]);
 
 async function apply(userId: number, assignmentId: number) {
   const data: BtecRuleEvent = btecRuleSchema.parse({
-    btec_rule: { rule: 'F', compositeKey: `${userId}_80_${assignmentId}`, userId, courseId: 80, assignmentId, assignmentName: 'Finance report', dueDate: DUE },
+    btec_rule: {
+      rule: 'F',
+      compositeKey: `${userId}_80_${assignmentId}`,
+      userId,
+      courseId: 80,
+      assignmentId,
+      assignmentName: 'Finance report',
+      dueDate: DUE,
+    },
   });
   const id = await addTestEvent(db);
   const ctx = testHandlerContext(db, log, { zoho });
-  return applyBtecRule({ ctx, event: { id } as EventRow, settings: await loadSyncSettings(db), dryRun: false, zoho, moodle: undefined, data });
+  return applyBtecRule({
+    ctx,
+    event: { id } as EventRow,
+    settings: await loadSyncSettings(db),
+    dryRun: false,
+    zoho,
+    moodle: undefined,
+    data,
+  });
 }
 
 t.test('a grade Zoho already holds for the key is not overwritten with F', async (t) => {
-  const [existing] = zohoSim.seed('BTEC_Grades', [{ Moodle_Grade_Composite_Key: '70_80_90', Grade: 'P', Student: { id: student } }]);
+  const [existing] = zohoSim.seed('BTEC_Grades', [
+    { Moodle_Grade_Composite_Key: '70_80_90', Grade: 'P', Student: { id: student } },
+  ]);
   const outcome = await apply(70, 90);
   t.match(outcome, { status: 'skipped', result: { rule: 'F', reason: /Zoho already has/ } });
   t.equal(zohoSim.record('BTEC_Grades', existing!)!.Grade, 'P', 'the grade in Zoho stays');

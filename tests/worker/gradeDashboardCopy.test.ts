@@ -16,47 +16,92 @@ import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
  */
 
 const { zoho: zohoSim, client: zoho, db: pool, log } = await startZohoTestSetup(t);
-zohoSim.seed('BTEC_Students', [{ First_Name: 'Layla', Last_Name: 'Hassan', Academic_Email: 'layla@college.example', Student_Moodle_ID: '45' }]);
+zohoSim.seed('BTEC_Students', [
+  { First_Name: 'Layla', Last_Name: 'Hassan', Academic_Email: 'layla@college.example', Student_Moodle_ID: '45' },
+]);
 
 /** The pool, except that the first statement touching integration_events_log fails (the "crash"). */
 function failingOnce(db: DatabasePool): DatabasePool {
   let armed = true;
-  const wrap = <T extends object>(target: T): T => new Proxy(target, {
-    get(object, property) {
-      const value = Reflect.get(object, property, object) as unknown;
-      if (typeof value !== 'function') return value;
-      if (property === 'transaction') return (fn: (tx: unknown) => unknown) => (value as (f: unknown) => unknown).call(object, (tx: object) => fn(wrap(tx)));
-      if (['query', 'maybeOne', 'one', 'any'].includes(String(property))) {
-        return (query: { sql: string }) => {
-          if (armed && query.sql.includes('integration_events_log')) {
-            armed = false;
-            return Promise.reject(new Error('Connection terminated unexpectedly'));
-          }
-          return (value as (q: unknown) => unknown).call(object, query);
-        };
-      }
-      return (value as (...args: unknown[]) => unknown).bind(object);
-    },
-  });
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(object, property) {
+        const value = Reflect.get(object, property, object) as unknown;
+        if (typeof value !== 'function') return value;
+        if (property === 'transaction')
+          return (fn: (tx: unknown) => unknown) =>
+            (value as (f: unknown) => unknown).call(object, (tx: object) => fn(wrap(tx)));
+        if (['query', 'maybeOne', 'one', 'any'].includes(String(property))) {
+          return (query: { sql: string }) => {
+            if (armed && query.sql.includes('integration_events_log')) {
+              armed = false;
+              return Promise.reject(new Error('Connection terminated unexpectedly'));
+            }
+            return (value as (q: unknown) => unknown).call(object, query);
+          };
+        }
+        return (value as (...args: unknown[]) => unknown).bind(object);
+      },
+    });
   return wrap(db);
 }
 
 const grade: MoodleGradeData = {
-  source: 'assign', student_id: 45, student_email: 'layla@college.example', student_idnumber: '', student_username: 'layla@college.example',
-  student_fullname: 'Layla Hassan', course_id: 6, course_idnumber: '', course_shortname: 'U4', course_fullname: 'Unit 4 Marketing',
-  assignment_id: 7, assignment_name: 'Assignment 1', cm_id: 70, item_id: null, item_module: null, grade_id: 500,
-  grade: '3.00000', grade_label: 'Merit', grade_type: 'scale', grade_max: '4', scale_id: 2, scale_name: 'BTEC',
-  scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'], grading_method: 'btec', workflow_state: 'released', attempt_number: 1,
-  due_date: 1_790_000_000, graded_at: 1_790_100_000, overridden: false, feedback: 'Good', grader_id: 3, grader_name: 'Omar Teacher',
-  grader_role: 'teacher', learning_outcomes: [],
+  source: 'assign',
+  student_id: 45,
+  student_email: 'layla@college.example',
+  student_idnumber: '',
+  student_username: 'layla@college.example',
+  student_fullname: 'Layla Hassan',
+  course_id: 6,
+  course_idnumber: '',
+  course_shortname: 'U4',
+  course_fullname: 'Unit 4 Marketing',
+  assignment_id: 7,
+  assignment_name: 'Assignment 1',
+  cm_id: 70,
+  item_id: null,
+  item_module: null,
+  grade_id: 500,
+  grade: '3.00000',
+  grade_label: 'Merit',
+  grade_type: 'scale',
+  grade_max: '4',
+  scale_id: 2,
+  scale_name: 'BTEC',
+  scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
+  grading_method: 'btec',
+  workflow_state: 'released',
+  attempt_number: 1,
+  due_date: 1_790_000_000,
+  graded_at: 1_790_100_000,
+  overridden: false,
+  feedback: 'Good',
+  grader_id: 3,
+  grader_name: 'Omar Teacher',
+  grader_role: 'teacher',
+  learning_outcomes: [],
 };
 
 t.test('a crash before the dashboard copy is queued: the retry still queues it', async (t) => {
-  const eventId = await addTestEvent(pool, { source: 'moodle', entity: 'grade', module: 'assign_grades', taskIdentifier: 'moodle_grade' });
+  const eventId = await addTestEvent(pool, {
+    source: 'moodle',
+    entity: 'grade',
+    module: 'assign_grades',
+    taskIdentifier: 'moodle_grade',
+  });
   const db = failingOnce(pool);
   const run = async () => {
     const ctx = testHandlerContext(db, log, { zoho });
-    return syncGradeToZoho({ ctx, event: { id: eventId } as EventRow, settings: await loadSyncSettings(pool), dryRun: false, zoho, moodle: undefined, data: grade });
+    return syncGradeToZoho({
+      ctx,
+      event: { id: eventId } as EventRow,
+      settings: await loadSyncSettings(pool),
+      dryRun: false,
+      zoho,
+      moodle: undefined,
+      data: grade,
+    });
   };
   await t.rejects(run(), /Connection terminated/, 'the first attempt dies');
   const retry = await run();
@@ -64,5 +109,9 @@ t.test('a crash before the dashboard copy is queued: the retry still queues it',
   const copies = await pool.anyFirst(sql.type(z.object({ event_id: z.string() }))`
     select event_id from integration_events_log where source = 'zoho' and entity = 'grade' and event_id like 'moodle-grade:%'`);
   t.equal(copies.length, 1, 'the dashboard copy is queued once');
-  t.equal(zohoSim.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/BTEC_Grades')).length, 1, 'one Zoho create');
+  t.equal(
+    zohoSim.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/BTEC_Grades')).length,
+    1,
+    'one Zoho create',
+  );
 });

@@ -24,7 +24,10 @@ t.test('waits, gives up retryably, and releases', async (t) => {
   await holderReady;
 
   await withRecordLock(db, 'zoho:BTEC_Enrollments:9', async (connection) => {
-    const error = await lockAnotherRecord(connection, 'zoho:BTEC_Classes:1', 200).then(() => null, (e: unknown) => e);
+    const error = await lockAnotherRecord(connection, 'zoho:BTEC_Classes:1', 200).then(
+      () => null,
+      (e: unknown) => e,
+    );
     t.ok(error instanceof RetryableError, 'a busy dependency is retryable');
     t.equal((error as RetryableError).code, 'dependency.busy');
     // The connection is still usable after the failed wait.
@@ -41,5 +44,9 @@ t.test('waits, gives up retryably, and releases', async (t) => {
     const after = await withRecordLock(db, 'zoho:BTEC_Classes:1', async () => 'ran');
     return { other, after };
   });
-  t.same(taken, { acquired: true, value: { other: { acquired: false }, after: { acquired: true, value: 'ran' } } }, 'held while locked, free once released');
+  t.same(
+    taken,
+    { acquired: true, value: { other: { acquired: false }, after: { acquired: true, value: 'ran' } } },
+    'held while locked, free once released',
+  );
 });

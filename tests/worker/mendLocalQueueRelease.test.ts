@@ -15,7 +15,8 @@ function fakeQueue() {
     errors: [] as unknown[],
     finished: 0,
     background(promise: Promise<unknown>) {
-      if (queue.mode === 'RELEASED' && queue.backgroundCount === 0) throw new Error('Cannot background something when the queue is already released');
+      if (queue.mode === 'RELEASED' && queue.backgroundCount === 0)
+        throw new Error('Cannot background something when the queue is already released');
       queue.backgroundCount++;
       promise.then(queue.decreaseBackgroundCount, queue.decreaseBackgroundCountWithError);
     },
@@ -34,21 +35,24 @@ function fakeQueue() {
   return queue;
 }
 
-t.test('the return of a released queue\'s jobs is tracked, and its failure reported, until the queue has finished', async (t) => {
-  const events = new EventEmitter() as WorkerEvents;
-  mendLocalQueueRelease(events);
-  const queue = fakeQueue();
-  events.emit('localQueue:init', { ctx: {} as never, localQueue: queue as never });
-  queue.mode = 'RELEASED';
-  let fail: (error: Error) => void = () => undefined;
-  queue.background(new Promise((_resolve, reject) => (fail = reject)));
-  t.equal(queue.backgroundCount, 1, 'tracked instead of refused');
-  fail(new Error('the database system is shutting down'));
-  await new Promise((resolve) => setImmediate(resolve));
-  t.equal(queue.errors.length, 1, 'its failure is the release\'s');
-  t.equal(queue.finished, 1, 'and the queue finishes');
-  t.throws(() => queue.background(Promise.resolve()), /already released/, 'after it finished, refused as before');
-});
+t.test(
+  "the return of a released queue's jobs is tracked, and its failure reported, until the queue has finished",
+  async (t) => {
+    const events = new EventEmitter() as WorkerEvents;
+    mendLocalQueueRelease(events);
+    const queue = fakeQueue();
+    events.emit('localQueue:init', { ctx: {} as never, localQueue: queue as never });
+    queue.mode = 'RELEASED';
+    let fail: (error: Error) => void = () => undefined;
+    queue.background(new Promise((_resolve, reject) => (fail = reject)));
+    t.equal(queue.backgroundCount, 1, 'tracked instead of refused');
+    fail(new Error('the database system is shutting down'));
+    await new Promise((resolve) => setImmediate(resolve));
+    t.equal(queue.errors.length, 1, "its failure is the release's");
+    t.equal(queue.finished, 1, 'and the queue finishes');
+    t.throws(() => queue.background(Promise.resolve()), /already released/, 'after it finished, refused as before');
+  },
+);
 
 t.test('a queue of another shape is left alone', async (t) => {
   const events = new EventEmitter() as WorkerEvents;

@@ -14,18 +14,34 @@ const db = await createDbPool(databaseUrl);
 t.teardown(() => db.end());
 
 const jobOf = (id: number) =>
-  db.maybeOne(sql.type(z.object({ attempts: z.number(), max_attempts: z.number(), run_at: z.coerce.date(), last_error: z.string().nullable() }))`
+  db.maybeOne(sql.type(
+    z.object({
+      attempts: z.number(),
+      max_attempts: z.number(),
+      run_at: z.coerce.date(),
+      last_error: z.string().nullable(),
+    }),
+  )`
     select attempts, max_attempts, run_at, last_error from graphile_worker.jobs where key = ${`event:${id}`}
   `);
 
 // Job completions are batched (startWorker): a job goes a moment after its event row is final.
-const jobGone = (id: number) => waitFor(async () => ((await jobOf(id)) === null ? 'gone' : undefined), 10_000, `the job of event ${id} to be completed`);
+const jobGone = (id: number) =>
+  waitFor(
+    async () => ((await jobOf(id)) === null ? 'gone' : undefined),
+    10_000,
+    `the job of event ${id} to be completed`,
+  );
 
 const settled = (id: number) =>
-  waitFor(async () => {
-    const event = await eventById(db, id);
-    return ['completed', 'failed', 'skipped', 'cancelled'].includes(event.status) ? event : undefined;
-  }, 20_000, `event ${id} to settle`);
+  waitFor(
+    async () => {
+      const event = await eventById(db, id);
+      return ['completed', 'failed', 'skipped', 'cancelled'].includes(event.status) ? event : undefined;
+    },
+    20_000,
+    `event ${id} to settle`,
+  );
 
 t.test('an event kind without a handler fails at once with "no handler for …"', async (t) => {
   await startTestWorker(t, databaseUrl, {});
@@ -40,7 +56,10 @@ t.test('an event kind without a handler fails at once with "no handler for …"'
 
 t.test('a handler outcome is recorded: completed with its result, skipped with its reason', async (t) => {
   const handlers: Record<string, SyncHandler> = {
-    'zoho.student': async (_ctx, event) => ({ status: 'completed', result: { action: 'created', zohoId: event.record_id, moodleId: 42 } }),
+    'zoho.student': async (_ctx, event) => ({
+      status: 'completed',
+      result: { action: 'created', zohoId: event.record_id, moodleId: 42 },
+    }),
     'zoho.program': async () => ({ status: 'skipped', result: { reason: 'module disabled' } }),
   };
   await startTestWorker(t, databaseUrl, handlers);
@@ -48,7 +67,9 @@ t.test('a handler outcome is recorded: completed with its result, skipped with i
   t.equal(done.status, 'completed');
   t.same(done.result, { action: 'created', zohoId: '555', moodleId: 42 });
   t.ok(done.started_at && done.finished_at && done.finished_at >= done.started_at, 'times recorded');
-  const skipped = await settled(await addTestEvent(db, { entity: 'program', module: 'Products', taskIdentifier: 'zoho_program' }));
+  const skipped = await settled(
+    await addTestEvent(db, { entity: 'program', module: 'Products', taskIdentifier: 'zoho_program' }),
+  );
   t.equal(skipped.status, 'skipped');
   t.same(skipped.result, { reason: 'module disabled' });
 });
@@ -94,7 +115,9 @@ t.test('a transient error is retried with graphile backoff and the event says re
 
 t.test('the last attempt of a transient error ends failed, naming the attempts', async (t) => {
   await db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 1}' where key = 'retry.policy'`);
-  t.teardown(() => db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 12}' where key = 'retry.policy'`));
+  t.teardown(() =>
+    db.query(sql.unsafe`update app_settings set value = '{"max_attempts": 12}' where key = 'retry.policy'`),
+  );
   await startTestWorker(t, databaseUrl, {
     'zoho.student': async () => {
       throw new Error('socket hang up');
@@ -113,23 +136,29 @@ t.test('two events of the same record never run at the same time; other records 
   let maxSameRecord = 0;
   let maxOverall = 0;
   let overall = 0;
-  await startTestWorker(t, databaseUrl, {
-    'zoho.student': async (_ctx, event) => {
-      const key = event.record_id ?? '';
-      const now = (running.get(key) ?? 0) + 1;
-      running.set(key, now);
-      overall++;
-      maxSameRecord = Math.max(maxSameRecord, now);
-      maxOverall = Math.max(maxOverall, overall);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      running.set(key, now - 1);
-      overall--;
-      return { status: 'completed', result: {} };
+  await startTestWorker(
+    t,
+    databaseUrl,
+    {
+      'zoho.student': async (_ctx, event) => {
+        const key = event.record_id ?? '';
+        const now = (running.get(key) ?? 0) + 1;
+        running.set(key, now);
+        overall++;
+        maxSameRecord = Math.max(maxSameRecord, now);
+        maxOverall = Math.max(maxOverall, overall);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        running.set(key, now - 1);
+        overall--;
+        return { status: 'completed', result: {} };
+      },
     },
-  }, { concurrency: 4 });
+    { concurrency: 4 },
+  );
   const ids: number[] = [];
   // Dry-run events never cover one another (eventRuns.ts), so each of the twelve runs.
-  for (let i = 0; i < 12; i++) ids.push(await addTestEvent(db, { recordId: 'same-record', payload: { dry_run: true } }));
+  for (let i = 0; i < 12; i++)
+    ids.push(await addTestEvent(db, { recordId: 'same-record', payload: { dry_run: true } }));
   for (let i = 0; i < 12; i++) ids.push(await addTestEvent(db, { recordId: `other-${i}` }));
   for (const id of ids) t.equal((await settled(id)).status, 'completed');
   t.equal(maxSameRecord, 1, 'one event of a record at a time');
@@ -181,8 +210,13 @@ t.test('an event already settled (e.g. cancelled) is not run again', async (t) =
 
 t.test('a job added by hand with a bad payload is dropped with an error log, not retried', async (t) => {
   const worker = await startTestWorker(t, databaseUrl, {});
-  await db.query(sql.unsafe`select graphile_worker.add_job('zoho_student', '{"nope": 1}'::json, job_key := 'hand-made')`);
-  await waitFor(async () =>
-    !(await db.exists(sql.unsafe`select 1 from graphile_worker.jobs where key = 'hand-made'`)), 10_000, 'the hand-made job to go');
+  await db.query(
+    sql.unsafe`select graphile_worker.add_job('zoho_student', '{"nope": 1}'::json, job_key := 'hand-made')`,
+  );
+  await waitFor(
+    async () => !(await db.exists(sql.unsafe`select 1 from graphile_worker.jobs where key = 'hand-made'`)),
+    10_000,
+    'the hand-made job to go',
+  );
   t.ok(worker.logs.some((l) => l.level === 50 && String(l.msg).includes('job payload is not {eventLogId}')));
 });

@@ -1,6 +1,10 @@
 import t from 'tap';
 import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
-import { isDryRun, settingsVeto, type ZohoToMoodleEntity } from '../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
+import {
+  isDryRun,
+  settingsVeto,
+  type ZohoToMoodleEntity,
+} from '../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
 
 /**
  * Which Zoho → Moodle events the settings let through: a disabled module or workflow, or a
@@ -14,11 +18,23 @@ const EVENT_TYPES = ['created', 'updated', 'deleted'];
 /** The values the migrations seed (sql/2_app_settings.sql, sql/5_sync_links.sql). */
 const SEEDED = {
   'modules.enabled': {
-    BTEC_Students: true, BTEC_Teachers: true, BTEC_Registrations: true, BTEC_Classes: true, BTEC_Enrollments: true,
-    BTEC_Payments: true, BTEC_Grades: true, BTEC: true, Products: true,
+    BTEC_Students: true,
+    BTEC_Teachers: true,
+    BTEC_Registrations: true,
+    BTEC_Classes: true,
+    BTEC_Enrollments: true,
+    BTEC_Payments: true,
+    BTEC_Grades: true,
+    BTEC: true,
+    Products: true,
   },
   'workflows.auto_enabled': {},
-  'sync.directions': { student_profile: 'zoho_to_moodle', finance: 'zoho_to_moodle', enrollments: 'bidirectional', grades: 'moodle_to_zoho' },
+  'sync.directions': {
+    student_profile: 'zoho_to_moodle',
+    finance: 'zoho_to_moodle',
+    enrollments: 'bidirectional',
+    grades: 'moodle_to_zoho',
+  },
   'system.dry_run': { enabled: false, modules: [] },
 };
 
@@ -35,12 +51,18 @@ const VETO_CASES: { name: string; input: Record<string, unknown>; expected: Veto
   {
     name: 'teachers and programs disabled, others explicitly enabled',
     input: { 'modules.enabled': { BTEC_Teachers: false, Products: false, BTEC_Students: true, BTEC_Classes: true } },
-    expected: { teacher: 'module disabled (modules.enabled.BTEC_Teachers is false)', program: 'module disabled (modules.enabled.Products is false)' },
+    expected: {
+      teacher: 'module disabled (modules.enabled.BTEC_Teachers is false)',
+      program: 'module disabled (modules.enabled.Products is false)',
+    },
   },
   {
     name: 'classes and enrollments disabled',
     input: { 'modules.enabled': { BTEC_Classes: false, BTEC_Enrollments: false } },
-    expected: { class: 'module disabled (modules.enabled.BTEC_Classes is false)', enrollment: 'module disabled (modules.enabled.BTEC_Enrollments is false)' },
+    expected: {
+      class: 'module disabled (modules.enabled.BTEC_Classes is false)',
+      enrollment: 'module disabled (modules.enabled.BTEC_Enrollments is false)',
+    },
   },
   {
     name: 'a module of another flow disabled changes nothing here',
@@ -78,7 +100,11 @@ const VETO_CASES: { name: string; input: Record<string, unknown>; expected: Veto
       teacher: 'direction disabled (sync.directions.student_profile) does not sync Zoho → Moodle',
     },
   },
-  { name: 'student_profile bidirectional runs', input: { 'sync.directions': { student_profile: 'bidirectional' } }, expected: {} },
+  {
+    name: 'student_profile bidirectional runs',
+    input: { 'sync.directions': { student_profile: 'bidirectional' } },
+    expected: {},
+  },
   {
     name: 'enrollments disabled vetoes only enrollments',
     input: { 'sync.directions': { enrollments: 'disabled' } },
@@ -91,7 +117,15 @@ const VETO_CASES: { name: string; input: Record<string, unknown>; expected: Veto
   },
   {
     name: 'programs and classes have no direction key: never vetoed by one',
-    input: { 'sync.directions': { programs: 'disabled', classes: 'moodle_to_zoho', courses: 'disabled', grades: 'disabled', finance: 'disabled' } },
+    input: {
+      'sync.directions': {
+        programs: 'disabled',
+        classes: 'moodle_to_zoho',
+        courses: 'disabled',
+        grades: 'disabled',
+        finance: 'disabled',
+      },
+    },
     expected: {},
   },
   {
@@ -123,22 +157,42 @@ const DRY_RUN_CASES: { name: string; input: unknown; expected: ZohoToMoodleEntit
   { name: 'on, no modules listed: every module', input: { enabled: true, modules: [] }, expected: ENTITIES },
   { name: 'on, modules omitted: every module', input: { enabled: true }, expected: ENTITIES },
   { name: 'on for students only', input: { enabled: true, modules: ['BTEC_Students'] }, expected: ['student'] },
-  { name: 'on for programs and enrollments', input: { enabled: true, modules: ['Products', 'BTEC_Enrollments'] }, expected: ['program', 'enrollment'] },
-  { name: 'on for teachers and classes', input: { enabled: true, modules: ['BTEC_Teachers', 'BTEC_Classes'] }, expected: ['teacher', 'class'] },
+  {
+    name: 'on for programs and enrollments',
+    input: { enabled: true, modules: ['Products', 'BTEC_Enrollments'] },
+    expected: ['program', 'enrollment'],
+  },
+  {
+    name: 'on for teachers and classes',
+    input: { enabled: true, modules: ['BTEC_Teachers', 'BTEC_Classes'] },
+    expected: ['teacher', 'class'],
+  },
   { name: 'on for a module of another flow only', input: { enabled: true, modules: ['BTEC_Grades'] }, expected: [] },
-  { name: 'modules are API names, not entity names', input: { enabled: true, modules: ['student', 'program'] }, expected: [] },
-  { name: 'off wins over a module list', input: { enabled: false, modules: ['BTEC_Students', 'Products'] }, expected: [] },
+  {
+    name: 'modules are API names, not entity names',
+    input: { enabled: true, modules: ['student', 'program'] },
+    expected: [],
+  },
+  {
+    name: 'off wins over a module list',
+    input: { enabled: false, modules: ['BTEC_Students', 'Products'] },
+    expected: [],
+  },
 ];
 
 t.test('isDryRun', async (t) => {
   for (const c of DRY_RUN_CASES) {
     const settings = parseSyncSettings({ 'system.dry_run': c.input });
-    for (const entity of ENTITIES) t.equal(isDryRun(settings, entity), c.expected.includes(entity), `${c.name}: ${entity}`);
+    for (const entity of ENTITIES)
+      t.equal(isDryRun(settings, entity), c.expected.includes(entity), `${c.name}: ${entity}`);
   }
 });
 
 t.test('dry run does not veto, and a veto does not depend on dry run', async (t) => {
-  const settings = parseSyncSettings({ 'system.dry_run': { enabled: true }, 'modules.enabled': { BTEC_Students: false } });
+  const settings = parseSyncSettings({
+    'system.dry_run': { enabled: true },
+    'modules.enabled': { BTEC_Students: false },
+  });
   t.equal(settingsVeto(settings, 'teacher', 'updated'), null);
   t.equal(settingsVeto(settings, 'student', 'updated'), 'module disabled (modules.enabled.BTEC_Students is false)');
   t.equal(isDryRun(settings, 'student'), true);

@@ -1,4 +1,8 @@
-import { moodleEnrolmentDataSchema, moodleGradeDataSchema, moodleUserDataSchema } from '../../shared/domain/moodle/moodleEventData.ts';
+import {
+  moodleEnrolmentDataSchema,
+  moodleGradeDataSchema,
+  moodleUserDataSchema,
+} from '../../shared/domain/moodle/moodleEventData.ts';
 import { applyBtecRule, btecRuleSchema } from './moodleToZoho/applyBtecRule.ts';
 import { createMoodleToZohoHandler } from './moodleToZoho/moodleSyncRun.ts';
 import { linkUserToZoho } from './moodleToZoho/linkUserToZoho.ts';
@@ -16,8 +20,19 @@ import { syncRegistration } from './zohoToMoodle/syncRegistration.ts';
 import { syncStudent } from './zohoToMoodle/syncStudent.ts';
 import { syncUnit } from './zohoToMoodle/syncUnit.ts';
 
-const gradeHandler = createMoodleToZohoHandler({ module: 'BTEC_Grades', direction: 'grades', dataSchema: moodleGradeDataSchema, sync: syncGradeToZoho });
-const applyBtecRuleHandler = createMoodleToZohoHandler({ module: 'BTEC_Grades', direction: 'grades', dataSchema: btecRuleSchema, sync: applyBtecRule, payload: 'whole' });
+const gradeHandler = createMoodleToZohoHandler({
+  module: 'BTEC_Grades',
+  direction: 'grades',
+  dataSchema: moodleGradeDataSchema,
+  sync: syncGradeToZoho,
+});
+const applyBtecRuleHandler = createMoodleToZohoHandler({
+  module: 'BTEC_Grades',
+  direction: 'grades',
+  dataSchema: btecRuleSchema,
+  sync: applyBtecRule,
+  payload: 'whole',
+});
 
 /**
  * The sync handlers of this version, one per event kind (every kind of shared/domain/events.ts
@@ -38,10 +53,23 @@ export const handlers: HandlerRegistry = {
   'zoho.unit': createZohoToMoodleHandler('unit', syncUnit),
   // Grades from the plugin, and the F / RR actions the nightly BTEC rules queue (event type btec_rule).
   'moodle.grade': (ctx, event) => (event.event_type === 'btec_rule' ? applyBtecRuleHandler : gradeHandler)(ctx, event),
-  'moodle.enrollment': createMoodleToZohoHandler({ module: 'BTEC_Enrollments', direction: 'enrollments', dataSchema: moodleEnrolmentDataSchema, sync: syncEnrolmentToZoho }),
+  'moodle.enrollment': createMoodleToZohoHandler({
+    module: 'BTEC_Enrollments',
+    direction: 'enrollments',
+    dataSchema: moodleEnrolmentDataSchema,
+    sync: syncEnrolmentToZoho,
+  }),
   // Linking a Moodle user to their Zoho record runs in every direction; creating Zoho
   // students from Moodle is decided inside by sync.directions.student_profile.
-  'moodle.user': createMoodleToZohoHandler({ module: 'BTEC_Students', direction: null, dataSchema: moodleUserDataSchema, sync: linkUserToZoho }),
+  'moodle.user': createMoodleToZohoHandler({
+    module: 'BTEC_Students',
+    direction: null,
+    dataSchema: moodleUserDataSchema,
+    sync: linkUserToZoho,
+  }),
   // Courses are made from Zoho classes; a course changed in Moodle is recorded, not sent back.
-  'moodle.course': async () => ({ status: 'skipped', result: { reason: 'courses come from Zoho classes: Moodle course changes are recorded here, not sent to Zoho' } }),
+  'moodle.course': async () => ({
+    status: 'skipped',
+    result: { reason: 'courses come from Zoho classes: Moodle course changes are recorded here, not sent to Zoho' },
+  }),
 };

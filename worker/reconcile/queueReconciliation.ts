@@ -9,7 +9,17 @@ import { taskIdentifierFor, ZOHO_MODULES, type ZohoEntity } from '../../shared/d
  * that dependencies are mostly synced by their own events (any order works: a handler syncs a
  * missing dependency itself).
  */
-export const RECONCILE_ORDER: ZohoEntity[] = ['program', 'teacher', 'student', 'class', 'enrollment', 'unit', 'registration', 'payment', 'grade'];
+export const RECONCILE_ORDER: ZohoEntity[] = [
+  'program',
+  'teacher',
+  'student',
+  'class',
+  'enrollment',
+  'unit',
+  'registration',
+  'payment',
+  'grade',
+];
 
 export interface ReconcileOptions {
   /** Entities to sync (default: all, in RECONCILE_ORDER). */
@@ -37,7 +47,10 @@ export interface ReconcileQueued {
  * write — with retries, and every outcome lands in integration_events_log where `bin/jobs` and
  * `bin/sync`'s summary read it. Event ids carry the run id, so queueing a run twice adds nothing.
  */
-export async function queueReconciliation(deps: { db: DatabasePool; zoho: ZohoClient; log: Logger }, options: ReconcileOptions): Promise<ReconcileQueued> {
+export async function queueReconciliation(
+  deps: { db: DatabasePool; zoho: ZohoClient; log: Logger },
+  options: ReconcileOptions,
+): Promise<ReconcileQueued> {
   const entities = options.entities ?? RECONCILE_ORDER;
   const since = options.modifiedSince?.getTime();
   const result: ReconcileQueued = { runId: options.runId, queued: {}, total: 0 };
@@ -50,8 +63,15 @@ export async function queueReconciliation(deps: { db: DatabasePool; zoho: ZohoCl
       const modified = typeof value === 'string' ? Date.parse(value) : Number.NaN;
       if (since !== undefined && !(modified >= since)) continue;
       const id = await recordWebhookEvent(deps.db, {
-        source: 'zoho', eventId: `sync:${options.runId}:${record.id}`, eventType: 'updated', entity, module, recordId: record.id,
-        dedupe: 'event_id', taskIdentifier: taskIdentifierFor(`zoho.${entity}`), jobKey: null,
+        source: 'zoho',
+        eventId: `sync:${options.runId}:${record.id}`,
+        eventType: 'updated',
+        entity,
+        module,
+        recordId: record.id,
+        dedupe: 'event_id',
+        taskIdentifier: taskIdentifierFor(`zoho.${entity}`),
+        jobKey: null,
         payload: { cause: 'reconciliation', run: options.runId, ...(options.dryRun ? { dry_run: true } : {}) },
       });
       if (id !== null) queued++;

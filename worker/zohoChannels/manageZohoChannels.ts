@@ -51,7 +51,12 @@ export async function enabledModules(db: CommonQueryMethods): Promise<string[]> 
 }
 
 const known = (rows: readonly ZohoChannelRow[]): KnownChannel[] =>
-  rows.map((row) => ({ channelId: row.channel_id, module: row.module, notifyUrl: row.notify_url, expiresAt: row.expires_at }));
+  rows.map((row) => ({
+    channelId: row.channel_id,
+    module: row.module,
+    notifyUrl: row.notify_url,
+    expiresAt: row.expires_at,
+  }));
 
 /**
  * `bin/zoho connect`: reads the settings and the channels we have, plans (pure), then applies:
@@ -80,18 +85,27 @@ export async function renewZohoChannels(deps: ChannelDeps): Promise<ChannelRepor
   } catch (error) {
     // Zoho unreachable, a missing scope…: every channel due stays due, and says why.
     const message = error instanceof Error ? error.message : String(error);
-    for (const step of steps) if (step.kind === 'renew') await markZohoChannelRenewalFailed(deps.db, step.channelId, message);
-    for (const step of steps) if (step.kind === 'create') {
-      const row = rows.find((r) => r.module === step.module);
-      if (row) await markZohoChannelRenewalFailed(deps.db, row.channel_id, message);
-    }
-    deps.log.error({ err: error, modules: steps.map((s) => s.module) }, `Zoho notification channels could not be renewed: ${message}`);
+    for (const step of steps)
+      if (step.kind === 'renew') await markZohoChannelRenewalFailed(deps.db, step.channelId, message);
+    for (const step of steps)
+      if (step.kind === 'create') {
+        const row = rows.find((r) => r.module === step.module);
+        if (row) await markZohoChannelRenewalFailed(deps.db, row.channel_id, message);
+      }
+    deps.log.error(
+      { err: error, modules: steps.map((s) => s.module) },
+      `Zoho notification channels could not be renewed: ${message}`,
+    );
     throw error;
   }
   for (const report of reports) {
     const fields = { module: report.module, channelId: report.channelId, expiresAt: report.expiresAt };
     if (report.ok) deps.log.info(fields, `Zoho notification channel of ${report.module} renewed`);
-    else deps.log.error({ ...fields, error: report.detail }, `Zoho notification channel of ${report.module} could not be renewed: ${report.detail}`);
+    else
+      deps.log.error(
+        { ...fields, error: report.detail },
+        `Zoho notification channel of ${report.module} could not be renewed: ${report.detail}`,
+      );
   }
   return reports;
 }
@@ -99,7 +113,12 @@ export async function renewZohoChannels(deps: ChannelDeps): Promise<ChannelRepor
 /** `bin/zoho disconnect`: every channel disabled in Zoho and forgotten here. */
 export async function disconnectZohoChannels(deps: ChannelDeps): Promise<ChannelReport[]> {
   const rows = await listZohoChannels(deps.db);
-  const steps: ChannelStep[] = rows.map((row) => ({ kind: 'disable', channelId: row.channel_id, module: row.module, reason: 'disconnect' }));
+  const steps: ChannelStep[] = rows.map((row) => ({
+    kind: 'disable',
+    channelId: row.channel_id,
+    module: row.module,
+    reason: 'disconnect',
+  }));
   return applyChannelSteps(deps, steps, rows, undefined, deps.now?.() ?? new Date());
 }
 
@@ -117,22 +136,38 @@ async function applyChannelSteps(
   const renewals = steps.filter((s): s is Extract<ChannelStep, { kind: 'renew' }> => s.kind === 'renew');
   const creates = steps.filter((s): s is Extract<ChannelStep, { kind: 'create' }> => s.kind === 'create');
   if (renewals.length > 0) {
-    const outcomes = await deps.zoho.watch.update(renewals.map((step) => ({
-      channel_id: step.channelId,
-      channel_expiry: expiry.toISOString(),
-      // Zoho's PATCH requires notify_url (v6–v8 docs): the new one, or the one the channel has.
-      notify_url: notifyUrl ?? rowOf.get(step.module)?.notify_url ?? '',
-    })));
+    const outcomes = await deps.zoho.watch.update(
+      renewals.map((step) => ({
+        channel_id: step.channelId,
+        channel_expiry: expiry.toISOString(),
+        // Zoho's PATCH requires notify_url (v6–v8 docs): the new one, or the one the channel has.
+        notify_url: notifyUrl ?? rowOf.get(step.module)?.notify_url ?? '',
+      })),
+    );
     for (const [index, step] of renewals.entries()) {
       const outcome = outcomes[index]!;
       if (outcome.ok) {
         const expiresAt = outcome.expiresAt ?? expiry;
         await markZohoChannelRenewed(deps.db, step.channelId, expiresAt);
-        reports.push({ step: 'renew', module: step.module, channelId: step.channelId, ok: true, expiresAt, detail: shortened(expiresAt, expiry) ?? step.reason });
+        reports.push({
+          step: 'renew',
+          module: step.module,
+          channelId: step.channelId,
+          ok: true,
+          expiresAt,
+          detail: shortened(expiresAt, expiry) ?? step.reason,
+        });
       } else {
         // Zoho no longer knows the channel (disabled in Zoho, or expired there early): make it again.
-        deps.log.warn({ module: step.module, channelId: step.channelId, error: outcome.error }, 'Zoho refused to renew a channel; making a new one');
-        creates.push({ kind: 'create', module: step.module, reason: `renewal refused (${outcome.error ?? 'no reason'})` });
+        deps.log.warn(
+          { module: step.module, channelId: step.channelId, error: outcome.error },
+          'Zoho refused to renew a channel; making a new one',
+        );
+        creates.push({
+          kind: 'create',
+          module: step.module,
+          reason: `renewal refused (${outcome.error ?? 'no reason'})`,
+        });
         await markZohoChannelRenewalFailed(deps.db, step.channelId, outcome.error ?? 'renewal refused');
       }
     }
@@ -150,27 +185,53 @@ async function applyChannelSteps(
       },
     }));
     const missingUrl = requests.filter((r) => r.request.notify_url === '');
-    if (missingUrl.length > 0) throw new Error(`no notify URL for ${missingUrl.map((r) => r.step.module).join(', ')}: run bin/zoho connect with PUBLIC_URL set`);
+    if (missingUrl.length > 0)
+      throw new Error(
+        `no notify URL for ${missingUrl.map((r) => r.step.module).join(', ')}: run bin/zoho connect with PUBLIC_URL set`,
+      );
     const outcomes = await deps.zoho.watch.enable(requests.map((r) => ({ ...r.request, token: r.token })));
     // A replaced channel may still live in Zoho (our clock ahead of Zoho's, or a renewal Zoho
     // refused by mistake): disabled, so it stops posting callbacks nobody will accept.
-    const replaced = requests.flatMap((r, index) => (outcomes[index]?.ok && rowOf.get(r.step.module) ? [rowOf.get(r.step.module)!.channel_id] : []));
+    const replaced = requests.flatMap((r, index) =>
+      outcomes[index]?.ok && rowOf.get(r.step.module) ? [rowOf.get(r.step.module)!.channel_id] : [],
+    );
     if (replaced.length > 0) {
-      await deps.zoho.watch.disable(replaced).catch((error: unknown) => deps.log.warn({ err: error, channels: replaced }, 'could not disable replaced Zoho channels'));
+      await deps.zoho.watch
+        .disable(replaced)
+        .catch((error: unknown) =>
+          deps.log.warn({ err: error, channels: replaced }, 'could not disable replaced Zoho channels'),
+        );
     }
     for (const [index, { step, token, request }] of requests.entries()) {
       const outcome = outcomes[index]!;
       if (outcome.ok) {
         const expiresAt = outcome.expiresAt ?? expiry;
         await saveZohoChannel(deps.db, {
-          channelId: request.channel_id, module: step.module, events: request.events, notifyUrl: request.notify_url,
-          tokenSha256: channelTokenDigest(token), expiresAt,
+          channelId: request.channel_id,
+          module: step.module,
+          events: request.events,
+          notifyUrl: request.notify_url,
+          tokenSha256: channelTokenDigest(token),
+          expiresAt,
         });
-        reports.push({ step: 'create', module: step.module, channelId: request.channel_id, ok: true, expiresAt, detail: shortened(expiresAt, expiry) ?? step.reason });
+        reports.push({
+          step: 'create',
+          module: step.module,
+          channelId: request.channel_id,
+          ok: true,
+          expiresAt,
+          detail: shortened(expiresAt, expiry) ?? step.reason,
+        });
       } else {
         const old = rowOf.get(step.module);
         if (old) await markZohoChannelRenewalFailed(deps.db, old.channel_id, outcome.error ?? 'refused');
-        reports.push({ step: 'create', module: step.module, channelId: null, ok: false, detail: `Zoho refused the channel: ${outcome.error ?? 'no reason'}` });
+        reports.push({
+          step: 'create',
+          module: step.module,
+          channelId: null,
+          ok: false,
+          detail: `Zoho refused the channel: ${outcome.error ?? 'no reason'}`,
+        });
       }
     }
   }
@@ -182,7 +243,13 @@ async function applyChannelSteps(
       const outcome = outcomes[index]!;
       // Not known to Zoho any more is as good as disabled: the row goes either way.
       await deleteZohoChannel(deps.db, step.channelId);
-      reports.push({ step: 'disable', module: step.module, channelId: step.channelId, ok: true, detail: outcome.ok ? step.reason : `${step.reason} (Zoho: ${outcome.error ?? 'unknown channel'})` });
+      reports.push({
+        step: 'disable',
+        module: step.module,
+        channelId: step.channelId,
+        ok: true,
+        detail: outcome.ok ? step.reason : `${step.reason} (Zoho: ${outcome.error ?? 'unknown channel'})`,
+      });
     }
   }
   return reports;
@@ -190,5 +257,7 @@ async function applyChannelSteps(
 
 /** Zoho gives one hour to an expiry it does not accept: said, so it is not a surprise. */
 function shortened(got: Date, asked: Date): string | undefined {
-  return got.getTime() < asked.getTime() - 3_600_000 ? `Zoho set the expiry to ${got.toISOString()}, not ${asked.toISOString()}` : undefined;
+  return got.getTime() < asked.getTime() - 3_600_000
+    ? `Zoho set the expiry to ${got.toISOString()}, not ${asked.toISOString()}`
+    : undefined;
 }

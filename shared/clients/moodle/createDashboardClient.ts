@@ -24,7 +24,11 @@ export const DASHBOARD_FUNCTIONS = {
 
 /** The Zoho module each entity's ids belong to (finance is keyed by the student's id). */
 const ZOHO_MODULE: Record<DashboardEntity, string> = {
-  finance: 'BTEC_Students', registration: 'BTEC_Registrations', payment: 'BTEC_Payments', grade: 'BTEC_Grades', unit: 'BTEC',
+  finance: 'BTEC_Students',
+  registration: 'BTEC_Registrations',
+  payment: 'BTEC_Payments',
+  grade: 'BTEC_Grades',
+  unit: 'BTEC',
 };
 
 export const dashboardResultSchema = z.object({
@@ -47,8 +51,10 @@ export type DashboardWrite = { status: 'created' | 'updated' | 'unchanged' | 'de
 export class DashboardRecordError extends PermanentError {
   readonly errorcode: string;
   constructor(wsfunction: string, entity: DashboardEntity, result: DashboardResult) {
-    super(result.errorcode === 'usernotfound' ? 'moodle.dashboard_user_not_found' : 'moodle.dashboard_invalid',
-      `${wsfunction}: ${ZOHO_MODULE[entity]} ${result.zohoid} refused (${result.errorcode}): ${result.message}`);
+    super(
+      result.errorcode === 'usernotfound' ? 'moodle.dashboard_user_not_found' : 'moodle.dashboard_invalid',
+      `${wsfunction}: ${ZOHO_MODULE[entity]} ${result.zohoid} refused (${result.errorcode}): ${result.message}`,
+    );
     this.errorcode = result.errorcode;
   }
 }
@@ -78,7 +84,12 @@ export function batches(items: MoodleParam[]): [number, number][] {
  * (invalidparameter, nopermissions, accessexception …) are the transport's classified errors.
  */
 export function createDashboardClient(call: MoodleCall) {
-  async function run(wsfunction: string, key: 'records' | 'zohoids', items: MoodleParam[], ids: string[]): Promise<DashboardResult[]> {
+  async function run(
+    wsfunction: string,
+    key: 'records' | 'zohoids',
+    items: MoodleParam[],
+    ids: string[],
+  ): Promise<DashboardResult[]> {
     const results: DashboardResult[] = [];
     for (const [start, end] of batches(items)) {
       const batch = items.slice(start, end);
@@ -87,7 +98,10 @@ export function createDashboardClient(call: MoodleCall) {
       // One result per input, in request order (the plugin's contract): anything else means we
       // cannot tell which record a result is about.
       if (answer.results.length !== batch.length || answer.results.some((r, i) => r.zohoid !== expected[i])) {
-        throw new RetryableError('moodle.bad_response', `${wsfunction}: the results do not match the ${batch.length} records sent`);
+        throw new RetryableError(
+          'moodle.bad_response',
+          `${wsfunction}: the results do not match the ${batch.length} records sent`,
+        );
       }
       results.push(...answer.results);
     }
@@ -96,7 +110,14 @@ export function createDashboardClient(call: MoodleCall) {
 
   /** Creates or updates records (an empty list makes no call: Moodle cannot receive an empty list). */
   const upsert = <E extends DashboardEntity>(entity: E, records: DashboardRecordOf[E][]): Promise<DashboardResult[]> =>
-    records.length === 0 ? Promise.resolve([]) : run(DASHBOARD_FUNCTIONS[entity].upsert, 'records', records as unknown as MoodleParam[], records.map((r) => r.zohoid));
+    records.length === 0
+      ? Promise.resolve([])
+      : run(
+          DASHBOARD_FUNCTIONS[entity].upsert,
+          'records',
+          records as unknown as MoodleParam[],
+          records.map((r) => r.zohoid),
+        );
 
   /** Deletes records by Zoho id (unknown ids answer `notfound`, which is not an error). */
   const remove = (entity: DashboardEntity, zohoIds: string[]): Promise<DashboardResult[]> =>

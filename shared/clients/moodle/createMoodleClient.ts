@@ -53,8 +53,21 @@ export type NewMoodleCourse = {
   summary?: string;
 };
 export type MoodleCourseUpdate = { id: number } & Partial<NewMoodleCourse>;
-export type ManualEnrolment = { userid: number; courseid: number; roleid: number; timestart?: number; timeend?: number; suspend?: boolean };
-export type RoleAssignment = { roleid: number; userid: number; contextlevel?: 'course' | 'coursecat' | 'system'; instanceid?: number; contextid?: number };
+export type ManualEnrolment = {
+  userid: number;
+  courseid: number;
+  roleid: number;
+  timestart?: number;
+  timeend?: number;
+  suspend?: boolean;
+};
+export type RoleAssignment = {
+  roleid: number;
+  userid: number;
+  contextlevel?: 'course' | 'coursecat' | 'system';
+  instanceid?: number;
+  contextid?: number;
+};
 
 export interface MoodleClientOptions {
   url: string;
@@ -72,17 +85,26 @@ export function createMoodleClient(options: MoodleClientOptions) {
   const call: MoodleCall = createMoodleTransport({ ...options, timeoutMs: options.timeoutMs ?? 30_000 });
 
   const getUsersByField = (field: UserLookupField, values: (string | number)[]) =>
-    call('core_user_get_users_by_field', { field, values }, visibleUsers('core_user_get_users_by_field', USER_FIELD_CAPABILITIES, moodleUserSchema));
+    call(
+      'core_user_get_users_by_field',
+      { field, values },
+      visibleUsers('core_user_get_users_by_field', USER_FIELD_CAPABILITIES, moodleUserSchema),
+    );
 
   /** One user by a unique field, or null. Deleted users are never returned by Moodle except by id. */
   const findUser = async (field: UserLookupField, value: string | number): Promise<MoodleUser | null> => {
     const users = await getUsersByField(field, [value]);
-    if (users.length > 1) throw new PermanentError('moodle.ambiguous', `several Moodle users have ${field} ${String(value)}`);
+    if (users.length > 1)
+      throw new PermanentError('moodle.ambiguous', `several Moodle users have ${field} ${String(value)}`);
     return users[0] ?? null;
   };
 
   const createUsers = (users: NewMoodleUser[]) =>
-    call('core_user_create_users', { users: users.map((u) => ({ ...u, createpassword: u.password === undefined ? true : undefined })) }, createdUsersSchema);
+    call(
+      'core_user_create_users',
+      { users: users.map((u) => ({ ...u, createpassword: u.password === undefined ? true : undefined })) },
+      createdUsersSchema,
+    );
 
   /**
    * Updates users. Moodle 4.5 reports an unknown id or a duplicate e-mail as a per-item
@@ -93,17 +115,35 @@ export function createMoodleClient(options: MoodleClientOptions) {
   const updateUsers = async (users: MoodleUserUpdate[]): Promise<void> => {
     const answer = await call('core_user_update_users', { users }, z.union([warningsSchema, z.null()]));
     if (answer) return throwOnWarnings('core_user_update_users', answer.warnings);
-    const found = new Set((await getUsersByField('id', users.map((u) => u.id))).map((u) => u.id));
+    const found = new Set(
+      (
+        await getUsersByField(
+          'id',
+          users.map((u) => u.id),
+        )
+      ).map((u) => u.id),
+    );
     const missing = users.filter((u) => !found.has(u.id)).map((u) => u.id);
-    if (missing.length > 0) throw new PermanentError('moodle.not_found', `core_user_update_users: no Moodle user with id ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new PermanentError(
+        'moodle.not_found',
+        `core_user_update_users: no Moodle user with id ${missing.join(', ')}`,
+      );
   };
 
   const getCategoryByIdnumber = async (idnumber: string): Promise<MoodleCategory | null> => {
-    const found = await call('core_course_get_categories', { criteria: [{ key: 'idnumber', value: idnumber }], addsubcategories: false }, z.array(categorySchema));
+    const found = await call(
+      'core_course_get_categories',
+      { criteria: [{ key: 'idnumber', value: idnumber }], addsubcategories: false },
+      z.array(categorySchema),
+    );
     return found[0] ?? null;
   };
 
-  const getCourseByField = async (field: 'id' | 'idnumber' | 'shortname', value: string | number): Promise<MoodleCourse | null> => {
+  const getCourseByField = async (
+    field: 'id' | 'idnumber' | 'shortname',
+    value: string | number,
+  ): Promise<MoodleCourse | null> => {
     const { courses } = await call('core_course_get_courses_by_field', { field, value }, coursesByFieldSchema);
     return courses[0] ?? null;
   };
@@ -140,20 +180,29 @@ export function createMoodleClient(options: MoodleClientOptions) {
     findUser,
     createUsers,
     /** Creates users, isolating the ones Moodle refuses; the rest are created. */
-    createUsersIsolated: (users: NewMoodleUser[]): Promise<BatchOutcome<NewMoodleUser, { id: number; username: string }>[]> =>
-      isolateBatch(users, createUsers),
+    createUsersIsolated: (
+      users: NewMoodleUser[],
+    ): Promise<BatchOutcome<NewMoodleUser, { id: number; username: string }>[]> => isolateBatch(users, createUsers),
     updateUsers,
     suspendUser: (id: number) => updateUsers([{ id, suspended: true }]),
 
     createCategories: (categories: NewMoodleCategory[]) =>
       call('core_course_create_categories', { categories }, z.array(z.object({ id: z.number(), name: z.string() }))),
     /** Renames / re-describes categories (Moodle answers null; an unknown id is an error). */
-    updateCategories: async (categories: ({ id: number } & Partial<Omit<NewMoodleCategory, 'parent'>>)[]): Promise<void> => {
+    updateCategories: async (
+      categories: ({ id: number } & Partial<Omit<NewMoodleCategory, 'parent'>>)[],
+    ): Promise<void> => {
       await call('core_course_update_categories', { categories }, voidSchema);
     },
     getCategoryByIdnumber,
     getCategoryById: async (id: number): Promise<MoodleCategory | null> =>
-      (await call('core_course_get_categories', { criteria: [{ key: 'id', value: id }], addsubcategories: false }, z.array(categorySchema)))[0] ?? null,
+      (
+        await call(
+          'core_course_get_categories',
+          { criteria: [{ key: 'id', value: id }], addsubcategories: false },
+          z.array(categorySchema),
+        )
+      )[0] ?? null,
 
     createCourses: (courses: NewMoodleCourse[]) =>
       call('core_course_create_courses', { courses }, z.array(z.object({ id: z.number(), shortname: z.string() }))),
@@ -166,28 +215,48 @@ export function createMoodleClient(options: MoodleClientOptions) {
     getCourseByIdnumber: (idnumber: string) => getCourseByField('idnumber', idnumber),
 
     enrolUsers,
-    enrolUsersIsolated: (enrolments: ManualEnrolment[]) => isolateBatch(enrolments, async (batch) => {
-      await enrolUsers(batch);
-      return batch.map(() => null);
-    }),
+    enrolUsersIsolated: (enrolments: ManualEnrolment[]) =>
+      isolateBatch(enrolments, async (batch) => {
+        await enrolUsers(batch);
+        return batch.map(() => null);
+      }),
     unenrolUsers: async (enrolments: { userid: number; courseid: number; roleid?: number }[]): Promise<void> => {
       await call('enrol_manual_unenrol_users', { enrolments }, voidSchema);
     },
     /** `onlyActive`: only users whose enrolment is active now (not suspended, inside its dates); by default Moodle lists suspended ones too. */
-    getEnrolledUsers: (courseId: number, userfields = 'id,username,email,idnumber,roles', options: { onlyActive?: boolean } = {}) => {
+    getEnrolledUsers: (
+      courseId: number,
+      userfields = 'id,username,email,idnumber,roles',
+      options: { onlyActive?: boolean } = {},
+    ) => {
       const asked = userfields.split(',');
-      return call('core_enrol_get_enrolled_users', {
-        courseid: courseId,
-        options: [{ name: 'userfields', value: userfields }, ...(options.onlyActive ? [{ name: 'onlyactive', value: 1 }] : [])],
-      }, visibleUsers('core_enrol_get_enrolled_users', ENROLLED_FIELD_CAPABILITIES.filter(([name]) => asked.includes(name)), enrolledUserSchema));
+      return call(
+        'core_enrol_get_enrolled_users',
+        {
+          courseid: courseId,
+          options: [
+            { name: 'userfields', value: userfields },
+            ...(options.onlyActive ? [{ name: 'onlyactive', value: 1 }] : []),
+          ],
+        },
+        visibleUsers(
+          'core_enrol_get_enrolled_users',
+          ENROLLED_FIELD_CAPABILITIES.filter(([name]) => asked.includes(name)),
+          enrolledUserSchema,
+        ),
+      );
     },
-    getUserCourses: (userId: number) => call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
+    getUserCourses: (userId: number) =>
+      call('core_enrol_get_users_courses', { userid: userId }, z.array(userCourseSchema)),
     /** Assignments of courses the token's user need not be enrolled in (an admin's token). */
     getAssignments: (courseIds: number[]) =>
       call('mod_assign_get_assignments', { courseids: courseIds, includenotenrolledcourses: true }, assignmentsSchema),
-    getSubmissions: (assignmentIds: number[]) => call('mod_assign_get_submissions', { assignmentids: assignmentIds }, submissionsSchema),
-    getUserFlags: (assignmentIds: number[]) => call('mod_assign_get_user_flags', { assignmentids: assignmentIds }, userFlagsSchema),
-    getAssignGrades: (assignmentIds: number[]) => call('mod_assign_get_grades', { assignmentids: assignmentIds }, assignGradesSchema),
+    getSubmissions: (assignmentIds: number[]) =>
+      call('mod_assign_get_submissions', { assignmentids: assignmentIds }, submissionsSchema),
+    getUserFlags: (assignmentIds: number[]) =>
+      call('mod_assign_get_user_flags', { assignmentids: assignmentIds }, userFlagsSchema),
+    getAssignGrades: (assignmentIds: number[]) =>
+      call('mod_assign_get_grades', { assignmentids: assignmentIds }, assignGradesSchema),
     assignRoles: async (assignments: RoleAssignment[]): Promise<void> => {
       await call('core_role_assign_roles', { assignments }, voidSchema);
     },
@@ -202,7 +271,8 @@ export type MoodleClient = ReturnType<typeof createMoodleClient>;
  * like any other, and an answer of another shape is still its "unexpected shape" error.
  */
 function visibleUsers<T extends z.ZodType>(wsfunction: string, fields: [string, string][], user: T) {
-  return z.array(z.looseObject({ id: z.number() }))
+  return z
+    .array(z.looseObject({ id: z.number() }))
     .transform((users) => {
       requireVisible(wsfunction, users, fields);
       // Checked for what the role hides; the pipe checks the rest.
@@ -252,6 +322,8 @@ const WARNING_CODES: Record<string, string> = {
 function throwOnWarnings(wsfunction: string, warnings: MoodleWarning[]): void {
   const first = warnings[0];
   if (!first) return;
-  const detail = warnings.map((w) => `${w.item ?? 'item'} ${w.itemid ?? '?'}: ${w.message} [${w.warningcode}]`).join('; ');
+  const detail = warnings
+    .map((w) => `${w.item ?? 'item'} ${w.itemid ?? '?'}: ${w.message} [${w.warningcode}]`)
+    .join('; ');
   throw new PermanentError(WARNING_CODES[first.warningcode] ?? 'moodle.warning', `${wsfunction}: ${detail}`);
 }

@@ -48,11 +48,25 @@ export function createMoodleHealthCheck(client: MoodleClient, cacheMs = 30_000, 
     try {
       const info = await client.getSiteInfo();
       const offered = new Set(info.functions.map((f) => f.name));
-      health = { state: 'ok', site: info.sitename, release: info.release, missingFunctions: REQUIRED_MOODLE_FUNCTIONS.filter((f) => !offered.has(f)) };
+      health = {
+        state: 'ok',
+        site: info.sitename,
+        release: info.release,
+        missingFunctions: REQUIRED_MOODLE_FUNCTIONS.filter((f) => !offered.has(f)),
+      };
     } catch (error) {
       const sync = error instanceof SyncError ? error : undefined;
-      const state = error instanceof MoodleConfigurationError ? 'misconfigured' : error instanceof RetryableError ? 'unreachable' : 'error';
-      health = { state, code: sync?.code ?? 'unexpected', message: error instanceof Error ? error.message : String(error) };
+      const state =
+        error instanceof MoodleConfigurationError
+          ? 'misconfigured'
+          : error instanceof RetryableError
+            ? 'unreachable'
+            : 'error';
+      health = {
+        state,
+        code: sync?.code ?? 'unexpected',
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
     cached = { at: now(), health };
     return health;

@@ -17,7 +17,11 @@ export interface MoodleTransportOptions {
   metrics?: Pick<Metrics, 'moodleCall'> | undefined;
 }
 
-export type MoodleCall = <S extends z.ZodType>(wsfunction: string, params: Record<string, MoodleParam>, schema: S) => Promise<z.infer<S>>;
+export type MoodleCall = <S extends z.ZodType>(
+  wsfunction: string,
+  params: Record<string, MoodleParam>,
+  schema: S,
+) => Promise<z.infer<S>>;
 
 /**
  * One web-service call: `POST {url}/webservice/rest/server.php` with `wstoken`,
@@ -32,11 +36,18 @@ export function createMoodleTransport({ url, token, timeoutMs, log, metrics }: M
 
   return async function call(wsfunction, params, schema) {
     const started = performance.now();
-    const measured = (outcome: string) => metrics?.moodleCall(wsfunction, outcome, (performance.now() - started) / 1000);
+    const measured = (outcome: string) =>
+      metrics?.moodleCall(wsfunction, outcome, (performance.now() - started) / 1000);
     try {
       const result = schema.safeParse(await post(wsfunction, params));
       if (!result.success) {
-        throw new PermanentError('moodle.unexpected_response', `${wsfunction}: Moodle answered in an unexpected shape (${result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`);
+        throw new PermanentError(
+          'moodle.unexpected_response',
+          `${wsfunction}: Moodle answered in an unexpected shape (${result.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('; ')})`,
+        );
       }
       reported.clear();
       measured('ok');
@@ -45,20 +56,37 @@ export function createMoodleTransport({ url, token, timeoutMs, log, metrics }: M
     } catch (error) {
       measured(error instanceof SyncError ? error.code : 'unexpected');
       // Broken outgoing mail does not fail an enrolment (createMoodleClient's enrolUsers says so itself).
-      if (error instanceof MoodleConfigurationError && error.code !== 'moodle.email_failed' && !reported.has(error.code)) {
+      if (
+        error instanceof MoodleConfigurationError &&
+        error.code !== 'moodle.email_failed' &&
+        !reported.has(error.code)
+      ) {
         reported.add(error.code);
-        log.error({ wsfunction, code: error.code, err: error }, 'Moodle is not configured for this service; fix it in Moodle, then re-queue the failed events');
+        log.error(
+          { wsfunction, code: error.code, err: error },
+          'Moodle is not configured for this service; fix it in Moodle, then re-queue the failed events',
+        );
       }
       throw error;
     }
   };
 
   async function post(wsfunction: string, params: Record<string, MoodleParam>): Promise<unknown> {
-    const body = new URLSearchParams([['wstoken', token], ['wsfunction', wsfunction], ['moodlewsrestformat', 'json'], ...encodeMoodleParams(params)]);
+    const body = new URLSearchParams([
+      ['wstoken', token],
+      ['wsfunction', wsfunction],
+      ['moodlewsrestformat', 'json'],
+      ...encodeMoodleParams(params),
+    ]);
     let response: Response;
     let text: string;
     try {
-      response = await fetch(endpoint, { method: 'POST', body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+      response = await fetch(endpoint, {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
       text = await response.text();
     } catch (thrown) {
       throw fetchFailure('moodle', wsfunction, timeoutMs, thrown);

@@ -11,7 +11,10 @@ export type BatchOutcome<I, R> = { item: I; ok: true; result: R } | { item: I; o
  * @returns one outcome per item, in the items' order.
  * @throws RetryableError | MoodleConfigurationError
  */
-export async function isolateBatch<I, R>(items: I[], apply: (batch: I[]) => Promise<R[]>): Promise<BatchOutcome<I, R>[]> {
+export async function isolateBatch<I, R>(
+  items: I[],
+  apply: (batch: I[]) => Promise<R[]>,
+): Promise<BatchOutcome<I, R>[]> {
   if (items.length === 0) return [];
   try {
     const results = await apply(items);
@@ -20,6 +23,9 @@ export async function isolateBatch<I, R>(items: I[], apply: (batch: I[]) => Prom
     if (!(error instanceof PermanentError) || error instanceof MoodleConfigurationError) throw error;
     if (items.length === 1) return [{ item: items[0]!, ok: false, error }];
     const middle = Math.ceil(items.length / 2);
-    return [...(await isolateBatch(items.slice(0, middle), apply)), ...(await isolateBatch(items.slice(middle), apply))];
+    return [
+      ...(await isolateBatch(items.slice(0, middle), apply)),
+      ...(await isolateBatch(items.slice(middle), apply)),
+    ];
   }
 }

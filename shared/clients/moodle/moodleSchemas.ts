@@ -70,7 +70,14 @@ export const createdUsersSchema = z.array(z.object({ id: z.number(), username: z
 /** Batch updates report per-item problems here instead of throwing. */
 export const warningsSchema = z.object({
   warnings: z
-    .array(z.object({ item: z.string().optional(), itemid: z.number().optional(), warningcode: z.string(), message: z.string() }))
+    .array(
+      z.object({
+        item: z.string().optional(),
+        itemid: z.number().optional(),
+        warningcode: z.string(),
+        message: z.string(),
+      }),
+    )
     .default([]),
 });
 export type MoodleWarning = z.infer<typeof warningsSchema>['warnings'][number];
@@ -120,39 +127,51 @@ export const voidSchema = z.null();
 
 /** mod_assign_get_assignments: the fields the BTEC rules read. */
 export const assignmentsSchema = warningsSchema.extend({
-  courses: z.array(z.object({
-    id: z.number(),
-    assignments: z.array(z.object({
+  courses: z.array(
+    z.object({
       id: z.number(),
-      cmid: z.number(),
-      course: z.number(),
-      name: z.string(),
-      duedate: z.number(),
-      attemptreopenmethod: z.string().default('none'),
-    })),
-  })),
+      assignments: z.array(
+        z.object({
+          id: z.number(),
+          cmid: z.number(),
+          course: z.number(),
+          name: z.string(),
+          duedate: z.number(),
+          attemptreopenmethod: z.string().default('none'),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** mod_assign_get_submissions: every attempt's submission row, with its status. */
 export const submissionsSchema = warningsSchema.extend({
-  assignments: z.array(z.object({
-    assignmentid: z.number(),
-    submissions: z.array(z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), status: z.string() })),
-  })),
+  assignments: z.array(
+    z.object({
+      assignmentid: z.number(),
+      submissions: z.array(
+        z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), status: z.string() }),
+      ),
+    }),
+  ),
 });
 
 /** mod_assign_get_grades: each user's latest grade row (the grade as a decimal string, −1 = none). */
 export const assignGradesSchema = warningsSchema.extend({
-  assignments: z.array(z.object({
-    assignmentid: z.number(),
-    grades: z.array(z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), grade: z.string() })),
-  })),
+  assignments: z.array(
+    z.object({
+      assignmentid: z.number(),
+      grades: z.array(z.object({ id: z.number(), userid: z.number(), attemptnumber: z.number(), grade: z.string() })),
+    }),
+  ),
 });
 
 /** mod_assign_get_user_flags: per-user extensions (extensionduedate, 0 = none). */
 export const userFlagsSchema = warningsSchema.extend({
-  assignments: z.array(z.object({
-    assignmentid: z.number(),
-    userflags: z.array(z.object({ userid: z.number(), extensionduedate: z.number() })),
-  })),
+  assignments: z.array(
+    z.object({
+      assignmentid: z.number(),
+      userflags: z.array(z.object({ userid: z.number(), extensionduedate: z.number() })),
+    }),
+  ),
 });

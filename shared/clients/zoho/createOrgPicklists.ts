@@ -35,26 +35,31 @@ export function createOrgPicklists(options: OrgPicklistsOptions) {
   const load = (module: string): Promise<OrgPicklists | undefined> => {
     const running = pending.get(module);
     if (running) return running;
-    const loading = options.fetchFields(module).then(
-      (fields) => {
-        warned.delete(module);
-        const lists = new Map<string, string[]>();
-        for (const field of fields) if (field.picklist) lists.set(field.apiName, field.picklist);
-        return lists as OrgPicklists;
-      },
-      (error: unknown) => {
-        if (!warned.has(module)) {
-          warned.add(module);
-          options.log.warn({ module, err: error instanceof Error ? error.message : String(error) },
-            `Zoho's field metadata of ${module} could not be read: picklist values are checked against the shipped lists (grant the scope ZohoCRM.settings.fields.READ; bin/doctor checks it)`);
-        }
-        return undefined;
-      },
-    ).then((lists) => {
-      cache.set(module, { lists, fetchedAt: now() });
-      pending.delete(module);
-      return lists;
-    });
+    const loading = options
+      .fetchFields(module)
+      .then(
+        (fields) => {
+          warned.delete(module);
+          const lists = new Map<string, string[]>();
+          for (const field of fields) if (field.picklist) lists.set(field.apiName, field.picklist);
+          return lists as OrgPicklists;
+        },
+        (error: unknown) => {
+          if (!warned.has(module)) {
+            warned.add(module);
+            options.log.warn(
+              { module, err: error instanceof Error ? error.message : String(error) },
+              `Zoho's field metadata of ${module} could not be read: picklist values are checked against the shipped lists (grant the scope ZohoCRM.settings.fields.READ; bin/doctor checks it)`,
+            );
+          }
+          return undefined;
+        },
+      )
+      .then((lists) => {
+        cache.set(module, { lists, fetchedAt: now() });
+        pending.delete(module);
+        return lists;
+      });
     pending.set(module, loading);
     return loading;
   };

@@ -19,8 +19,7 @@ const API = '/crm/v8';
 
 export type ZohoRecord = Record<string, unknown> & { id: string };
 export type WriteOutcome =
-  | { ok: true; id: string; action: 'insert' | 'update'; modifiedTime?: string }
-  | { ok: false; error: PermanentError };
+  { ok: true; id: string; action: 'insert' | 'update'; modifiedTime?: string } | { ok: false; error: PermanentError };
 
 const recordsSchema = z.object({ data: z.array(z.looseObject({ id: z.string() })) });
 const pageSchema = recordsSchema.extend({
@@ -31,13 +30,15 @@ const pageSchema = recordsSchema.extend({
   }),
 });
 const writeResultsSchema = z.object({
-  data: z.array(z.looseObject({
-    code: z.string(),
-    status: z.string(),
-    message: z.string().optional(),
-    action: z.string().optional(),
-    details: z.looseObject({}).optional(),
-  })),
+  data: z.array(
+    z.looseObject({
+      code: z.string(),
+      status: z.string(),
+      message: z.string().optional(),
+      action: z.string().optional(),
+      details: z.looseObject({}).optional(),
+    }),
+  ),
 });
 
 /**
@@ -70,7 +71,10 @@ export interface ZohoClientOptions {
    * notifications, unlike workflow rules, also fire for our own writes, and this is how the
    * worker recognises them (zoho_own_writes).
    */
-  onOwnWrites?: (module: string, writes: { recordId: string; modifiedTime: string; fields: string[] }[]) => Promise<void>;
+  onOwnWrites?: (
+    module: string,
+    writes: { recordId: string; modifiedTime: string; fields: string[] }[],
+  ) => Promise<void>;
 }
 
 /**
@@ -91,17 +95,24 @@ export function createZohoClient(options: ZohoClientOptions) {
 
   const parse = <S extends z.ZodType>(schema: S, body: unknown, where: string): z.infer<S> => {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new RetryableError('zoho.bad_response', `${where}: Zoho answered in an undocumented shape`);
+    if (!parsed.success)
+      throw new RetryableError('zoho.bad_response', `${where}: Zoho answered in an undocumented shape`);
     return parsed.data;
   };
 
   /** One record with its subforms, or null when it does not exist (deleted). */
   async function getRecord(module: string, id: string): Promise<ZohoRecord | null> {
-    const { body } = await request({ method: 'GET', path: `${API}/${module}/${encodeURIComponent(id)}` }).catch((error: unknown) => {
-      // A deleted or unknown id: Zoho answers 204, or an error naming the id.
-      if (error instanceof PermanentError && ['zoho.invalid_data', 'zoho.no_records_found', 'zoho.not_found'].includes(error.code)) return { body: null };
-      throw error;
-    });
+    const { body } = await request({ method: 'GET', path: `${API}/${module}/${encodeURIComponent(id)}` }).catch(
+      (error: unknown) => {
+        // A deleted or unknown id: Zoho answers 204, or an error naming the id.
+        if (
+          error instanceof PermanentError &&
+          ['zoho.invalid_data', 'zoho.no_records_found', 'zoho.not_found'].includes(error.code)
+        )
+          return { body: null };
+        throw error;
+      },
+    );
     if (body === null) return null;
     return (parse(recordsSchema, body, `GET ${module}/${id}`).data[0] as ZohoRecord | undefined) ?? null;
   }
@@ -110,8 +121,12 @@ export function createZohoClient(options: ZohoClientOptions) {
    * Every record of a module, page by page (≤ 200 a page): `page` for the first pages,
    * then the `page_token` Zoho hands out, which it requires past 2,000 records.
    */
-  async function* listRecords(module: string, listOptions: { fields: string[]; perPage?: number; sortBy?: 'id' | 'Created_Time' | 'Modified_Time' }): AsyncGenerator<ZohoRecord> {
-    if (listOptions.fields.length === 0 || listOptions.fields.length > 50) throw new PermanentError('zoho.fields', 'listRecords needs 1 to 50 fields');
+  async function* listRecords(
+    module: string,
+    listOptions: { fields: string[]; perPage?: number; sortBy?: 'id' | 'Created_Time' | 'Modified_Time' },
+  ): AsyncGenerator<ZohoRecord> {
+    if (listOptions.fields.length === 0 || listOptions.fields.length > 50)
+      throw new PermanentError('zoho.fields', 'listRecords needs 1 to 50 fields');
     const perPage = Math.min(listOptions.perPage ?? ZOHO_MAX_PAGE_SIZE, ZOHO_MAX_PAGE_SIZE);
     let page = 1;
     let pageToken: string | undefined;
@@ -133,7 +148,11 @@ export function createZohoClient(options: ZohoClientOptions) {
       if (!info.more_records) return;
       pageToken = info.next_page_token ?? undefined;
       page++;
-      if (!pageToken && page > 10) throw new PermanentError('zoho.pagination', `GET ${module}: more than 2,000 records and no page_token from Zoho`);
+      if (!pageToken && page > 10)
+        throw new PermanentError(
+          'zoho.pagination',
+          `GET ${module}: more than 2,000 records and no page_token from Zoho`,
+        );
     }
   }
 
@@ -148,26 +167,48 @@ export function createZohoClient(options: ZohoClientOptions) {
    * Search by criteria. Beware: `equals` matches like *contains* and new records appear
    * late, so never use this for identity (use COQL or upsert on a unique field).
    */
-  async function search(module: string, criteria: [field: string, operator: 'equals' | 'starts_with', value: string][]): Promise<ZohoRecord[]> {
-    const text = criteria.map(([field, operator, value]) => `(${field}:${operator}:${escapeCriteriaValue(value)})`).join('and');
-    const { body } = await request({ method: 'GET', path: `${API}/${module}/search`, query: { criteria: criteria.length > 1 ? `(${text})` : text } });
+  async function search(
+    module: string,
+    criteria: [field: string, operator: 'equals' | 'starts_with', value: string][],
+  ): Promise<ZohoRecord[]> {
+    const text = criteria
+      .map(([field, operator, value]) => `(${field}:${operator}:${escapeCriteriaValue(value)})`)
+      .join('and');
+    const { body } = await request({
+      method: 'GET',
+      path: `${API}/${module}/search`,
+      query: { criteria: criteria.length > 1 ? `(${text})` : text },
+    });
     if (body === null) return [];
     return parse(recordsSchema, body, `search ${module}`).data as ZohoRecord[];
   }
 
   /** Writes in batches of ≤ 100, reading every record's own result (a 2xx may carry errors). */
-  async function write(kind: 'insert' | 'update' | 'upsert', module: string, records: Record<string, unknown>[], duplicateCheckFields?: string[]): Promise<WriteOutcome[]> {
+  async function write(
+    kind: 'insert' | 'update' | 'upsert',
+    module: string,
+    records: Record<string, unknown>[],
+    duplicateCheckFields?: string[],
+  ): Promise<WriteOutcome[]> {
     const outcomes: WriteOutcome[] = [];
     for (let start = 0; start < records.length; start += ZOHO_MAX_WRITE_BATCH) {
       const batch = records.slice(start, start + ZOHO_MAX_WRITE_BATCH);
       const { body } = await request({
         method: kind === 'update' ? 'PUT' : 'POST',
         path: kind === 'upsert' ? `${API}/${module}/upsert` : `${API}/${module}`,
-        body: { data: batch, trigger: [], ...(duplicateCheckFields ? { duplicate_check_fields: duplicateCheckFields } : {}) },
+        body: {
+          data: batch,
+          trigger: [],
+          ...(duplicateCheckFields ? { duplicate_check_fields: duplicateCheckFields } : {}),
+        },
         perRecordResults: true,
       });
       const results = parse(writeResultsSchema, body, `${kind} ${module}`).data;
-      if (results.length !== batch.length) throw new RetryableError('zoho.bad_response', `${kind} ${module}: ${results.length} results for ${batch.length} records`);
+      if (results.length !== batch.length)
+        throw new RetryableError(
+          'zoho.bad_response',
+          `${kind} ${module}: ${results.length} results for ${batch.length} records`,
+        );
       const batchOutcomes = results.map((result, index) => toOutcome(kind, module, result, start + index));
       outcomes.push(...batchOutcomes);
       await rememberOwnWrites(module, batch, batchOutcomes);
@@ -176,13 +217,32 @@ export function createZohoClient(options: ZohoClientOptions) {
   }
 
   /** Failing to remember costs at most one echo run, never the write (already made). */
-  async function rememberOwnWrites(module: string, records: Record<string, unknown>[], written: WriteOutcome[]): Promise<void> {
+  async function rememberOwnWrites(
+    module: string,
+    records: Record<string, unknown>[],
+    written: WriteOutcome[],
+  ): Promise<void> {
     if (!options.onOwnWrites) return;
-    const writes = written.flatMap((o, index) => (o.ok && o.modifiedTime
-      ? [{ recordId: o.id, modifiedTime: o.modifiedTime, fields: Object.keys(records[index] ?? {}).filter((field) => field !== 'id') }]
-      : []));
+    const writes = written.flatMap((o, index) =>
+      o.ok && o.modifiedTime
+        ? [
+            {
+              recordId: o.id,
+              modifiedTime: o.modifiedTime,
+              fields: Object.keys(records[index] ?? {}).filter((field) => field !== 'id'),
+            },
+          ]
+        : [],
+    );
     if (writes.length === 0) return;
-    await options.onOwnWrites(module, writes).catch((error: unknown) => options.log.warn({ err: error, module }, 'could not record our own Zoho writes; their notifications will run as changes'));
+    await options
+      .onOwnWrites(module, writes)
+      .catch((error: unknown) =>
+        options.log.warn(
+          { err: error, module },
+          'could not record our own Zoho writes; their notifications will run as changes',
+        ),
+      );
   }
 
   const single = async (outcomes: Promise<WriteOutcome[]>): Promise<{ id: string; action: 'insert' | 'update' }> => {
@@ -208,17 +268,29 @@ export function createZohoClient(options: ZohoClientOptions) {
    * kept and returned as warnings, except in a field whose meaning a setting decides.
    * @throws ZohoRecordError naming every wrong field; PermanentError `zoho.unknown_picklist_value`.
    */
-  async function fetchRecordChecked<M extends ZohoModuleName>(module: M, id: string): Promise<{ record: ZohoRecordByModule[M] | null; warnings: string[] }> {
+  async function fetchRecordChecked<M extends ZohoModuleName>(
+    module: M,
+    id: string,
+  ): Promise<{ record: ZohoRecordByModule[M] | null; warnings: string[] }> {
     const raw = await getRecord(module, id);
     if (raw === null) return { record: null, warnings: [] };
     const record = parseZohoRecord(module, raw, mappings);
     const mapping = mappings[module];
     const canonical = record as unknown as { id: string } & Record<string, unknown>;
     let check = checkPicklistValues(module, mapping, canonical, await picklists.get(module));
-    if (check.warnings.length > 0 || check.undecided.length > 0) check = checkPicklistValues(module, mapping, canonical, await picklists.refresh(module));
+    if (check.warnings.length > 0 || check.undecided.length > 0)
+      check = checkPicklistValues(module, mapping, canonical, await picklists.refresh(module));
     if (check.undecided.length > 0) {
-      const list = check.undecided.map((u) => `${u.field} "${u.value}" is a value the org's field does not list, and ${u.setting} decides what its values mean`).join('; ');
-      throw new PermanentError('zoho.unknown_picklist_value', `${module} ${id}: ${list}. Add the value to the field in Zoho (Setup → Modules and Fields) and, if it should count, to the setting (bin/doctor shows the org's values); then re-queue the event`);
+      const list = check.undecided
+        .map(
+          (u) =>
+            `${u.field} "${u.value}" is a value the org's field does not list, and ${u.setting} decides what its values mean`,
+        )
+        .join('; ');
+      throw new PermanentError(
+        'zoho.unknown_picklist_value',
+        `${module} ${id}: ${list}. Add the value to the field in Zoho (Setup → Modules and Fields) and, if it should count, to the setting (bin/doctor shows the org's values); then re-queue the event`,
+      );
     }
     return { record, warnings: check.warnings };
   }
@@ -245,32 +317,51 @@ export function createZohoClient(options: ZohoClientOptions) {
     search,
     insert: (module: string, records: Record<string, unknown>[]) => write('insert', module, records),
     update: (module: string, records: ZohoRecord[]) => write('update', module, records),
-    upsert: (module: string, records: Record<string, unknown>[], duplicateCheckFields: string[]) => write('upsert', module, records, duplicateCheckFields),
+    upsert: (module: string, records: Record<string, unknown>[], duplicateCheckFields: string[]) =>
+      write('upsert', module, records, duplicateCheckFields),
     insertOne: (module: string, record: Record<string, unknown>) => single(write('insert', module, [record])),
     updateOne: (module: string, record: ZohoRecord) => single(write('update', module, [record])),
-    upsertOne: (module: string, record: Record<string, unknown>, duplicateCheckFields: string[]) => single(write('upsert', module, [record], duplicateCheckFields)),
+    upsertOne: (module: string, record: Record<string, unknown>, duplicateCheckFields: string[]) =>
+      single(write('upsert', module, [record], duplicateCheckFields)),
     /**
      * Deletes one record (Zoho moves it to its recycle bin) without running workflow rules
      * (`wf_trigger=false`), so the delete does not come back to us as a webhook.
      * @returns false when the record was already gone.
      */
     async deleteOne(module: string, id: string): Promise<boolean> {
-      const { body } = await request({ method: 'DELETE', path: `${API}/${module}/${encodeURIComponent(id)}`, query: { wf_trigger: 'false' }, perRecordResults: true });
+      const { body } = await request({
+        method: 'DELETE',
+        path: `${API}/${module}/${encodeURIComponent(id)}`,
+        query: { wf_trigger: 'false' },
+        perRecordResults: true,
+      });
       const [result] = parse(writeResultsSchema, body, `delete ${module}`).data;
       if (result?.code === 'SUCCESS') return true;
       if (result?.code === 'INVALID_DATA') return false;
-      if (result && TRANSIENT_RECORD_CODES.has(result.code)) throw new RetryableError(`zoho.${result.code.toLowerCase()}`, `delete ${module} ${id}: ${result.code}`);
-      throw new PermanentError(`zoho.${(result?.code ?? 'bad_response').toLowerCase()}`, `delete ${module} ${id}: ${result?.code ?? 'no result'} ${result?.message ?? ''}`.trim());
+      if (result && TRANSIENT_RECORD_CODES.has(result.code))
+        throw new RetryableError(`zoho.${result.code.toLowerCase()}`, `delete ${module} ${id}: ${result.code}`);
+      throw new PermanentError(
+        `zoho.${(result?.code ?? 'bad_response').toLowerCase()}`,
+        `delete ${module} ${id}: ${result?.code ?? 'no result'} ${result?.message ?? ''}`.trim(),
+      );
     },
     /**
      * Replaces all rows of a subform: the record's current rows are deleted
      * (`{id, _delete: null}`) and the new rows appended, in one update.
      */
-    async replaceSubform(module: string, id: string, subform: string, rows: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+    async replaceSubform(
+      module: string,
+      id: string,
+      subform: string,
+      rows: Record<string, unknown>[],
+      extra: Record<string, unknown> = {},
+    ) {
       const current = await getRecord(module, id);
       if (!current) throw new PermanentError('zoho.not_found', `${module} ${id} no longer exists`);
       const existing = Array.isArray(current[subform]) ? (current[subform] as { id?: unknown }[]) : [];
-      const deletions = existing.filter((row) => typeof row.id === 'string').map((row) => ({ id: row.id, _delete: null }));
+      const deletions = existing
+        .filter((row) => typeof row.id === 'string')
+        .map((row) => ({ id: row.id, _delete: null }));
       return single(write('update', module, [{ ...extra, id, [subform]: [...deletions, ...rows] }]));
     },
   };
@@ -279,10 +370,16 @@ export function createZohoClient(options: ZohoClientOptions) {
 export type ZohoClient = ReturnType<typeof createZohoClient>;
 
 /** One per-record write result → success, or the classified error (exported for its tests). */
-export function toOutcome(kind: 'insert' | 'update' | 'upsert', module: string, result: z.infer<typeof writeResultsSchema>['data'][number], index: number): WriteOutcome {
+export function toOutcome(
+  kind: 'insert' | 'update' | 'upsert',
+  module: string,
+  result: z.infer<typeof writeResultsSchema>['data'][number],
+  index: number,
+): WriteOutcome {
   const details = (result.details ?? {}) as Record<string, unknown>;
   if (result.code === 'SUCCESS' && typeof details.id === 'string') {
-    const action = result.action === 'update' || (kind === 'update' && result.action !== 'insert') ? 'update' : 'insert';
+    const action =
+      result.action === 'update' || (kind === 'update' && result.action !== 'insert') ? 'update' : 'insert';
     const modifiedTime = typeof details.Modified_Time === 'string' ? details.Modified_Time : undefined;
     return { ok: true, id: details.id, action, ...(modifiedTime ? { modifiedTime } : {}) };
   }
@@ -291,11 +388,13 @@ export function toOutcome(kind: 'insert' | 'update' | 'upsert', module: string, 
   const message = `${where}: ${result.code} ${result.message ?? ''}${field ? ` (${field})` : ''}`.trim();
   if (result.code === 'DUPLICATE_DATA') {
     const duplicate = details.duplicate_record as { id?: unknown } | undefined;
-    const existingId = typeof duplicate?.id === 'string' ? duplicate.id : typeof details.id === 'string' ? details.id : undefined;
+    const existingId =
+      typeof duplicate?.id === 'string' ? duplicate.id : typeof details.id === 'string' ? details.id : undefined;
     return { ok: false, error: new ZohoDuplicateError(message, existingId, field) };
   }
   // Zoho's own trouble, not the record's: worth another attempt later.
-  if (TRANSIENT_RECORD_CODES.has(result.code)) return { ok: false, error: new RetryableError(`zoho.${result.code.toLowerCase()}`, message) };
+  if (TRANSIENT_RECORD_CODES.has(result.code))
+    return { ok: false, error: new RetryableError(`zoho.${result.code.toLowerCase()}`, message) };
   return { ok: false, error: new PermanentError(`zoho.${result.code.toLowerCase()}`, message) };
 }
 

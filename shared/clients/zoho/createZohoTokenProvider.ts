@@ -63,7 +63,11 @@ export function createZohoTokenProvider(deps: {
     const stored = await readZohoToken(queries, connection);
     if (!stored) return undefined;
     try {
-      return { accessToken: secretBox.open(stored.sealed, connection), apiDomain: stored.apiDomain, expiresAt: stored.expiresAt };
+      return {
+        accessToken: secretBox.open(stored.sealed, connection),
+        apiDomain: stored.apiDomain,
+        expiresAt: stored.expiresAt,
+      };
     } catch {
       // A changed ENCRYPTION_KEY: the stored token is useless, not fatal. Refresh.
       log.warn('the stored Zoho token cannot be decrypted with ENCRYPTION_KEY; refreshing it');
@@ -78,7 +82,11 @@ export function createZohoTokenProvider(deps: {
       const shared = await readShared(tx);
       if (usable(shared, stale)) return shared;
       const fresh = await requestMeasured();
-      await saveZohoToken(tx, connection, { sealed: secretBox.seal(fresh.accessToken, connection), apiDomain: fresh.apiDomain, expiresAt: fresh.expiresAt });
+      await saveZohoToken(tx, connection, {
+        sealed: secretBox.seal(fresh.accessToken, connection),
+        apiDomain: fresh.apiDomain,
+        expiresAt: fresh.expiresAt,
+      });
       log.info({ expiresAt: fresh.expiresAt }, 'Zoho access token refreshed');
       return fresh;
     });
@@ -105,7 +113,11 @@ export function createZohoTokenProvider(deps: {
     let response: Response;
     let answer: unknown;
     try {
-      response = await fetch(new URL('/oauth/v2/token', credentials.accountsUrl), { method: 'POST', body, signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000) });
+      response = await fetch(new URL('/oauth/v2/token', credentials.accountsUrl), {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000),
+      });
       answer = await response.json().catch(() => undefined);
     } catch (cause) {
       throw new RetryableError('zoho.token_unavailable', `Zoho token request failed: ${(cause as Error).message}`);
@@ -113,14 +125,28 @@ export function createZohoTokenProvider(deps: {
     const error = (answer as { error?: unknown } | undefined)?.error;
     // Zoho answers a bad refresh token with HTTP 200 and {"error":"invalid_code"}.
     if (error === 'invalid_code' || error === 'invalid_client' || error === 'unauthorized_client') {
-      throw new ZohoConfigurationError('zoho.invalid_credentials', `Zoho refused the OAuth credentials (${String(error)}): check ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ZOHO_ACCOUNTS_URL (data centre)`);
+      throw new ZohoConfigurationError(
+        'zoho.invalid_credentials',
+        `Zoho refused the OAuth credentials (${String(error)}): check ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ZOHO_ACCOUNTS_URL (data centre)`,
+      );
     }
     if (error !== undefined || response.status === 429 || response.status >= 500) {
-      throw new RetryableError('zoho.token_throttled', `Zoho did not issue a token (HTTP ${response.status}${error ? `, ${String(error)}` : ''}): too many token requests, retry later`);
+      throw new RetryableError(
+        'zoho.token_throttled',
+        `Zoho did not issue a token (HTTP ${response.status}${error ? `, ${String(error)}` : ''}): too many token requests, retry later`,
+      );
     }
     const parsed = tokenResponseSchema.safeParse(answer);
-    if (!parsed.success) throw new RetryableError('zoho.token_unavailable', `Zoho's token answer is not as documented (HTTP ${response.status})`);
-    return { accessToken: parsed.data.access_token, apiDomain: parsed.data.api_domain, expiresAt: new Date(now() + parsed.data.expires_in * 1000) };
+    if (!parsed.success)
+      throw new RetryableError(
+        'zoho.token_unavailable',
+        `Zoho's token answer is not as documented (HTTP ${response.status})`,
+      );
+    return {
+      accessToken: parsed.data.access_token,
+      apiDomain: parsed.data.api_domain,
+      expiresAt: new Date(now() + parsed.data.expires_in * 1000),
+    };
   }
 
   return {

@@ -67,10 +67,12 @@ export function createZohoTransport(options: ZohoTransportOptions) {
   async function once(request: ZohoRequest, staleToken?: string): Promise<{ response: ZohoResponse; token: string }> {
     const token = await options.tokens.getAccessToken(staleToken);
     const url = new URL(request.path, options.apiUrl ?? token.apiDomain);
-    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, value);
     const response = await limit(async () => {
       const started = performance.now();
-      const measured = (outcome: ZohoCallOutcome) => options.metrics?.zohoCall(request.method, request.path, outcome, (performance.now() - started) / 1000);
+      const measured = (outcome: ZohoCallOutcome) =>
+        options.metrics?.zohoCall(request.method, request.path, outcome, (performance.now() - started) / 1000);
       try {
         const answer = await fetch(url, {
           method: request.method,
@@ -91,7 +93,11 @@ export function createZohoTransport(options: ZohoTransportOptions) {
           }
         }
         const credits = answer.headers.get('x-api-credits-remaining');
-        const result = { status: answer.status, body, creditsRemaining: credits === null ? undefined : Number(credits) };
+        const result = {
+          status: answer.status,
+          body,
+          creditsRemaining: credits === null ? undefined : Number(credits),
+        };
         measured(callOutcome(result));
         if (result.creditsRemaining !== undefined) options.metrics?.zohoCreditsRemaining(result.creditsRemaining);
         return result;
@@ -115,22 +121,33 @@ export function createZohoTransport(options: ZohoTransportOptions) {
     const outOfCredits = () => response.status === 429 && response.creditsRemaining === 0;
     for (let attempt = 1; response.status === 429 && !outOfCredits() && attempt <= retries; attempt++) {
       const delay = baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random());
-      options.log.warn({ path: request.path, attempt, delayMs: Math.round(delay) }, 'Zoho rate limit (429); backing off');
+      options.log.warn(
+        { path: request.path, attempt, delayMs: Math.round(delay) },
+        'Zoho rate limit (429); backing off',
+      );
       await sleep(delay);
       ({ response } = await once(request));
     }
     const { status, body } = response;
     if (body === undefined) {
-      throw status >= 500 ? new RetryableError('zoho.unavailable', `${where}: HTTP ${status}`) : new RetryableError('zoho.bad_response', `${where}: HTTP ${status} without JSON`);
+      throw status >= 500
+        ? new RetryableError('zoho.unavailable', `${where}: HTTP ${status}`)
+        : new RetryableError('zoho.bad_response', `${where}: HTTP ${status} without JSON`);
     }
     if (status >= 200 && status < 300) return response;
-    if (request.perRecordResults && status === 400 && Array.isArray((body as { data?: unknown } | null)?.data)) return response;
+    if (request.perRecordResults && status === 400 && Array.isArray((body as { data?: unknown } | null)?.data))
+      return response;
     const error = zohoCode(body);
     const detail = `${where}: HTTP ${status}${error ? ` ${error.code}: ${error.message}` : ''}`;
     if (outOfCredits()) throw new RetryableError('zoho.credits_exhausted', `${detail} (no API credits left for today)`);
     if (status === 429 || error?.code === 'TOO_MANY_REQUESTS') throw new RetryableError('zoho.rate_limited', detail);
     if (status >= 500 || status === 408) throw new RetryableError('zoho.unavailable', detail);
-    if (status === 401 || error?.code === 'OAUTH_SCOPE_MISMATCH' || error?.code === 'NO_PERMISSION' || error?.code === 'INVALID_MODULE') {
+    if (
+      status === 401 ||
+      error?.code === 'OAUTH_SCOPE_MISMATCH' ||
+      error?.code === 'NO_PERMISSION' ||
+      error?.code === 'INVALID_MODULE'
+    ) {
       throw new ZohoConfigurationError(`zoho.${(error?.code ?? 'unauthorized').toLowerCase()}`, detail);
     }
     throw new PermanentError(`zoho.${(error?.code ?? 'http_error').toLowerCase()}`, detail);

@@ -19,12 +19,14 @@ export interface ZohoFieldMetadata {
 }
 
 export const fieldsMetadataSchema = z.object({
-  fields: z.array(z.looseObject({
-    api_name: z.string(),
-    data_type: z.string(),
-    pick_list_values: z.array(z.looseObject({ actual_value: z.string() })).nullish(),
-    unique: z.looseObject({}).nullish(),
-  })),
+  fields: z.array(
+    z.looseObject({
+      api_name: z.string(),
+      data_type: z.string(),
+      pick_list_values: z.array(z.looseObject({ actual_value: z.string() })).nullish(),
+      unique: z.looseObject({}).nullish(),
+    }),
+  ),
 });
 
 export function toFieldMetadata(body: z.infer<typeof fieldsMetadataSchema>): ZohoFieldMetadata[] {

@@ -26,13 +26,15 @@ const resultSchema = z.object({
 });
 const resultsSchema = z.object({ watch: z.array(resultSchema) });
 const listSchema = z.object({
-  watch: z.array(z.object({
-    channel_id: z.union([z.string(), z.number()]).transform(String),
-    channel_expiry: z.string(),
-    resource_name: z.string().optional(),
-    notify_url: z.string().optional(),
-    events: z.array(z.string()).optional(),
-  })),
+  watch: z.array(
+    z.object({
+      channel_id: z.union([z.string(), z.number()]).transform(String),
+      channel_expiry: z.string(),
+      resource_name: z.string().optional(),
+      notify_url: z.string().optional(),
+      events: z.array(z.string()).optional(),
+    }),
+  ),
 });
 
 export interface WatchOutcome {
@@ -53,7 +55,8 @@ export interface WatchedChannel {
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, where: string): z.infer<S> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new RetryableError('zoho.bad_response', `${where}: Zoho answered in an undocumented shape`);
+  if (!parsed.success)
+    throw new RetryableError('zoho.bad_response', `${where}: Zoho answered in an undocumented shape`);
   return parsed.data;
 }
 
@@ -65,11 +68,19 @@ function outcomes(body: unknown, sent: readonly { channel_id: string }[], where:
     if (!result) return { channelId: entry.channel_id, ok: false, error: 'no result from Zoho' };
     if (result.code !== 'SUCCESS') {
       const field = typeof result.details?.api_name === 'string' ? ` (${result.details.api_name})` : '';
-      return { channelId: entry.channel_id, ok: false, error: `${result.code}: ${result.message ?? ''}${field}`.trim() };
+      return {
+        channelId: entry.channel_id,
+        ok: false,
+        error: `${result.code}: ${result.message ?? ''}${field}`.trim(),
+      };
     }
     const events = z.array(eventDetailSchema).safeParse(result.details?.events);
     const expiries = events.success ? events.data.map((e) => Date.parse(e.channel_expiry)).filter(Number.isFinite) : [];
-    return { channelId: entry.channel_id, ok: true, ...(expiries.length ? { expiresAt: new Date(Math.min(...expiries)) } : {}) };
+    return {
+      channelId: entry.channel_id,
+      ok: true,
+      ...(expiries.length ? { expiresAt: new Date(Math.min(...expiries)) } : {}),
+    };
   });
 }
 
@@ -85,7 +96,9 @@ export function createZohoWatchApi(request: ZohoRequestFn) {
       return outcomes(body, channels, 'POST actions/watch');
     },
     /** Changes only what is given (here: the expiry, and the URL when it moved). */
-    async update(channels: (Pick<WatchRequest, 'channel_id' | 'channel_expiry'> & Partial<WatchRequest>)[]): Promise<WatchOutcome[]> {
+    async update(
+      channels: (Pick<WatchRequest, 'channel_id' | 'channel_expiry'> & Partial<WatchRequest>)[],
+    ): Promise<WatchOutcome[]> {
       const { body } = await request({ method: 'PATCH', path: PATH, body: { watch: channels } });
       return outcomes(body, channels, 'PATCH actions/watch');
     },
@@ -108,7 +121,11 @@ export function createZohoWatchApi(request: ZohoRequestFn) {
         const mine = watch.filter((r) => String(r.details?.channel_id ?? '') === channelId);
         if (mine.some((r) => r.code === 'SUCCESS')) return { channelId, ok: true };
         const refused = mine[0];
-        return { channelId, ok: false, error: refused ? `${refused.code}: ${refused.message ?? ''}`.trim() : 'Zoho did not mention the channel' };
+        return {
+          channelId,
+          ok: false,
+          error: refused ? `${refused.code}: ${refused.message ?? ''}`.trim() : 'Zoho did not mention the channel',
+        };
       });
     },
   };

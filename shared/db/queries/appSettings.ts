@@ -19,12 +19,24 @@ const SETTING_SCHEMAS = {
     .object({ enabled: z.boolean(), modules: z.array(z.string()).default([]) })
     .default({ enabled: false, modules: [] }),
   'moodle.roles': z
-    .object({ student: roleRef.default('student'), teacher: roleRef.default('editingteacher'), non_editing_teacher: roleRef.default('teacher') })
+    .object({
+      student: roleRef.default('student'),
+      teacher: roleRef.default('editingteacher'),
+      non_editing_teacher: roleRef.default('teacher'),
+    })
     .default({ student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' }),
   'moodle.new_users': z.object({ auth: z.string().min(1).default('manual') }).default({ auth: 'manual' }),
   'classes.create_when_status': z.array(z.string()).default(['Active']),
   'sync.reconcile': z
-    .object({ enabled: z.boolean().default(true), since_hours: z.number().int().min(1).max(24 * 31).default(26) })
+    .object({
+      enabled: z.boolean().default(true),
+      since_hours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 31)
+        .default(26),
+    })
     .default({ enabled: true, since_hours: 26 }),
   grades: z
     .object({
@@ -38,8 +50,15 @@ const SETTING_SCHEMAS = {
       /** Days after a first-attempt Refer before a missing second attempt becomes RR. */
       rr_after_days: z.number().int().min(0).max(365).default(14),
     })
-    .default({ points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 }),
-  'students.suspend_when_status': z.array(z.string()).default(['Passive', 'Withdraw', 'Graduated', 'Blocked', 'Unregistered']),
+    .default({
+      points_thresholds: { D: 70, M: 60, P: 40 },
+      iv_role_shortname: 'internalverifier',
+      btec_rules_enabled: true,
+      rr_after_days: 14,
+    }),
+  'students.suspend_when_status': z
+    .array(z.string())
+    .default(['Passive', 'Withdraw', 'Graduated', 'Blocked', 'Unregistered']),
 } as const;
 
 /**
@@ -47,9 +66,14 @@ const SETTING_SCHEMAS = {
  * their defaults on an odd value), so not by loadSyncSettings; bin/settings validates them with these.
  */
 const SQL_READ_SETTING_SCHEMAS = {
-  'retry.policy': z.object({ max_attempts: z.number().int().min(1).max(32_767).default(12) }).default({ max_attempts: 12 }),
+  'retry.policy': z
+    .object({ max_attempts: z.number().int().min(1).max(32_767).default(12) })
+    .default({ max_attempts: 12 }),
   'events.retention': z
-    .object({ completed_days: z.number().int().min(1).max(36_500).default(90), failed_days: z.number().int().min(1).max(36_500).default(365) })
+    .object({
+      completed_days: z.number().int().min(1).max(36_500).default(90),
+      failed_days: z.number().int().min(1).max(36_500).default(365),
+    })
     .default({ completed_days: 90, failed_days: 365 }),
 } as const;
 
@@ -70,7 +94,9 @@ const rowSchema = z.object({ key: z.string(), value: z.unknown() });
  */
 export async function loadSyncSettings(db: CommonQueryMethods): Promise<SyncSettings> {
   const keys = Object.keys(SETTING_SCHEMAS);
-  const rows = await db.any(sql.type(rowSchema)`select key, value from app_settings where key = any(${sql.array(keys, 'text')})`);
+  const rows = await db.any(
+    sql.type(rowSchema)`select key, value from app_settings where key = any(${sql.array(keys, 'text')})`,
+  );
   const stored = new Map(rows.map((row) => [row.key, row.value]));
   return parseSyncSettings(Object.fromEntries(stored));
 }
@@ -81,7 +107,9 @@ export function parseSyncSettings(values: Partial<Record<string, unknown>>): Syn
   for (const [key, schema] of Object.entries(SETTING_SCHEMAS)) {
     const parsed = (schema as z.ZodType).safeParse(values[key] ?? undefined);
     if (!parsed.success) {
-      const problem = parsed.error.issues.map((issue) => `${[key, ...issue.path].join('.')}: ${issue.message}`).join('; ');
+      const problem = parsed.error.issues
+        .map((issue) => `${[key, ...issue.path].join('.')}: ${issue.message}`)
+        .join('; ');
       throw new PermanentError('settings.invalid', `app_settings ${problem}`);
     }
     settings[key] = parsed.data;
@@ -97,7 +125,10 @@ export const SETTING_KEYS = Object.keys(ALL_SETTING_SCHEMAS) as AnySettingKey[];
 
 function checkKey(key: string): AnySettingKey {
   if (!(SETTING_KEYS as string[]).includes(key)) {
-    throw new SettingError('settings.unknown_key', `unknown setting ${JSON.stringify(key)}; the settings are ${SETTING_KEYS.join(', ')}`);
+    throw new SettingError(
+      'settings.unknown_key',
+      `unknown setting ${JSON.stringify(key)}; the settings are ${SETTING_KEYS.join(', ')}`,
+    );
   }
   return key as AnySettingKey;
 }
@@ -110,7 +141,10 @@ export function validateSetting(key: string, value: unknown): { key: AnySettingK
   const known = checkKey(key);
   const parsed = (ALL_SETTING_SCHEMAS[known] as z.ZodType).safeParse(value);
   if (!parsed.success) {
-    throw new SettingError('settings.invalid', parsed.error.issues.map((issue) => `${[known, ...issue.path].join('.')}: ${issue.message}`).join('; '));
+    throw new SettingError(
+      'settings.invalid',
+      parsed.error.issues.map((issue) => `${[known, ...issue.path].join('.')}: ${issue.message}`).join('; '),
+    );
   }
   return { key: known, value: parsed.data };
 }
@@ -120,22 +154,49 @@ export function defaultSetting(key: string): unknown {
   return (ALL_SETTING_SCHEMAS[checkKey(key)] as z.ZodType).parse(undefined);
 }
 
-const storedSchema = z.object({ key: z.string(), value: z.unknown(), description: z.string(), updated_at: z.coerce.date(), updated_by: z.string() });
+const storedSchema = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  description: z.string(),
+  updated_at: z.coerce.date(),
+  updated_by: z.string(),
+});
 /** One row of app_settings_history, as read (and as the admin API answers it). */
 export const settingChangeSchema = z.object({
-  id: z.coerce.number(), key: z.string(), old_value: z.unknown(), new_value: z.unknown(), changed_by: z.string(), changed_at: z.coerce.date(),
+  id: z.coerce.number(),
+  key: z.string(),
+  old_value: z.unknown(),
+  new_value: z.unknown(),
+  changed_by: z.string(),
+  changed_at: z.coerce.date(),
 });
-export type SettingRow = { key: AnySettingKey; value: unknown; isDefault: boolean; description: string; updatedAt: Date | null; updatedBy: string | null };
+export type SettingRow = {
+  key: AnySettingKey;
+  value: unknown;
+  isDefault: boolean;
+  description: string;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+};
 export type SettingChange = z.infer<typeof settingChangeSchema>;
 
 /** Every setting the service reads: the stored value (or the default, when no row holds one) and who changed it last. */
 export async function listSettings(db: CommonQueryMethods): Promise<SettingRow[]> {
-  const rows = await db.any(sql.type(storedSchema)`select key, value, description, updated_at, updated_by from app_settings`);
+  const rows = await db.any(
+    sql.type(storedSchema)`select key, value, description, updated_at, updated_by from app_settings`,
+  );
   const stored = new Map(rows.map((row) => [row.key, row]));
   return SETTING_KEYS.map((key) => {
     const row = stored.get(key);
     return row
-      ? { key, value: row.value, isDefault: false, description: row.description, updatedAt: row.updated_at, updatedBy: row.updated_by }
+      ? {
+          key,
+          value: row.value,
+          isDefault: false,
+          description: row.description,
+          updatedAt: row.updated_at,
+          updatedBy: row.updated_by,
+        }
       : { key, value: defaultSetting(key), isDefault: true, description: '', updatedAt: null, updatedBy: null };
   });
 }
@@ -146,12 +207,20 @@ export async function listSettings(db: CommonQueryMethods): Promise<SettingRow[]
  * @returns the value before and after, and whether anything changed.
  * @throws SettingError (unknown key, invalid value): nothing is written.
  */
-export async function changeSetting(db: DatabasePool | DatabaseTransactionConnection, key: string, value: unknown, changedBy: string) {
+export async function changeSetting(
+  db: DatabasePool | DatabaseTransactionConnection,
+  key: string,
+  value: unknown,
+  changedBy: string,
+) {
   const valid = validateSetting(key, value);
   return db.transaction(async (transaction) => {
-    const current = await transaction.maybeOne(sql.type(z.object({ value: z.unknown() }))`select value from app_settings where key = ${valid.key} for update`);
+    const current = await transaction.maybeOne(
+      sql.type(z.object({ value: z.unknown() }))`select value from app_settings where key = ${valid.key} for update`,
+    );
     const before = current ? current.value : undefined;
-    if (current && JSON.stringify(before) === JSON.stringify(value)) return { key: valid.key, before, after: value, changed: false };
+    if (current && JSON.stringify(before) === JSON.stringify(value))
+      return { key: valid.key, before, after: value, changed: false };
     await transaction.query(sql.unsafe`
       insert into app_settings (key, value, updated_by) values (${valid.key}, ${sql.jsonb(value as never)}, ${changedBy})
       on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`);
@@ -168,15 +237,25 @@ export async function resetSetting(db: DatabasePool | DatabaseTransactionConnect
 }
 
 /** The recorded changes, newest first, of one key or all. */
-export async function listSettingHistory(db: CommonQueryMethods, options: { key?: string; limit?: number } = {}): Promise<SettingChange[]> {
+export async function listSettingHistory(
+  db: CommonQueryMethods,
+  options: { key?: string; limit?: number } = {},
+): Promise<SettingChange[]> {
   const key = options.key === undefined ? undefined : checkKey(options.key);
-  return [...(await db.any(sql.type(settingChangeSchema)`
+  return [
+    ...(await db.any(sql.type(settingChangeSchema)`
     select id, key, old_value, new_value, changed_by, changed_at from app_settings_history
      where ${key === undefined ? sql.fragment`true` : sql.fragment`key = ${key}`}
-     order by changed_at desc, id desc limit ${options.limit ?? 50}`))];
+     order by changed_at desc, id desc limit ${options.limit ?? 50}`)),
+  ];
 }
 
 /** Changes one setting (tests, the worker's own callers): validated and recorded like bin/settings. */
-export async function saveSetting(db: DatabasePool | DatabaseTransactionConnection, key: SettingKey, value: unknown, updatedBy = 'admin'): Promise<void> {
+export async function saveSetting(
+  db: DatabasePool | DatabaseTransactionConnection,
+  key: SettingKey,
+  value: unknown,
+  updatedBy = 'admin',
+): Promise<void> {
   await changeSetting(db, key, value, updatedBy);
 }

@@ -1,6 +1,13 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { EVENT_STATUSES, eventJobRunningSql, eventRowSchema, maxAttemptsSql, type EventRow, type EventStatus } from './integrationEventsLog.ts';
+import {
+  EVENT_STATUSES,
+  eventJobRunningSql,
+  eventRowSchema,
+  maxAttemptsSql,
+  type EventRow,
+  type EventStatus,
+} from './integrationEventsLog.ts';
 
 /**
  * What operators do to events (`bin/jobs`, the admin endpoint, cron). Each function is
@@ -16,7 +23,9 @@ export interface QueueStatus {
 }
 
 export async function getQueueStatus(db: CommonQueryMethods): Promise<QueueStatus> {
-  const counts = await db.any(sql.type(z.object({ status: z.enum(EVENT_STATUSES), total: z.coerce.number(), recent: z.coerce.number() }))`
+  const counts = await db.any(sql.type(
+    z.object({ status: z.enum(EVENT_STATUSES), total: z.coerce.number(), recent: z.coerce.number() }),
+  )`
     select status, count(*) as total, count(*) filter (where received_at > now() - interval '24 hours') as recent
       from integration_events_log group by status
   `);
@@ -27,9 +36,14 @@ export async function getQueueStatus(db: CommonQueryMethods): Promise<QueueStatu
     events[row.status] = row.total;
     last24h[row.status] = row.recent;
   }
-  const queue = await db.one(sql.type(z.object({
-    oldest: z.coerce.date().nullable(), waiting: z.coerce.number(), running: z.coerce.number(), failed: z.coerce.number(),
-  }))`
+  const queue = await db.one(sql.type(
+    z.object({
+      oldest: z.coerce.date().nullable(),
+      waiting: z.coerce.number(),
+      running: z.coerce.number(),
+      failed: z.coerce.number(),
+    }),
+  )`
     select
       (select min(received_at) from integration_events_log where status in ('pending', 'retrying')) as oldest,
       count(*) filter (where locked_at is null and attempts < max_attempts) as waiting,
@@ -37,15 +51,27 @@ export async function getQueueStatus(db: CommonQueryMethods): Promise<QueueStatu
       count(*) filter (where locked_at is null and attempts >= max_attempts) as failed
     from graphile_worker.jobs
   `);
-  const workers = await db.any(sql.type(z.object({
-    worker_id: z.string(), hostname: z.string(), pid: z.number(), last_seen_at: z.coerce.date(),
-  }))`select worker_id, hostname, pid, last_seen_at from worker_heartbeats order by started_at`);
+  const workers = await db.any(
+    sql.type(
+      z.object({
+        worker_id: z.string(),
+        hostname: z.string(),
+        pid: z.number(),
+        last_seen_at: z.coerce.date(),
+      }),
+    )`select worker_id, hostname, pid, last_seen_at from worker_heartbeats order by started_at`,
+  );
   return {
     events,
     last24h,
     oldestWaitingAt: queue.oldest,
     jobs: { waiting: queue.waiting, running: queue.running, failed: queue.failed },
-    workers: workers.map((w) => ({ workerId: w.worker_id, hostname: w.hostname, pid: w.pid, lastSeenAt: w.last_seen_at })),
+    workers: workers.map((w) => ({
+      workerId: w.worker_id,
+      hostname: w.hostname,
+      pid: w.pid,
+      lastSeenAt: w.last_seen_at,
+    })),
   };
 }
 
@@ -83,21 +109,33 @@ export async function findEvents(db: CommonQueryMethods, reference: string): Pro
   const rowId = /^#(\d{1,18})$/.exec(reference)?.[1];
   const rows = rowId
     ? await db.any(sql.type(eventRowSchema)`select * from integration_events_log where id = ${rowId}::bigint`)
-    : await db.any(sql.type(eventRowSchema)`select * from integration_events_log where event_id = ${reference} order by id`);
+    : await db.any(
+        sql.type(eventRowSchema)`select * from integration_events_log where event_id = ${reference} order by id`,
+      );
   return [...rows];
 }
 
 /** Whether a worker is running the event's job right now. */
 export async function isEventRunning(db: CommonQueryMethods, id: number): Promise<boolean> {
-  return db.exists(sql.unsafe`select 1 from integration_events_log e where e.id = ${id} and ${eventJobRunningSql('e')}`);
+  return db.exists(
+    sql.unsafe`select 1 from integration_events_log e where e.id = ${id} and ${eventJobRunningSql('e')}`,
+  );
 }
 
 /** The graphile-worker job of an event, if one exists (waiting, running or failed). */
 export async function getEventJob(db: CommonQueryMethods, event: EventRow) {
-  return db.maybeOne(sql.type(z.object({
-    id: z.coerce.number(), key: z.string().nullable(), run_at: z.coerce.date(), attempts: z.number(),
-    max_attempts: z.number(), locked_at: z.coerce.date().nullable(), locked_by: z.string().nullable(), last_error: z.string().nullable(),
-  }))`
+  return db.maybeOne(sql.type(
+    z.object({
+      id: z.coerce.number(),
+      key: z.string().nullable(),
+      run_at: z.coerce.date(),
+      attempts: z.number(),
+      max_attempts: z.number(),
+      locked_at: z.coerce.date().nullable(),
+      locked_by: z.string().nullable(),
+      last_error: z.string().nullable(),
+    }),
+  )`
     select id, key, run_at, attempts, max_attempts, locked_at, locked_by, last_error
       from graphile_worker.jobs where key = ${`event:${event.id}`}
   `);
@@ -175,7 +213,9 @@ export async function deleteSettledEvents(
   const where = sql.fragment`status = any(${sql.array(statuses, 'text')})
        and coalesce(finished_at, received_at) < now() - make_interval(days => ${days})`;
   if (options.dryRun) {
-    return db.oneFirst(sql.type(z.object({ count: z.coerce.number() }))`select count(*) from integration_events_log where ${where}`);
+    return db.oneFirst(
+      sql.type(z.object({ count: z.coerce.number() }))`select count(*) from integration_events_log where ${where}`,
+    );
   }
   const result = await db.query(sql.unsafe`delete from integration_events_log where ${where}`);
   return result.rowCount;
@@ -183,9 +223,12 @@ export async function deleteSettledEvents(
 
 /** Retention per `events.retention`: settled events after `completed_days`, failed after `failed_days`. */
 export async function pruneEventsByRetention(db: CommonQueryMethods): Promise<{ settled: number; failed: number }> {
-  const retention = await db.maybeOne(sql.type(z.object({
-    completed_days: z.coerce.number().int().positive().catch(90), failed_days: z.coerce.number().int().positive().catch(365),
-  }))`
+  const retention = await db.maybeOne(sql.type(
+    z.object({
+      completed_days: z.coerce.number().int().positive().catch(90),
+      failed_days: z.coerce.number().int().positive().catch(365),
+    }),
+  )`
     select value ->> 'completed_days' as completed_days, value ->> 'failed_days' as failed_days
       from app_settings where key = 'events.retention'
   `);

@@ -38,7 +38,11 @@ export const MOODLE_SNAPSHOT_EVENT_TYPES = [
 export const COVER_RECHECK_SECONDS = 60;
 
 /** Constant lists are written into the statements (they are prepared once per session). */
-const literalList = (values: readonly string[]) => sql.join(values.map((value) => sql.literalValue(value)), sql.fragment`, `);
+const literalList = (values: readonly string[]) =>
+  sql.join(
+    values.map((value) => sql.literalValue(value)),
+    sql.fragment`, `,
+  );
 const FINAL = sql.fragment`array[${literalList(FINAL_STATUSES)}]`;
 const SNAPSHOT_TYPES = sql.fragment`array[${literalList(MOODLE_SNAPSHOT_EVENT_TYPES)}]`;
 
@@ -127,8 +131,17 @@ export async function claimEvents(
 ): Promise<(Claim | null)[]> {
   const rows = await db.any(sql.prepared('mzsync_claim_events', claimSchema)`
     with input as (
-      select * from unnest(${sql.array(requests.map((r) => r.eventLogId), 'int8')}, ${sql.array(requests.map((r) => r.taskIdentifier), 'text')},
-                           ${sql.array(requests.map((r) => r.jobKey), 'text')}) with ordinality as i(id, job_task, job_key, ord)
+      select * from unnest(${sql.array(
+        requests.map((r) => r.eventLogId),
+        'int8',
+      )}, ${sql.array(
+        requests.map((r) => r.taskIdentifier),
+        'text',
+      )},
+                           ${sql.array(
+                             requests.map((r) => r.jobKey),
+                             'text',
+                           )}) with ordinality as i(id, job_task, job_key, ord)
     ), target as (
       select e.*, i.ord, i.job_task, i.job_key, ${recordLockKeySql('e')} as lock_key, e.status = any(${FINAL}) as final
         from input i join integration_events_log e on e.id = i.id
@@ -183,7 +196,12 @@ export async function claimEvents(
            case when s.id is null and d.decision = 'locked' then pg_advisory_unlock(${RECORD_LOCK_CLASS}, hashtext(d.lock_key)) end as unlocked
       from decided d join target t on t.ord = d.ord left join started s on s.ord = d.ord
   `);
-  const byOrd = new Map(rows.map((row) => [row.ord, { state: row.state, event: row.event, newerEventId: row.newer_event_id } satisfies Claim]));
+  const byOrd = new Map(
+    rows.map((row) => [
+      row.ord,
+      { state: row.state, event: row.event, newerEventId: row.newer_event_id } satisfies Claim,
+    ]),
+  );
   return requests.map((_request, index) => byOrd.get(index + 1) ?? null);
 }
 
@@ -216,10 +234,17 @@ const finishedSchema = z.object({ id: z.coerce.number(), covered: z.coerce.numbe
  * - `retrying`: only that last part.
  */
 export async function finishEvents(db: CommonQueryMethods, requests: readonly FinishRequest[]): Promise<number[]> {
-  const field = (pick: (outcome: RunOutcome) => string | null) => sql.array(requests.map((r) => pick(r.outcome)), 'text');
+  const field = (pick: (outcome: RunOutcome) => string | null) =>
+    sql.array(
+      requests.map((r) => pick(r.outcome)),
+      'text',
+    );
   const rows = await db.any(sql.prepared('mzsync_finish_events', finishedSchema)`
     with input as (
-      select * from unnest(${sql.array(requests.map((r) => r.eventLogId), 'int8')},
+      select * from unnest(${sql.array(
+        requests.map((r) => r.eventLogId),
+        'int8',
+      )},
                            ${field((o) => o.status)},
                            ${field((o) => ('result' in o ? JSON.stringify(o.result) : null))},
                            ${field((o) => ('error' in o ? o.error.slice(0, 4000) : null))},

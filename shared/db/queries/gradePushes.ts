@@ -24,7 +24,9 @@ const COLUMNS = sql.fragment`composite_key, zoho_grade_id, moodle_grade_id, stud
   student_zoho_id, class_zoho_id, letter, attempt_number, graded_at, due_date, fingerprint, origin`;
 
 export async function getGradePush(db: CommonQueryMethods, compositeKey: string): Promise<GradePush | null> {
-  return db.maybeOne(sql.type(pushRowSchema)`select ${COLUMNS} from moodle_grade_pushes where composite_key = ${compositeKey}`);
+  return db.maybeOne(
+    sql.type(pushRowSchema)`select ${COLUMNS} from moodle_grade_pushes where composite_key = ${compositeKey}`,
+  );
 }
 
 export async function saveGradePush(db: CommonQueryMethods, push: NewGradePush): Promise<void> {
@@ -43,8 +45,14 @@ export async function saveGradePush(db: CommonQueryMethods, push: NewGradePush):
 }
 
 /** Grades of the given assignments (course, assignment) pairs, for the nightly BTEC rules. */
-export async function gradePushesOfAssignment(db: CommonQueryMethods, courseId: number, assignmentId: number): Promise<GradePush[]> {
-  return [...(await db.any(sql.type(pushRowSchema)`
+export async function gradePushesOfAssignment(
+  db: CommonQueryMethods,
+  courseId: number,
+  assignmentId: number,
+): Promise<GradePush[]> {
+  return [
+    ...(await db.any(sql.type(pushRowSchema)`
     select ${COLUMNS} from moodle_grade_pushes where course_moodle_id = ${courseId} and assignment_id = ${assignmentId}
-  `))];
+  `)),
+  ];
 }

@@ -140,7 +140,10 @@ export function eventJobRunningSql(alias: string) {
  * They become `failed` (code `worker.lost`), visible and re-queueable.
  * @returns the events settled, with their kind (`zoho.student`).
  */
-export async function failOrphanedEvents(db: CommonQueryMethods, olderThanSeconds: number): Promise<{ id: number; kind: string }[]> {
+export async function failOrphanedEvents(
+  db: CommonQueryMethods,
+  olderThanSeconds: number,
+): Promise<{ id: number; kind: string }[]> {
   const rows = await db.any(sql.type(orphanSchema)`
     update integration_events_log e
        set status = 'failed', error_code = 'worker.lost',

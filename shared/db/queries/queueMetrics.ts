@@ -52,8 +52,15 @@ export async function readQueueMetrics(db: CommonQueryMethods, deadAfterSeconds:
   `);
   return {
     events: { pending: row.pending, processing: row.processing, retrying: row.retrying, failed: row.failed },
-    oldestWaitingSeconds: { pending: Math.max(0, row.oldest_pending_seconds), retrying: Math.max(0, row.oldest_retrying_seconds) },
+    oldestWaitingSeconds: {
+      pending: Math.max(0, row.oldest_pending_seconds),
+      retrying: Math.max(0, row.oldest_retrying_seconds),
+    },
     liveWorkers: row.live_workers,
-    zohoChannels: row.zoho_channels.map((c) => ({ module: c.module, expiresInSeconds: c.expires_in_seconds, renewalFailing: c.renewal_failing })),
+    zohoChannels: row.zoho_channels.map((c) => ({
+      module: c.module,
+      expiresInSeconds: c.expires_in_seconds,
+      renewalFailing: c.renewal_failing,
+    })),
   };
 }

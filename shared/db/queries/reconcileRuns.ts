@@ -16,17 +16,25 @@ export type RunSummary = Record<string, Record<RunColumn, number>>;
 
 /** Errors that say the Zoho record itself is wrong (fix it in Zoho), as opposed to a failed sync. */
 const INVALID_CODES = new Set([
-  'zoho.invalid_record', 'zoho.missing_email', 'zoho.invalid_email', 'zoho.missing_name', 'zoho.missing_field', 'zoho.invalid_dates', 'moodle.conflict',
+  'zoho.invalid_record',
+  'zoho.missing_email',
+  'zoho.invalid_email',
+  'zoho.missing_name',
+  'zoho.missing_field',
+  'zoho.invalid_dates',
+  'moodle.conflict',
 ]);
 
 /** How the events of one `bin/sync` run stand, grouped by entity, status and what was done. */
 export async function reconcileRunOutcomes(db: CommonQueryMethods, runId: string): Promise<RunOutcomeRow[]> {
-  return [...(await db.any(sql.type(rowSchema)`
+  return [
+    ...(await db.any(sql.type(rowSchema)`
     select entity, status, coalesce(result ->> 'action', '') as action, error_code, count(*) as n
       from integration_events_log
      where source = 'zoho' and event_id like ${`sync:${runId}:%`}
      group by 1, 2, 3, 4
-  `))];
+  `)),
+  ];
 }
 
 /**
@@ -37,7 +45,10 @@ export async function reconcileRunOutcomes(db: CommonQueryMethods, runId: string
 export function summariseRun(rows: readonly RunOutcomeRow[]): RunSummary {
   const summary: RunSummary = {};
   for (const row of rows) {
-    const counts = (summary[row.entity] ??= Object.fromEntries(RUN_COLUMNS.map((c) => [c, 0])) as Record<RunColumn, number>);
+    const counts = (summary[row.entity] ??= Object.fromEntries(RUN_COLUMNS.map((c) => [c, 0])) as Record<
+      RunColumn,
+      number
+    >);
     counts[columnOf(row)] += row.n;
   }
   return summary;

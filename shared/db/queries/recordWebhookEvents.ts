@@ -15,11 +15,23 @@ const insertedSchema = z.object({ ord: z.coerce.number(), id: z.coerce.number() 
  * `add_job` calls would leave it).
  * @returns for each event, in order, its new row id, or null when it was already recorded.
  */
-export async function recordWebhookEvents(db: CommonQueryMethods, events: readonly NewEvent[]): Promise<(number | null)[]> {
+export async function recordWebhookEvents(
+  db: CommonQueryMethods,
+  events: readonly NewEvent[],
+): Promise<(number | null)[]> {
   if (events.length === 0) return [];
   const input = events.map((e, ord) => ({
-    ord, source: e.source, event_id: e.eventId, event_type: e.eventType, entity: e.entity, module: e.module,
-    record_id: e.recordId, dedupe: e.dedupe, task_identifier: e.taskIdentifier, payload: e.payload, job_key: e.jobKey,
+    ord,
+    source: e.source,
+    event_id: e.eventId,
+    event_type: e.eventType,
+    entity: e.entity,
+    module: e.module,
+    record_id: e.recordId,
+    dedupe: e.dedupe,
+    task_identifier: e.taskIdentifier,
+    payload: e.payload,
+    job_key: e.jobKey,
   }));
   const rows = await db.any(sql.type(insertedSchema)`
     with input as (

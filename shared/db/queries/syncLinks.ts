@@ -2,7 +2,18 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
 /** The Moodle objects of the main flow, then the dashboard rows of the plugin (sql/6_dashboard_links.sql). */
-export const LINK_ENTITIES = ['student', 'teacher', 'program', 'class', 'enrollment', 'registration', 'payment', 'grade', 'unit', 'finance'] as const;
+export const LINK_ENTITIES = [
+  'student',
+  'teacher',
+  'program',
+  'class',
+  'enrollment',
+  'registration',
+  'payment',
+  'grade',
+  'unit',
+  'finance',
+] as const;
 export type LinkEntity = (typeof LINK_ENTITIES)[number];
 
 const linkRowSchema = z.object({

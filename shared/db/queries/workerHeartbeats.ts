@@ -76,7 +76,10 @@ async function releaseJobsOf(db: CommonQueryMethods, workerIds: readonly string[
     const byAttempts = Map.groupBy(unstarted, (job) => job.attempts);
     for (const [attempts, jobs] of byAttempts) {
       await tx.query(sql.unsafe`
-        select count(*) from graphile_worker.reschedule_jobs(${sql.array(jobs.map((job) => job.id), 'int8')}, attempts := ${attempts - 1})`);
+        select count(*) from graphile_worker.reschedule_jobs(${sql.array(
+          jobs.map((job) => job.id),
+          'int8',
+        )}, attempts := ${attempts - 1})`);
     }
   });
   // A job freed after its last attempt will never run again; the event row records

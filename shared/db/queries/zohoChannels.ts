@@ -29,7 +29,10 @@ export async function listZohoChannels(db: CommonQueryMethods): Promise<readonly
 }
 
 /** What the ingress needs to check a callback: the channel's module, token digest and expiry. */
-export async function findZohoChannelVerifier(db: CommonQueryMethods, channelId: string): Promise<ZohoChannelVerifier | null> {
+export async function findZohoChannelVerifier(
+  db: CommonQueryMethods,
+  channelId: string,
+): Promise<ZohoChannelVerifier | null> {
   return db.maybeOne(sql.type(verifierSchema)`
     select module, token_sha256, expires_at from zoho_notification_channels where channel_id = ${channelId}`);
 }
@@ -55,7 +58,11 @@ export async function saveZohoChannel(db: CommonQueryMethods, channel: NewZohoCh
   `);
 }
 
-export async function markZohoChannelRenewed(db: CommonQueryMethods, channelId: string, expiresAt: Date): Promise<void> {
+export async function markZohoChannelRenewed(
+  db: CommonQueryMethods,
+  channelId: string,
+  expiresAt: Date,
+): Promise<void> {
   await db.query(sql.unsafe`
     update zoho_notification_channels
        set expires_at = ${sql.timestamp(expiresAt)}, renewed_at = now(), renewal_failed_at = null, renewal_error = null
@@ -63,7 +70,11 @@ export async function markZohoChannelRenewed(db: CommonQueryMethods, channelId: 
 }
 
 /** A renewal that failed stays on the row until one succeeds (bin/zoho status, bin/doctor). */
-export async function markZohoChannelRenewalFailed(db: CommonQueryMethods, channelId: string, error: string): Promise<void> {
+export async function markZohoChannelRenewalFailed(
+  db: CommonQueryMethods,
+  channelId: string,
+  error: string,
+): Promise<void> {
   await db.query(sql.unsafe`
     update zoho_notification_channels set renewal_failed_at = now(), renewal_error = ${error.slice(0, 1000)}
      where channel_id = ${channelId}`);

@@ -19,7 +19,13 @@ export interface StoredZohoToken {
 export async function readZohoToken(db: CommonQueryMethods, connection: string): Promise<StoredZohoToken | null> {
   const row = await db.maybeOne(sql.type(tokenRowSchema)`
     select iv, ciphertext, auth_tag, api_domain, expires_at from zoho_tokens where connection = ${connection}`);
-  return row ? { sealed: { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, apiDomain: row.api_domain, expiresAt: row.expires_at } : null;
+  return row
+    ? {
+        sealed: { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag },
+        apiDomain: row.api_domain,
+        expiresAt: row.expires_at,
+      }
+    : null;
 }
 
 export async function saveZohoToken(db: CommonQueryMethods, connection: string, token: StoredZohoToken): Promise<void> {

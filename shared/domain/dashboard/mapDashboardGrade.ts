@@ -26,7 +26,10 @@ export function isAchieved(score: string | null): boolean {
  * the same code in both); a row with neither cannot be shown and is left out with a warning.
  * The dashboard itself shows only grades whose `Grade_Status` is `Released`.
  */
-export function mapDashboardGrade(grade: ZohoGrade, ids: { userId: number; courseId: number }): MappedDashboardRecord<'grade'> {
+export function mapDashboardGrade(
+  grade: ZohoGrade,
+  ids: { userId: number; courseId: number },
+): MappedDashboardRecord<'grade'> {
   const warnings: string[] = [];
   const learningoutcomes: DashboardLearningOutcome[] = [];
   grade.learningOutcomes.forEach((row, index) => {

@@ -17,7 +17,11 @@ export function mapRegistration(registration: ZohoRegistration, userId: number):
   const where = (field: string) => `${MODULE} ${registration.id}: ${field}`;
   const installments: DashboardInstallment[] = registration.paymentSchedule.map((row, index) => {
     const installmentno = row.installmentNumber ?? index + 1;
-    if (installmentno < 1) throw new PermanentError('dashboard.invalid_installment', `${where(`Payment_Schedule[${index}].Installment_No`)} is below 1`);
+    if (installmentno < 1)
+      throw new PermanentError(
+        'dashboard.invalid_installment',
+        `${where(`Payment_Schedule[${index}].Installment_No`)} is below 1`,
+      );
     return {
       installmentno,
       duedate: row.dueDate ?? '',
@@ -29,7 +33,10 @@ export function mapRegistration(registration: ZohoRegistration, userId: number):
   const numbers = installments.map((i) => i.installmentno);
   const repeated = numbers.find((n, i) => numbers.indexOf(n) !== i);
   if (repeated !== undefined) {
-    throw new PermanentError('dashboard.invalid_installment', `${where('Payment_Schedule')} has installment number ${repeated} more than once`);
+    throw new PermanentError(
+      'dashboard.invalid_installment',
+      `${where('Payment_Schedule')} has installment number ${repeated} more than once`,
+    );
   }
   return {
     record: {

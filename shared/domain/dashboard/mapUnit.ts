@@ -16,7 +16,10 @@ export function mapUnit(unit: ZohoUnit): MappedDashboardRecord<'unit'> {
       name: pluginText(unit.name),
       unitcode: pluginText(unit.unitCode),
       unitlevel: unit.unitLevel ?? '',
-      criteria: unitCriteria(unit).map((criterion) => ({ code: criterion.code, description: pluginText(criterion.description) })),
+      criteria: unitCriteria(unit).map((criterion) => ({
+        code: criterion.code,
+        description: pluginText(criterion.description),
+      })),
     },
     warnings: [],
   };

@@ -14,7 +14,11 @@ const PLUGIN_MONEY = /^-?\d{1,10}\.\d{2}$/;
  */
 export function pluginMoney(value: Money | null, where: string): string {
   if (value === null) return '';
-  if (!PLUGIN_MONEY.test(value)) throw new PermanentError('dashboard.amount_too_large', `${where} has more than 10 integer digits; the dashboard stores at most 9999999999.99`);
+  if (!PLUGIN_MONEY.test(value))
+    throw new PermanentError(
+      'dashboard.amount_too_large',
+      `${where} has more than 10 integer digits; the dashboard stores at most 9999999999.99`,
+    );
   return value;
 }
 
@@ -27,7 +31,10 @@ export function pluginMoney(value: Money | null, where: string): string {
  */
 export function pluginText(value: string | null | undefined): string {
   if (value === null || value === undefined) return '';
-  return value.toWellFormed().replaceAll('\0', '').replace(/<(?!\s)/g, '< ');
+  return value
+    .toWellFormed()
+    .replaceAll('\0', '')
+    .replace(/<(?!\s)/g, '< ');
 }
 
 /**

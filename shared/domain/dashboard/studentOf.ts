@@ -8,6 +8,10 @@ import type { ZohoLookup } from '../zoho/parseFieldValue.ts';
  * @throws PermanentError `dashboard.no_student`
  */
 export function studentOf(module: string, recordId: string, field: string, student: ZohoLookup | null): string {
-  if (!student) throw new PermanentError('dashboard.no_student', `${module} ${recordId}: ${field} is empty; the dashboard shows a record only to its student`);
+  if (!student)
+    throw new PermanentError(
+      'dashboard.no_student',
+      `${module} ${recordId}: ${field} is empty; the dashboard shows a record only to its student`,
+    );
   return student.id;
 }

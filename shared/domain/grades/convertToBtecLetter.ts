@@ -16,10 +16,24 @@ export type BtecConversion =
   | { letter: null; reason: string };
 
 /** Scale item words → letter; the college's BTEC scale is Refer, Pass, Merit, Distinction. */
-const WORDS: Record<string, BtecLetter> = { refer: 'R', referral: 'R', pass: 'P', merit: 'M', distinction: 'D', fail: 'F' };
+const WORDS: Record<string, BtecLetter> = {
+  refer: 'R',
+  referral: 'R',
+  pass: 'P',
+  merit: 'M',
+  distinction: 'D',
+  fail: 'F',
+};
 
 const wordLetter = (label: string | null | undefined): BtecLetter | undefined =>
-  label ? WORDS[label.trim().toLowerCase().replace(/[^a-z]/g, '')] : undefined;
+  label
+    ? WORDS[
+        label
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z]/g, '')
+      ]
+    : undefined;
 
 /** Whether a scale's items, in order, are Refer, Pass, Merit, Distinction. */
 export function isBtecScale(items: readonly string[] | null): boolean {
@@ -36,7 +50,10 @@ export function isBtecScale(items: readonly string[] | null): boolean {
  *   else R (bounds inclusive);
  * - no grade at all is not a Refer: no letter, with the reason.
  */
-export function convertToBtecLetter(grade: Pick<MoodleGradeData, 'grade' | 'grade_type' | 'grade_max' | 'grade_label' | 'scale_items' | 'grading_method'>, thresholds: PointsThresholds): BtecConversion {
+export function convertToBtecLetter(
+  grade: Pick<MoodleGradeData, 'grade' | 'grade_type' | 'grade_max' | 'grade_label' | 'scale_items' | 'grading_method'>,
+  thresholds: PointsThresholds,
+): BtecConversion {
   if (grade.grade === null) return { letter: null, reason: 'no grade given (an ungraded submission is not a Refer)' };
   const value = Number(grade.grade);
   if (grade.grading_method === 'btec' || (grade.grade_type === 'scale' && isBtecScale(grade.scale_items))) {
@@ -46,7 +63,10 @@ export function convertToBtecLetter(grade: Pick<MoodleGradeData, 'grade' | 'grad
   if (grade.grade_type === 'scale') {
     const letter = wordLetter(grade.grade_label);
     if (letter) return { letter, basis: 'btec_label' };
-    return { letter: null, reason: `scale item "${grade.grade_label ?? ''}" is not a BTEC grade (Refer, Pass, Merit, Distinction)` };
+    return {
+      letter: null,
+      reason: `scale item "${grade.grade_label ?? ''}" is not a BTEC grade (Refer, Pass, Merit, Distinction)`,
+    };
   }
   if (grade.grade_type === 'points') {
     const max = grade.grade_max === null ? 0n : scaled(grade.grade_max);
@@ -55,7 +75,13 @@ export function convertToBtecLetter(grade: Pick<MoodleGradeData, 'grade' | 'grad
     const given = scaled(grade.grade);
     const points = given < 0n ? 0n : given > max ? max : given; // clamped to 0–100 %
     const reaches = (threshold: number) => points * 100n * UNIT >= scaled(String(threshold)) * max;
-    const letter: BtecLetter = reaches(thresholds.D) ? 'D' : reaches(thresholds.M) ? 'M' : reaches(thresholds.P) ? 'P' : 'R';
+    const letter: BtecLetter = reaches(thresholds.D)
+      ? 'D'
+      : reaches(thresholds.M)
+        ? 'M'
+        : reaches(thresholds.P)
+          ? 'P'
+          : 'R';
     return { letter, basis: 'points', percentage: Math.min(100, Math.max(0, (value / Number(grade.grade_max)) * 100)) };
   }
   return { letter: null, reason: `grade type ${grade.grade_type} has no BTEC letter` };

@@ -26,7 +26,9 @@ export interface GradeRecordInput {
 }
 
 /** One learning-outcome row in the subform's canonical row properties. */
-export type ZohoLearningOutcomeValues = { [K in keyof ZohoFieldMappings['BTEC_Grades']['learningOutcomes']['subform']]?: unknown };
+export type ZohoLearningOutcomeValues = {
+  [K in keyof ZohoFieldMappings['BTEC_Grades']['learningOutcomes']['subform']]?: unknown;
+};
 
 export interface ZohoGradeRecord {
   /**
@@ -76,9 +78,13 @@ export function mapGradeToZohoRecord({ grade, letter, studentZohoId, classZohoId
   const warnings: string[] = [];
   const gradedOn = grade.graded_at ? unixToZohoDate(grade.graded_at) : null;
   const feedback = fitFeedback(grade.feedback);
-  if (feedback.cut) warnings.push(`Feedback has ${[...grade.feedback!].length} characters; Zoho keeps ${ZOHO_FEEDBACK_MAX}: cut with a note saying so`);
+  if (feedback.cut)
+    warnings.push(
+      `Feedback has ${[...grade.feedback!].length} characters; Zoho keeps ${ZOHO_FEEDBACK_MAX}: cut with a note saying so`,
+    );
   const status = grade.workflow_state === null ? 'Released' : GRADE_STATUS[grade.workflow_state];
-  if (status === undefined) warnings.push(`marking-workflow state "${grade.workflow_state}" has no Grade_Status value: left out`);
+  if (status === undefined)
+    warnings.push(`marking-workflow state "${grade.workflow_state}" has no Grade_Status value: left out`);
 
   const name = [grade.student_fullname, grade.course_fullname, letter, gradedOn].filter(Boolean).join(' - ');
   const fields: ZohoWriteValues<'BTEC_Grades'> = {

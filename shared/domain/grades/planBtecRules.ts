@@ -32,8 +32,24 @@ export interface RuleFacts {
 }
 
 export type RuleAction =
-  | { rule: 'F'; compositeKey: string; userId: number; courseId: number; assignmentId: number; assignmentName: string; dueDate: number }
-  | { rule: 'RR'; compositeKey: string; userId: number; courseId: number; assignmentId: number; assignmentName: string; zohoGradeId: string };
+  | {
+      rule: 'F';
+      compositeKey: string;
+      userId: number;
+      courseId: number;
+      assignmentId: number;
+      assignmentName: string;
+      dueDate: number;
+    }
+  | {
+      rule: 'RR';
+      compositeKey: string;
+      userId: number;
+      courseId: number;
+      assignmentId: number;
+      assignmentName: string;
+      zohoGradeId: string;
+    };
 
 /**
  * The BTEC practice the college relies on (DESIGN.md "Moodle → Zoho"), as a pure plan:
@@ -49,10 +65,20 @@ export function planBtecRules(facts: RuleFacts): RuleAction[] {
   for (const assignment of facts.assignments) {
     for (const userId of facts.studentsByCourse.get(assignment.courseId) ?? []) {
       const key = `${assignment.id}:${userId}`;
-      const compositeKey = gradeCompositeKey({ student_id: userId, course_id: assignment.courseId, assignment_id: assignment.id });
+      const compositeKey = gradeCompositeKey({
+        student_id: userId,
+        course_id: assignment.courseId,
+        assignment_id: assignment.id,
+      });
       const push = facts.pushes.get(compositeKey);
       const latest = facts.latestGrades.get(key);
-      const base = { compositeKey, userId, courseId: assignment.courseId, assignmentId: assignment.id, assignmentName: assignment.name };
+      const base = {
+        compositeKey,
+        userId,
+        courseId: assignment.courseId,
+        assignmentId: assignment.id,
+        assignmentName: assignment.name,
+      };
 
       // A user's extension replaces the assignment's due date for them.
       const extension = facts.extensions?.get(key) ?? 0;
@@ -64,11 +90,20 @@ export function planBtecRules(facts: RuleFacts): RuleAction[] {
         continue;
       }
       const secondAttemptGraded = latest !== undefined && latest.attemptNumber >= 1 && latest.grade >= 0;
-      const referredLongAgo = push?.letter === 'R' && push.attempt_number === 1 && push.graded_at !== null
-        && push.graded_at < facts.now - facts.rrAfterDays * 86_400;
+      const referredLongAgo =
+        push?.letter === 'R' &&
+        push.attempt_number === 1 &&
+        push.graded_at !== null &&
+        push.graded_at < facts.now - facts.rrAfterDays * 86_400;
       // A resubmission waiting for marking is no missing second attempt.
       const resubmitted = facts.resubmitted?.has(key) ?? false;
-      if (push && referredLongAgo && assignment.attemptReopenMethod !== 'none' && !secondAttemptGraded && !resubmitted) {
+      if (
+        push &&
+        referredLongAgo &&
+        assignment.attemptReopenMethod !== 'none' &&
+        !secondAttemptGraded &&
+        !resubmitted
+      ) {
         actions.push({ rule: 'RR', ...base, zohoGradeId: push.zoho_grade_id });
       }
     }

@@ -4,12 +4,41 @@
  * older or shorter names people still pick ("Turkey", "Palestine", "USA"…).
  */
 const ALIASES: Record<string, string> = {
-  turkey: 'TR', palestine: 'PS', 'state of palestine': 'PS', usa: 'US', 'united states of america': 'US',
-  uk: 'GB', 'great britain': 'GB', england: 'GB', 'czech republic': 'CZ', 'ivory coast': 'CI',
-  macedonia: 'MK', swaziland: 'SZ', burma: 'MM', myanmar: 'MM', 'korea, south': 'KR', 'republic of korea': 'KR',
-  'korea, north': 'KP', 'russian federation': 'RU', 'syrian arab republic': 'SY', 'viet nam': 'VN',
-  uae: 'AE', 'hong kong': 'HK', macau: 'MO', macao: 'MO', 'bosnia': 'BA', 'saint lucia': 'LC', 'st lucia': 'LC', 'the netherlands': 'NL', holland: 'NL', 'cape verde': 'CV', 'cabo verde': 'CV',
-  'democratic republic of the congo': 'CD', 'republic of the congo': 'CG', 'vatican': 'VA', 'iran, islamic republic of': 'IR',
+  turkey: 'TR',
+  palestine: 'PS',
+  'state of palestine': 'PS',
+  usa: 'US',
+  'united states of america': 'US',
+  uk: 'GB',
+  'great britain': 'GB',
+  england: 'GB',
+  'czech republic': 'CZ',
+  'ivory coast': 'CI',
+  macedonia: 'MK',
+  swaziland: 'SZ',
+  burma: 'MM',
+  myanmar: 'MM',
+  'korea, south': 'KR',
+  'republic of korea': 'KR',
+  'korea, north': 'KP',
+  'russian federation': 'RU',
+  'syrian arab republic': 'SY',
+  'viet nam': 'VN',
+  uae: 'AE',
+  'hong kong': 'HK',
+  macau: 'MO',
+  macao: 'MO',
+  bosnia: 'BA',
+  'saint lucia': 'LC',
+  'st lucia': 'LC',
+  'the netherlands': 'NL',
+  holland: 'NL',
+  'cape verde': 'CV',
+  'cabo verde': 'CV',
+  'democratic republic of the congo': 'CD',
+  'republic of the congo': 'CG',
+  vatican: 'VA',
+  'iran, islamic republic of': 'IR',
 };
 
 /**
@@ -17,10 +46,33 @@ const ALIASES: Record<string, string> = {
  * EZ, UN, QO), the unknown region (ZZ), pseudo-locales (XA, XB), Kosovo's user-assigned XK
  * and the exceptionally reserved AC, CP, CQ, DG, EA, IC, TA.
  */
-const NOT_COUNTRIES = new Set(['AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XA', 'XB', 'XK', 'ZZ']);
+const NOT_COUNTRIES = new Set([
+  'AC',
+  'CP',
+  'CQ',
+  'DG',
+  'EA',
+  'EU',
+  'EZ',
+  'IC',
+  'QO',
+  'TA',
+  'UN',
+  'XA',
+  'XB',
+  'XK',
+  'ZZ',
+]);
 
 const normalise = (name: string) =>
-  name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[’']/g, "'").replace(/\s*&\s*/g, ' and ').replace(/\s+/g, ' ').trim().toLowerCase();
+  name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[’']/g, "'")
+    .replace(/\s*&\s*/g, ' and ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 let byName: Map<string, string> | undefined;
 

@@ -35,12 +35,20 @@ export function classIsCourseReady(cls: ZohoClass, createWhenStatus: readonly st
 export function mapClassToCourse(cls: ZohoClass): DesiredCourse {
   const where = `BTEC_Classes ${cls.id}`;
   const fullname = cls.name?.trim();
-  if (!fullname) throw new PermanentError('zoho.missing_field', `${where}: Class_Name is empty; it is the Moodle course name`);
-  if (!cls.program) throw new PermanentError('zoho.missing_field', `${where}: BTEC_Program is empty; the course needs its program's category`);
+  if (!fullname)
+    throw new PermanentError('zoho.missing_field', `${where}: Class_Name is empty; it is the Moodle course name`);
+  if (!cls.program)
+    throw new PermanentError(
+      'zoho.missing_field',
+      `${where}: BTEC_Program is empty; the course needs its program's category`,
+    );
   const startdate = zohoDateToUnix(cls.startDate);
   const enddate = zohoDateToUnix(cls.endDate);
   if (startdate !== null && enddate !== null && enddate < startdate) {
-    throw new PermanentError('zoho.invalid_dates', `${where}: End_Date ${cls.endDate} is before Start_Date ${cls.startDate}`);
+    throw new PermanentError(
+      'zoho.invalid_dates',
+      `${where}: End_Date ${cls.endDate} is before Start_Date ${cls.startDate}`,
+    );
   }
   return {
     fullname,

@@ -29,7 +29,11 @@ const MOODLE_USERNAME = /^[-.@_a-z0-9]+$/;
 const MOODLE_NAME_MAX = 100;
 
 function accountEmail(module: string, recordId: string, field: string, email: string | null): string {
-  if (!email) throw new PermanentError('zoho.missing_email', `${module} ${recordId}: ${field} is empty; the Moodle account needs it as username and e-mail`);
+  if (!email)
+    throw new PermanentError(
+      'zoho.missing_email',
+      `${module} ${recordId}: ${field} is empty; the Moodle account needs it as username and e-mail`,
+    );
   const username = email.trim().toLowerCase();
   if (!MOODLE_USERNAME.test(username) || username.length > MOODLE_NAME_MAX) {
     throw new PermanentError(
@@ -48,7 +52,11 @@ function names(module: string, recordId: string, first: string | null, last: str
     firstname ||= split.firstname;
     lastname ||= firstname === split.firstname ? split.lastname : split.firstname;
   }
-  if (!firstname) throw new PermanentError('zoho.missing_name', `${module} ${recordId}: no name (First_Name, Last_Name or the full name) to give the Moodle account`);
+  if (!firstname)
+    throw new PermanentError(
+      'zoho.missing_name',
+      `${module} ${recordId}: no name (First_Name, Last_Name or the full name) to give the Moodle account`,
+    );
   return { firstname: firstname.slice(0, MOODLE_NAME_MAX), lastname: (lastname || '-').slice(0, MOODLE_NAME_MAX) };
 }
 
@@ -57,9 +65,17 @@ function names(module: string, recordId: string, first: string | null, last: str
  * idnumber = Zoho id, suspended when `Status` is one of `suspendWhenStatus`.
  * @throws PermanentError naming the record when the academic e-mail is missing or unusable.
  */
-export function mapStudentToMoodleUser(student: ZohoStudent, options: { suspendWhenStatus: readonly string[]; fields?: ZohoFieldNames }): DesiredMoodleUser {
+export function mapStudentToMoodleUser(
+  student: ZohoStudent,
+  options: { suspendWhenStatus: readonly string[]; fields?: ZohoFieldNames },
+): DesiredMoodleUser {
   const fields = options.fields ?? DEFAULT_FIELD_NAMES;
-  const username = accountEmail('BTEC_Students', student.id, fields.name('BTEC_Students', 'academicEmail'), student.academicEmail);
+  const username = accountEmail(
+    'BTEC_Students',
+    student.id,
+    fields.name('BTEC_Students', 'academicEmail'),
+    student.academicEmail,
+  );
   const country = countryCode(student.country);
   return {
     username,
@@ -78,7 +94,10 @@ export function mapStudentToMoodleUser(student: ZohoStudent, options: { suspendW
  * username, `Name` split into first and last name. Teachers have no status in Zoho: only a
  * Zoho delete suspends them.
  */
-export function mapTeacherToMoodleUser(teacher: ZohoTeacher, fields: ZohoFieldNames = DEFAULT_FIELD_NAMES): DesiredMoodleUser {
+export function mapTeacherToMoodleUser(
+  teacher: ZohoTeacher,
+  fields: ZohoFieldNames = DEFAULT_FIELD_NAMES,
+): DesiredMoodleUser {
   const emailFields = `${fields.name('BTEC_Teachers', 'academicEmail')} (or ${fields.name('BTEC_Teachers', 'email')})`;
   const username = accountEmail('BTEC_Teachers', teacher.id, emailFields, teacher.academicEmail ?? teacher.email);
   return {

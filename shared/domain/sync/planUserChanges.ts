@@ -1,7 +1,9 @@
 import type { MoodleUser } from '../../clients/moodle/moodleSchemas.ts';
 import type { DesiredMoodleUser } from './mapPersonToMoodleUser.ts';
 
-export type MoodleUserChanges = Partial<Pick<DesiredMoodleUser, 'username' | 'email' | 'firstname' | 'lastname' | 'idnumber' | 'suspended'>> & {
+export type MoodleUserChanges = Partial<
+  Pick<DesiredMoodleUser, 'username' | 'email' | 'firstname' | 'lastname' | 'idnumber' | 'suspended'>
+> & {
   city?: string;
   country?: string;
 };

@@ -2,7 +2,14 @@ import { PermanentError } from '../errors.ts';
 
 /** Role ids of Moodle's standard roles (lib/db/install.php creates them in this order on every site). */
 export const STANDARD_ROLE_IDS: Readonly<Record<string, number>> = {
-  manager: 1, coursecreator: 2, editingteacher: 3, teacher: 4, student: 5, guest: 6, user: 7, frontpage: 8,
+  manager: 1,
+  coursecreator: 2,
+  editingteacher: 3,
+  teacher: 4,
+  student: 5,
+  guest: 6,
+  user: 7,
+  frontpage: 8,
 };
 
 /**
@@ -17,7 +24,10 @@ export function resolveRoleId(setting: string, value: string | number): number {
   // Own keys only: "constructor", "toString"… are inherited by every object, and no role.
   const id = Object.hasOwn(STANDARD_ROLE_IDS, value) ? STANDARD_ROLE_IDS[value] : undefined;
   if (id === undefined) {
-    throw new PermanentError('settings.invalid', `app_settings moodle.roles.${setting} = "${value}" is not a standard Moodle role shortname: give the role's numeric id instead (Site administration > Users > Define roles)`);
+    throw new PermanentError(
+      'settings.invalid',
+      `app_settings moodle.roles.${setting} = "${value}" is not a standard Moodle role shortname: give the role's numeric id instead (Site administration > Users > Define roles)`,
+    );
   }
   return id;
 }

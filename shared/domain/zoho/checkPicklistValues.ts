@@ -35,7 +35,9 @@ export function checkPicklistValues(
     if (!known) return;
     for (const one of Array.isArray(value) ? value : [value]) {
       if (typeof one !== 'string' || known.includes(one)) continue;
-      const source = org?.has(spec.apiName) ? "the org's values" : 'the values this service ships with (the org\'s list could not be read)';
+      const source = org?.has(spec.apiName)
+        ? "the org's values"
+        : "the values this service ships with (the org's list could not be read)";
       if (spec.decidedBy) check.undecided.push({ field: where, value: one, setting: spec.decidedBy });
       else check.warnings.push(`${module} ${record.id}: ${where} "${one}" is not one of ${source}; kept as it is`);
     }
@@ -48,7 +50,8 @@ export function checkPicklistValues(
     }
     if (!Array.isArray(value)) continue;
     value.forEach((row: Record<string, unknown>, index) => {
-      for (const [column, columnSpec] of Object.entries(spec.subform)) visit(columnSpec, row[column], `${spec.apiName}[${index}].${columnSpec.apiName}`);
+      for (const [column, columnSpec] of Object.entries(spec.subform))
+        visit(columnSpec, row[column], `${spec.apiName}[${index}].${columnSpec.apiName}`);
     });
   }
   return check;

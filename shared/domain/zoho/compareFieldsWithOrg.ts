@@ -54,14 +54,23 @@ const COMPATIBLE: Record<ZohoScalarFieldType | 'subform', readonly string[]> = {
  * list, and the fields we find records by are unique. Subform columns are not in the module's
  * metadata (each subform is a module of its own) and are not checked. Pure.
  */
-export function compareFieldsWithOrg(module: string, mapping: ZohoModuleMapping, org: readonly OrgField[], reliance: ModuleReliance = {}): FieldProblem[] {
+export function compareFieldsWithOrg(
+  module: string,
+  mapping: ZohoModuleMapping,
+  org: readonly OrgField[],
+  reliance: ModuleReliance = {},
+): FieldProblem[] {
   const byName = new Map(org.map((field) => [field.apiName, field]));
   const problems: FieldProblem[] = [];
   const override = (property: string) => `ZOHO_FIELD_OVERRIDES='{"${module}":{"${property}":"<the org's API name>"}}'`;
   for (const [property, spec] of Object.entries(mapping) as [string, ZohoFieldSpec][]) {
     const field = byName.get(spec.apiName);
     if (!field) {
-      problems.push({ property, detail: `${module}.${spec.apiName} (${property}) is not a field of the org`, fix: `create the field in Zoho, or name the org's field: ${override(property)}` });
+      problems.push({
+        property,
+        detail: `${module}.${spec.apiName} (${property}) is not a field of the org`,
+        fix: `create the field in Zoho, or name the org's field: ${override(property)}`,
+      });
       continue;
     }
     if (!COMPATIBLE[spec.type].includes(field.dataType)) {

@@ -23,8 +23,23 @@
  */
 
 export const ZOHO_FIELD_TYPES = [
-  'text', 'textarea', 'autonumber', 'email', 'phone', 'url', 'date', 'datetime', 'picklist',
-  'multiselect', 'lookup', 'money', 'number', 'integer', 'boolean', 'textOrNumber', 'subform',
+  'text',
+  'textarea',
+  'autonumber',
+  'email',
+  'phone',
+  'url',
+  'date',
+  'datetime',
+  'picklist',
+  'multiselect',
+  'lookup',
+  'money',
+  'number',
+  'integer',
+  'boolean',
+  'textOrNumber',
+  'subform',
 ] as const;
 export type ZohoFieldType = (typeof ZOHO_FIELD_TYPES)[number];
 export type ZohoScalarFieldType = Exclude<ZohoFieldType, 'subform'>;
@@ -91,9 +106,22 @@ export const ZOHO_FIELD_MAPPINGS = {
       type: 'picklist',
       decidedBy: 'students.suspend_when_status',
       picklist: [
-        'Pending', 'Passive', 'Enrollment Form', 'approved', 'approved-conditional', 'Active',
-        'Freezed', 'Withdraw', 'Graduated', 'Blocked', 'Revive', 'Welcome Letter Sent',
-        'Student Certificate Sent', 'Graduate Form Sent', 'Account Creation', 'Registered',
+        'Pending',
+        'Passive',
+        'Enrollment Form',
+        'approved',
+        'approved-conditional',
+        'Active',
+        'Freezed',
+        'Withdraw',
+        'Graduated',
+        'Blocked',
+        'Revive',
+        'Welcome Letter Sent',
+        'Student Certificate Sent',
+        'Graduate Form Sent',
+        'Account Creation',
+        'Registered',
         'Unregistered',
       ],
     },
@@ -101,8 +129,13 @@ export const ZOHO_FIELD_MAPPINGS = {
       apiName: 'Major',
       type: 'picklist',
       picklist: [
-        'Business', 'Computing', 'Art & Design', 'Applied Science', 'Subsidiary + (Level 5)',
-        'Subsidiary + (Level 5 BUS)', 'Subsidiary + (Level 5 Art)',
+        'Business',
+        'Computing',
+        'Art & Design',
+        'Applied Science',
+        'Subsidiary + (Level 5)',
+        'Subsidiary + (Level 5 BUS)',
+        'Subsidiary + (Level 5 Art)',
         'Strategic Management and Leadership',
       ],
     },
@@ -240,8 +273,13 @@ export const ZOHO_FIELD_MAPPINGS = {
       type: 'picklist',
       decidedBy: 'classes.create_when_status',
       picklist: [
-        'Pending', 'Active', 'Initial Evaluation', 'Final Evaluation', 'Waiting Submission',
-        'Waiting Resubmission', 'End',
+        'Pending',
+        'Active',
+        'Initial Evaluation',
+        'Final Evaluation',
+        'Waiting Submission',
+        'Waiting Resubmission',
+        'End',
       ],
     },
     program: { apiName: 'BTEC_Program', type: 'lookup', lookupModule: 'Products' },
@@ -426,12 +464,14 @@ export function withFieldOverrides<M extends Readonly<Record<string, ZohoModuleM
 function applyRename(module: string, mapping: Record<string, ZohoFieldSpec>, path: string, apiName: string): void {
   const [property = '', rowProperty, ...rest] = path.split('.');
   const spec = Object.hasOwn(mapping, property) ? mapping[property] : undefined;
-  if (!spec || rest.length > 0) throw new ZohoFieldOverrideError(`unknown property in field overrides: ${module}.${path}`);
+  if (!spec || rest.length > 0)
+    throw new ZohoFieldOverrideError(`unknown property in field overrides: ${module}.${path}`);
   if (rowProperty === undefined) {
     mapping[property] = { ...spec, apiName };
     return;
   }
-  const column = spec.type === 'subform' && Object.hasOwn(spec.subform, rowProperty) ? spec.subform[rowProperty] : undefined;
+  const column =
+    spec.type === 'subform' && Object.hasOwn(spec.subform, rowProperty) ? spec.subform[rowProperty] : undefined;
   if (spec.type !== 'subform' || !column) {
     throw new ZohoFieldOverrideError(`unknown property in field overrides: ${module}.${path}`);
   }

@@ -19,7 +19,8 @@ export type FieldResult = { ok: true; value: unknown } | { ok: false; reason: st
 
 const ZOHO_ID = /^\d{1,20}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const DATETIME =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const INTEGER_TEXT = /^-?\d{1,15}$/;
 
@@ -57,9 +58,13 @@ function parseNonEmpty(spec: ZohoScalarFieldSpec, value: unknown): FieldResult {
       if (typeof value === 'number' && Number.isFinite(value)) return ok(String(value));
       return typeof value === 'string' ? ok(value) : fail('is not text or a number');
     case 'email':
-      return typeof value === 'string' && EMAIL.test(value.trim()) ? ok(value.trim()) : fail('is not a valid e-mail address');
+      return typeof value === 'string' && EMAIL.test(value.trim())
+        ? ok(value.trim())
+        : fail('is not a valid e-mail address');
     case 'url':
-      return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value) && URL.canParse(value) ? ok(value) : fail('is not an http(s) URL');
+      return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value) && URL.canParse(value)
+        ? ok(value)
+        : fail('is not an http(s) URL');
     case 'date':
       return typeof value === 'string' && isCalendarDate(value) ? ok(value) : fail('is not a date (YYYY-MM-DD)');
     case 'datetime':
@@ -95,10 +100,12 @@ function parsePicklistValue(_spec: ZohoScalarFieldSpec, value: unknown): FieldRe
 }
 
 function parseLookup(value: unknown): FieldResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('is not a lookup ({ name, id })');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('is not a lookup ({ name, id })');
   const { id, name } = value as { id?: unknown; name?: unknown };
   if (!isZohoId(id)) return fail('has a lookup id that is not a Zoho record id');
-  if (name !== undefined && name !== null && typeof name !== 'string') return fail('has a lookup name that is not text');
+  if (name !== undefined && name !== null && typeof name !== 'string')
+    return fail('has a lookup name that is not text');
   return ok({ id, name: name ?? '' } satisfies ZohoLookup);
 }
 
@@ -113,7 +120,8 @@ function parseMoneyValue(value: unknown): FieldResult {
 
 function parseDatetime(value: unknown): FieldResult {
   const match = typeof value === 'string' ? DATETIME.exec(value) : null;
-  if (!match || !isCalendarDate(match[1] ?? '')) return fail('is not a datetime with offset (YYYY-MM-DDTHH:MM:SS±HH:MM)');
+  if (!match || !isCalendarDate(match[1] ?? ''))
+    return fail('is not a datetime with offset (YYYY-MM-DDTHH:MM:SS±HH:MM)');
   return ok(value);
 }
 

@@ -42,10 +42,7 @@ export class MoneyFormatError extends PermanentError {
 
 const MARK = String.raw`(?:\$|€|£|₺|USD|TRY|EUR|GBP|TL)`;
 const AMOUNT = String.raw`(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?`;
-const MONEY_TEXT = new RegExp(
-  String.raw`^(-)?\s*(?:(${MARK})\s*)?(-)?${AMOUNT}(?:\s*(${MARK}))?$`,
-  'iu',
-);
+const MONEY_TEXT = new RegExp(String.raw`^(-)?\s*(?:(${MARK})\s*)?(-)?${AMOUNT}(?:\s*(${MARK}))?$`, 'iu');
 const CANONICAL = /^(?:0\.\d{2}|-?[1-9]\d*\.\d{2}|-0\.(?!00)\d{2})$/; // never "-0.00"
 const MAX_EXACT_DIGITS = 15;
 

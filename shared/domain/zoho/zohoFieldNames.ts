@@ -8,7 +8,11 @@ export type ZohoProperty<M extends ZohoModuleName> = keyof ZohoFieldMappings[M] 
 type SubformOf<M extends ZohoModuleName> = {
   [K in ZohoProperty<M>]: ZohoFieldMappings[M][K] extends { type: 'subform' } ? K : never;
 }[ZohoProperty<M>];
-type RowPropertyOf<M extends ZohoModuleName, S extends SubformOf<M>> = ZohoFieldMappings[M][S] extends { subform: infer R } ? keyof R & string : never;
+type RowPropertyOf<M extends ZohoModuleName, S extends SubformOf<M>> = ZohoFieldMappings[M][S] extends {
+  subform: infer R;
+}
+  ? keyof R & string
+  : never;
 
 /** Canonical values to write: any mapped properties; a subform's rows in canonical row properties. */
 export type ZohoWriteValues<M extends ZohoModuleName> = { [K in ZohoProperty<M>]?: unknown };
@@ -34,10 +38,19 @@ export function createZohoFieldNames(mappings: ZohoFieldMappings) {
       return spec(module, property).apiName;
     },
     /** The API name of a subform column, e.g. `column('BTEC_Grades', 'learningOutcomes', 'code')` → `LO_Code`. */
-    column<M extends ZohoModuleName, S extends SubformOf<M>>(module: M, subform: S, rowProperty: RowPropertyOf<M, S>): string {
+    column<M extends ZohoModuleName, S extends SubformOf<M>>(
+      module: M,
+      subform: S,
+      rowProperty: RowPropertyOf<M, S>,
+    ): string {
       const field = spec(module, subform);
-      const column = field.type === 'subform' && Object.hasOwn(field.subform, rowProperty) ? field.subform[rowProperty] : undefined;
-      if (!column) throw new PermanentError('zoho.unmapped_field', `${module}.${subform}.${rowProperty} is not in the field mapping`);
+      const column =
+        field.type === 'subform' && Object.hasOwn(field.subform, rowProperty) ? field.subform[rowProperty] : undefined;
+      if (!column)
+        throw new PermanentError(
+          'zoho.unmapped_field',
+          `${module}.${subform}.${rowProperty} is not in the field mapping`,
+        );
       return column.apiName;
     },
     /**

@@ -67,18 +67,32 @@ export type ChannelStep =
  * live channel is renewed (a week from now, at the current URL); an expired one is gone in Zoho
  * and is made again; a channel of a module switched off is disabled.
  */
-export function planConnect(input: { enabledModules: readonly string[]; known: readonly KnownChannel[]; now: Date }): ChannelStep[] {
+export function planConnect(input: {
+  enabledModules: readonly string[];
+  known: readonly KnownChannel[];
+  now: Date;
+}): ChannelStep[] {
   const steps: ChannelStep[] = [];
   const byModule = new Map(input.known.map((channel) => [channel.module, channel]));
   for (const module of input.enabledModules) {
     const channel = byModule.get(module);
     if (!channel) steps.push({ kind: 'create', module, reason: 'no channel yet' });
-    else if (channel.expiresAt <= input.now) steps.push({ kind: 'create', module, reason: `channel ${channel.channelId} expired at ${channel.expiresAt.toISOString()}` });
+    else if (channel.expiresAt <= input.now)
+      steps.push({
+        kind: 'create',
+        module,
+        reason: `channel ${channel.channelId} expired at ${channel.expiresAt.toISOString()}`,
+      });
     else steps.push({ kind: 'renew', channelId: channel.channelId, module, reason: 'renewed for a week' });
   }
   for (const channel of input.known) {
     if (!input.enabledModules.includes(channel.module)) {
-      steps.push({ kind: 'disable', channelId: channel.channelId, module: channel.module, reason: `module switched off (modules.enabled.${channel.module} is false)` });
+      steps.push({
+        kind: 'disable',
+        channelId: channel.channelId,
+        module: channel.module,
+        reason: `module switched off (modules.enabled.${channel.module} is false)`,
+      });
     }
   }
   return steps;
@@ -91,9 +105,25 @@ export function planConnect(input: { enabledModules: readonly string[]; known: r
 export function planRenewals(known: readonly KnownChannel[], now: Date): ChannelStep[] {
   return known.map((channel): ChannelStep => {
     const left = channel.expiresAt.getTime() - now.getTime();
-    if (left <= 0) return { kind: 'create', module: channel.module, reason: `channel ${channel.channelId} expired at ${channel.expiresAt.toISOString()}` };
-    if (left < RENEW_WITHIN_MS) return { kind: 'renew', channelId: channel.channelId, module: channel.module, reason: `expires at ${channel.expiresAt.toISOString()}` };
-    return { kind: 'keep', channelId: channel.channelId, module: channel.module, reason: `expires at ${channel.expiresAt.toISOString()}` };
+    if (left <= 0)
+      return {
+        kind: 'create',
+        module: channel.module,
+        reason: `channel ${channel.channelId} expired at ${channel.expiresAt.toISOString()}`,
+      };
+    if (left < RENEW_WITHIN_MS)
+      return {
+        kind: 'renew',
+        channelId: channel.channelId,
+        module: channel.module,
+        reason: `expires at ${channel.expiresAt.toISOString()}`,
+      };
+    return {
+      kind: 'keep',
+      channelId: channel.channelId,
+      module: channel.module,
+      reason: `expires at ${channel.expiresAt.toISOString()}`,
+    };
   });
 }
 
@@ -135,7 +165,10 @@ export function affectedFieldsOf(notification: Pick<ZohoNotification, 'affected_
 }
 
 /** The idempotency key of one record of a callback: a redelivery of it is the same event. */
-export function notificationEventId(notification: Pick<ZohoNotification, 'channel_id' | 'operation' | 'server_time'>, id: string): string {
+export function notificationEventId(
+  notification: Pick<ZohoNotification, 'channel_id' | 'operation' | 'server_time'>,
+  id: string,
+): string {
   return `notify:${notification.channel_id}:${id}:${notification.operation}:${notification.server_time}`;
 }
 

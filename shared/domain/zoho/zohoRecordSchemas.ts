@@ -131,7 +131,9 @@ export class ZohoRecordError extends PermanentError {
 const schemaCache = new WeakMap<ZohoModuleMapping, z.ZodType>();
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`))
+    .join('');
 }
 
 /**

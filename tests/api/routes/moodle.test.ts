@@ -30,14 +30,29 @@ t.test('a signed grade event is stored with its job and answered 202 after commi
   const res = await post('/v1/events/moodle/grade', body, signedHeaders(MOODLE_SECRET, body));
   t.equal(res.status, 202);
   t.same(res.body, { status: 'accepted', event_id: '6c1e0d7e-0000-4000-8000-000000000001' });
-  const row = await app.db.one(sql.type(z.object({
-    source: z.string(), entity: z.string(), module: z.string(), record_id: z.string(), status: z.string(), task_identifier: z.string(), key: z.string(),
-  }))`
+  const row = await app.db.one(sql.type(
+    z.object({
+      source: z.string(),
+      entity: z.string(),
+      module: z.string(),
+      record_id: z.string(),
+      status: z.string(),
+      task_identifier: z.string(),
+      key: z.string(),
+    }),
+  )`
     select e.source, e.entity, e.module, e.record_id, e.status, e.task_identifier, j.key
       from integration_events_log e join graphile_worker.jobs j on j.key = 'event:' || e.id
      where e.event_id = '6c1e0d7e-0000-4000-8000-000000000001'
   `);
-  t.match(row, { source: 'moodle', entity: 'grade', module: 'assign_grades', record_id: '77', status: 'pending', task_identifier: 'moodle_grade' });
+  t.match(row, {
+    source: 'moodle',
+    entity: 'grade',
+    module: 'assign_grades',
+    record_id: '77',
+    status: 'pending',
+    task_identifier: 'moodle_grade',
+  });
 });
 
 t.test('the same delivery again is a duplicate: 200 and no second row or job', async (t) => {
@@ -66,16 +81,65 @@ t.test('rejects what it cannot trust or read, writing nothing', async (t) => {
   const body = gradeEvent('bad-1');
   const before = await countRows(app.db);
   const cases: [string, string, string, Record<string, string>, number, string][] = [
-    ['signed with the Zoho secret', '/v1/events/moodle/grade', body, signedHeaders(ZOHO_SECRET, body), 401, 'invalid_signature'],
-    ['signature headers missing', '/v1/events/moodle/grade', body, { 'content-type': 'application/json' }, 401, 'invalid_signature'],
-    ['timestamp 6 minutes old', '/v1/events/moodle/grade', body, signedHeaders(MOODLE_SECRET, body, { timestamp: new Date(Date.now() - 360_000) }), 401, 'invalid_signature'],
-    ['timestamp 6 minutes ahead', '/v1/events/moodle/grade', body, signedHeaders(MOODLE_SECRET, body, { timestamp: new Date(Date.now() + 360_000) }), 401, 'invalid_signature'],
-    ['body changed after signing', '/v1/events/moodle/grade', body.replace('77', '78'), signedHeaders(MOODLE_SECRET, body), 401, 'invalid_signature'],
+    [
+      'signed with the Zoho secret',
+      '/v1/events/moodle/grade',
+      body,
+      signedHeaders(ZOHO_SECRET, body),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'signature headers missing',
+      '/v1/events/moodle/grade',
+      body,
+      { 'content-type': 'application/json' },
+      401,
+      'invalid_signature',
+    ],
+    [
+      'timestamp 6 minutes old',
+      '/v1/events/moodle/grade',
+      body,
+      signedHeaders(MOODLE_SECRET, body, { timestamp: new Date(Date.now() - 360_000) }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'timestamp 6 minutes ahead',
+      '/v1/events/moodle/grade',
+      body,
+      signedHeaders(MOODLE_SECRET, body, { timestamp: new Date(Date.now() + 360_000) }),
+      401,
+      'invalid_signature',
+    ],
+    [
+      'body changed after signing',
+      '/v1/events/moodle/grade',
+      body.replace('77', '78'),
+      signedHeaders(MOODLE_SECRET, body),
+      401,
+      'invalid_signature',
+    ],
     ['unknown entity', '/v1/events/moodle/cohort', body, signedHeaders(MOODLE_SECRET, body), 404, 'unknown_entity'],
-    ['text/plain', '/v1/events/moodle/grade', body, { ...signedHeaders(MOODLE_SECRET, body), 'content-type': 'text/plain' }, 415, 'unsupported_media_type'],
+    [
+      'text/plain',
+      '/v1/events/moodle/grade',
+      body,
+      { ...signedHeaders(MOODLE_SECRET, body), 'content-type': 'text/plain' },
+      415,
+      'unsupported_media_type',
+    ],
     ['not JSON', '/v1/events/moodle/grade', '{nope', signedHeaders(MOODLE_SECRET, '{nope'), 400, 'invalid_json'],
     ['a JSON array', '/v1/events/moodle/grade', '[]', signedHeaders(MOODLE_SECRET, '[]'), 400, 'invalid_body'],
-    ['envelope without event_id', '/v1/events/moodle/grade', '{"event_type":"x"}', signedHeaders(MOODLE_SECRET, '{"event_type":"x"}'), 400, 'invalid_envelope'],
+    [
+      'envelope without event_id',
+      '/v1/events/moodle/grade',
+      '{"event_type":"x"}',
+      signedHeaders(MOODLE_SECRET, '{"event_type":"x"}'),
+      400,
+      'invalid_envelope',
+    ],
   ];
   for (const [name, path, sent, headers, status, error] of cases) {
     const res = await post(path, sent, headers);
@@ -103,7 +167,12 @@ t.test('never logs signatures or bodies', async (t) => {
   const all = app.rawLogs.join('');
   t.notMatch(all, /v1,[A-Za-z0-9+/]{20}/, 'no signature in logs');
   t.notMatch(all, /submission_graded/, 'no body content in logs');
-  t.ok(app.logs.some((l) => l.msg === 'event accepted' && typeof l.reqId === 'undefined' && (l.req as { id?: string })?.id), 'request id on lines');
+  t.ok(
+    app.logs.some(
+      (l) => l.msg === 'event accepted' && typeof l.reqId === 'undefined' && (l.req as { id?: string })?.id,
+    ),
+    'request id on lines',
+  );
 });
 
 t.test("the plugin's connection test: a signed ping answers the service's version and stores nothing", async (t) => {

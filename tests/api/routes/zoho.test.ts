@@ -14,20 +14,40 @@ async function post(path: string, body: string, headers: Record<string, string>)
 }
 
 const eventRow = (eventId: string) =>
-  app.db.one(sql.type(z.object({ event_type: z.string(), record_id: z.string(), dedupe: z.string(), entity: z.string(), job_key: z.string().nullable() }))`
+  app.db.one(sql.type(
+    z.object({
+      event_type: z.string(),
+      record_id: z.string(),
+      dedupe: z.string(),
+      entity: z.string(),
+      job_key: z.string().nullable(),
+    }),
+  )`
     select e.event_type, e.record_id, e.dedupe, e.entity,
            (select key from graphile_worker.jobs j where j.key in ('event:' || e.id, 'zoho:' || e.module || ':' || e.record_id)) as job_key
       from integration_events_log e where e.source = 'zoho' and e.event_id = ${eventId}`);
 
 t.test('a Standard Webhooks envelope from a Deluge function is accepted', async (t) => {
-  const body = JSON.stringify({ event_id: 'BTEC_Students:100:2026-11-20T10:00:00Z', event_type: 'updated', module: 'BTEC_Students', record_id: '100', changed_fields: ['Status'] });
+  const body = JSON.stringify({
+    event_id: 'BTEC_Students:100:2026-11-20T10:00:00Z',
+    event_type: 'updated',
+    module: 'BTEC_Students',
+    record_id: '100',
+    changed_fields: ['Status'],
+  });
   const res = await post('/v1/events/zoho/student', body, signedHeaders(ZOHO_SECRET, body));
   t.equal(res.status, 202);
   t.same(res.body, { status: 'accepted', event_id: 'BTEC_Students:100:2026-11-20T10:00:00Z' });
-  t.match(await eventRow('BTEC_Students:100:2026-11-20T10:00:00Z'), { event_type: 'updated', record_id: '100', dedupe: 'event_id', entity: 'student', job_key: /^event:\d+$/ });
+  t.match(await eventRow('BTEC_Students:100:2026-11-20T10:00:00Z'), {
+    event_type: 'updated',
+    record_id: '100',
+    dedupe: 'event_id',
+    entity: 'student',
+    job_key: /^event:\d+$/,
+  });
 });
 
-t.test("a plain workflow webhook with the shared token is accepted; the operation comes from ?event=", async (t) => {
+t.test('a plain workflow webhook with the shared token is accepted; the operation comes from ?event=', async (t) => {
   const body = JSON.stringify({ zoho_id: '200', module: 'BTEC_Classes', Modified_Time: '2026-11-20T11:00:00+00:00' });
   const res = await post('/v1/events/zoho/class?event=deleted', body, bearer);
   t.equal(res.status, 202);
@@ -50,10 +70,15 @@ t.test('deliveries without any id each get a row, and coalesce into one waiting 
   const before = await countRows(app.db);
   const body = JSON.stringify({ zoho_id: '400', module: 'BTEC_Students' });
   const answers = await Promise.all([1, 2, 3].map(() => post('/v1/events/zoho/student', body, bearer)));
-  t.same(answers.map((a) => a.status), [202, 202, 202]);
+  t.same(
+    answers.map((a) => a.status),
+    [202, 202, 202],
+  );
   t.equal(new Set(answers.map((a) => a.body.event_id)).size, 3, 'three distinct generated ids');
   t.same(await countRows(app.db), { events: before.events + 3, jobs: before.jobs + 1 });
-  const keys = await app.db.anyFirst(sql.type(z.object({ key: z.string() }))`select key from graphile_worker.jobs where key like 'zoho:%400'`);
+  const keys = await app.db.anyFirst(
+    sql.type(z.object({ key: z.string() }))`select key from graphile_worker.jobs where key like 'zoho:%400'`,
+  );
   t.same(keys, ['zoho:BTEC_Students:400']);
 });
 
@@ -66,7 +91,12 @@ t.test('authentication failures are 401 and write nothing', async (t) => {
     ['a wrong token', plain, { ...bearer, authorization: `Bearer ${ZOHO_TOKEN}x` }, 'invalid_token'],
     ['the token without Bearer', plain, { ...bearer, authorization: ZOHO_TOKEN }, 'invalid_token'],
     ['signed with the Moodle secret', envelope, signedHeaders(MOODLE_SECRET, envelope), 'invalid_signature'],
-    ['a bad signature even with the right token', envelope, { ...signedHeaders(MOODLE_SECRET, envelope), authorization: `Bearer ${ZOHO_TOKEN}` }, 'invalid_signature'],
+    [
+      'a bad signature even with the right token',
+      envelope,
+      { ...signedHeaders(MOODLE_SECRET, envelope), authorization: `Bearer ${ZOHO_TOKEN}` },
+      'invalid_signature',
+    ],
   ];
   for (const [name, body, headers, error] of cases) {
     const res = await post('/v1/events/zoho/student', body, headers);
@@ -82,10 +112,16 @@ t.test('without ZOHO_WEBHOOK_TOKEN only signed deliveries are accepted', async (
   const res = await fetch(`${signedOnly.url}/v1/events/zoho/student`, { method: 'POST', body, headers: bearer });
   t.equal(res.status, 401);
   const form = await fetch(`${signedOnly.url}/v1/events/zoho/student`, {
-    method: 'POST', body: 'zoho_id=600&module=BTEC_Students', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    body: 'zoho_id=600&module=BTEC_Students',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   t.equal(form.status, 415, 'form bodies only in token mode');
-  const signed = await fetch(`${signedOnly.url}/v1/events/zoho/student`, { method: 'POST', body, headers: signedHeaders(ZOHO_SECRET, body) });
+  const signed = await fetch(`${signedOnly.url}/v1/events/zoho/student`, {
+    method: 'POST',
+    body,
+    headers: signedHeaders(ZOHO_SECRET, body),
+  });
   t.equal(signed.status, 202);
 });
 
@@ -100,7 +136,10 @@ t.test('validation failures are 400 with the issue paths, never the values', asy
   const bad = await post('/v1/events/zoho/student', secretish, signedHeaders(ZOHO_SECRET, secretish));
   t.equal(bad.status, 400);
   t.notMatch(JSON.stringify(bad.body), /PERSONAL-DATA/);
-  t.equal((await post('/v1/events/zoho/student?event=merged', body.replace('Teachers', 'Students'), bearer)).status, 400);
+  t.equal(
+    (await post('/v1/events/zoho/student?event=merged', body.replace('Teachers', 'Students'), bearer)).status,
+    400,
+  );
   t.same(await countRows(app.db), before);
 });
 

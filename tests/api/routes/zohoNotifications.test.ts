@@ -14,12 +14,20 @@ const CHANNEL = '123456789012345';
 const hour = 3_600_000;
 
 await saveZohoChannel(app.db, {
-  channelId: CHANNEL, module: 'BTEC_Students', events: ['BTEC_Students.create', 'BTEC_Students.edit', 'BTEC_Students.delete'],
-  notifyUrl: `${app.url}/v1/notifications/zoho`, tokenSha256: channelTokenDigest(TOKEN), expiresAt: new Date(Date.now() + 100 * hour),
+  channelId: CHANNEL,
+  module: 'BTEC_Students',
+  events: ['BTEC_Students.create', 'BTEC_Students.edit', 'BTEC_Students.delete'],
+  notifyUrl: `${app.url}/v1/notifications/zoho`,
+  tokenSha256: channelTokenDigest(TOKEN),
+  expiresAt: new Date(Date.now() + 100 * hour),
 });
 await saveZohoChannel(app.db, {
-  channelId: '99', module: 'BTEC_Classes', events: ['BTEC_Classes.edit'],
-  notifyUrl: `${app.url}/v1/notifications/zoho`, tokenSha256: channelTokenDigest(TOKEN), expiresAt: new Date(Date.now() - hour),
+  channelId: '99',
+  module: 'BTEC_Classes',
+  events: ['BTEC_Classes.edit'],
+  notifyUrl: `${app.url}/v1/notifications/zoho`,
+  tokenSha256: channelTokenDigest(TOKEN),
+  expiresAt: new Date(Date.now() - hour),
 });
 
 function callback(overrides: Record<string, unknown> = {}) {
@@ -38,11 +46,24 @@ function callback(overrides: Record<string, unknown> = {}) {
 }
 
 async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const res = await fetch(`${app.url}/v1/notifications/zoho`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers });
+  const res = await fetch(`${app.url}/v1/notifications/zoho`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const rowsOf = (recordId: string) => app.db.any(sql.type(z.object({ event_id: z.string(), event_type: z.string(), dedupe: z.string(), entity: z.string(), payload: z.unknown() }))`
+const rowsOf = (recordId: string) =>
+  app.db.any(sql.type(
+    z.object({
+      event_id: z.string(),
+      event_type: z.string(),
+      dedupe: z.string(),
+      entity: z.string(),
+      payload: z.unknown(),
+    }),
+  )`
   select event_id, event_type, dedupe, entity, payload from integration_events_log where record_id = ${recordId} order by id`);
 
 t.test('a callback with three ids is three events in one transaction, one waiting job per record', async (t) => {
@@ -53,11 +74,18 @@ t.test('a callback with three ids is three events in one transaction, one waitin
   t.same(await countRows(app.db), { events: before.events + 3, jobs: before.jobs + 3 });
   const [row] = await rowsOf('5001');
   t.match(row, {
-    event_id: `notify:${CHANNEL}:5001:update:1764770000000`, event_type: 'updated', dedupe: 'coalesce', entity: 'student',
+    event_id: `notify:${CHANNEL}:5001:update:1764770000000`,
+    event_type: 'updated',
+    dedupe: 'coalesce',
+    entity: 'student',
     payload: { via: 'zoho_notification', channel_id: CHANNEL, operation: 'update', affected_fields: ['Last_Name'] },
   });
   t.match((await rowsOf('5003'))[0]?.payload, { affected_fields: null }, 'no affected fields named for 5003');
-  const keys = await app.db.anyFirst(sql.type(z.object({ key: z.string() }))`select key from graphile_worker.jobs where key like 'zoho:BTEC_Students:500%' order by key`);
+  const keys = await app.db.anyFirst(
+    sql.type(
+      z.object({ key: z.string() }),
+    )`select key from graphile_worker.jobs where key like 'zoho:BTEC_Students:500%' order by key`,
+  );
   t.same(keys, ['zoho:BTEC_Students:5001', 'zoho:BTEC_Students:5002', 'zoho:BTEC_Students:5003']);
   const channel = (await listZohoChannels(app.db)).find((c) => c.channel_id === CHANNEL);
   t.equal(channel?.deliveries, 1, 'the delivery is counted on the channel');
@@ -70,10 +98,19 @@ t.test('a redelivery is stored once; a later change of the same record coalesces
   t.equal(again.status, 200);
   t.same(again.body, { status: 'duplicate', accepted: 0, duplicates: 3 });
   t.same(await countRows(app.db), before, 'nothing new');
-  const later = await post(callback({ server_time: 1764770009999, ids: ['5001'], operation: 'delete', affected_fields: [] }));
+  const later = await post(
+    callback({ server_time: 1764770009999, ids: ['5001'], operation: 'delete', affected_fields: [] }),
+  );
   t.equal(later.status, 202);
-  t.same(await countRows(app.db), { events: before.events + 1, jobs: before.jobs }, 'a new event, no second job for the record');
-  t.same((await rowsOf('5001')).map((r) => r.event_type), ['updated', 'deleted']);
+  t.same(
+    await countRows(app.db),
+    { events: before.events + 1, jobs: before.jobs },
+    'a new event, no second job for the record',
+  );
+  t.same(
+    (await rowsOf('5001')).map((r) => r.event_type),
+    ['updated', 'deleted'],
+  );
 });
 
 t.test('a wrong token, an unknown channel or an expired channel is 401 and writes nothing', async (t) => {
@@ -119,8 +156,14 @@ t.test('ids repeated in one callback are one event', async (t) => {
 
 t.test('callbacks are counted with the webhooks, as entity notification; channel expiry is a gauge', async (t) => {
   const scraped = await scrape(`${app.url}/metrics`, METRICS_TOKEN);
-  t.ok((scraped.value('mzsync_webhooks_received_total', { source: 'zoho', entity: 'notification', code: '202' }) ?? 0) >= 3);
-  t.ok((scraped.value('mzsync_webhooks_received_total', { source: 'zoho', entity: 'notification', code: '401' }) ?? 0) >= 5);
+  t.ok(
+    (scraped.value('mzsync_webhooks_received_total', { source: 'zoho', entity: 'notification', code: '202' }) ?? 0) >=
+      3,
+  );
+  t.ok(
+    (scraped.value('mzsync_webhooks_received_total', { source: 'zoho', entity: 'notification', code: '401' }) ?? 0) >=
+      5,
+  );
   t.ok((scraped.value('mzsync_zoho_channel_expiry_seconds', { module: 'BTEC_Students' }) ?? 0) > 99 * 3600);
   t.ok((scraped.value('mzsync_zoho_channel_expiry_seconds', { module: 'BTEC_Classes' }) ?? 0) < 0, 'expired: negative');
   t.equal(scraped.value('mzsync_zoho_channel_renewal_failing', { module: 'BTEC_Classes' }), 0);

@@ -30,7 +30,12 @@ export class MoodleException extends Error {
 
 /** `invalid_parameter_exception`: always "Invalid parameter value detected"; the reason is debuginfo. */
 export function invalidParameter(debuginfo?: string): MoodleException {
-  return new MoodleException('core\\exception\\invalid_parameter_exception', 'invalidparameter', 'Invalid parameter value detected', debuginfo);
+  return new MoodleException(
+    'core\\exception\\invalid_parameter_exception',
+    'invalidparameter',
+    'Invalid parameter value detected',
+    debuginfo,
+  );
 }
 
 /**
@@ -38,7 +43,12 @@ export function invalidParameter(debuginfo?: string): MoodleException {
  * shows `error/<errorcode>` (as for the password policy and "Message was not sent.").
  */
 export function moodleError(errorcode: string, message?: string, debuginfo?: string): MoodleException {
-  return new MoodleException('core\\exception\\moodle_exception', errorcode, message ?? `error/${errorcode}`, debuginfo);
+  return new MoodleException(
+    'core\\exception\\moodle_exception',
+    errorcode,
+    message ?? `error/${errorcode}`,
+    debuginfo,
+  );
 }
 
 /** `webservice_access_exception`: "Access control exception", the reason in debuginfo. */
@@ -48,7 +58,11 @@ export function webserviceAccess(debuginfo: string): MoodleException {
 
 /** `coding_exception` (e.g. role_assign() for a missing or deleted user). */
 export function codingError(hint: string): MoodleException {
-  return new MoodleException('core\\exception\\coding_exception', 'codingerror', `Coding error detected, it must be fixed by a programmer: ${hint}`);
+  return new MoodleException(
+    'core\\exception\\coding_exception',
+    'codingerror',
+    `Coding error detected, it must be fixed by a programmer: ${hint}`,
+  );
 }
 
 /** `dml_write_exception`, what Moodle answers when a database write fails. */
@@ -65,18 +79,35 @@ export function dmlMissingRecord(table: string, sql: string, params: (string | n
   const debuginfo = `${sql}\n[${phpVarExport(params)}]`;
   switch (table) {
     case '':
-      return new MoodleException('dml_missing_record_exception', 'invalidrecordunknown', "Can't find data record in database.", debuginfo);
+      return new MoodleException(
+        'dml_missing_record_exception',
+        'invalidrecordunknown',
+        "Can't find data record in database.",
+        debuginfo,
+      );
     case 'user':
       return new MoodleException('dml_missing_record_exception', 'invaliduser', 'Invalid user', debuginfo);
     case 'course_modules':
-      return new MoodleException('dml_missing_record_exception', 'invalidcoursemodule', 'Invalid course module ID', debuginfo);
+      return new MoodleException(
+        'dml_missing_record_exception',
+        'invalidcoursemodule',
+        'Invalid course module ID',
+        debuginfo,
+      );
     default:
-      return new MoodleException('dml_missing_record_exception', 'invalidrecord', `Can't find data record in database table ${table}.`, debuginfo);
+      return new MoodleException(
+        'dml_missing_record_exception',
+        'invalidrecord',
+        `Can't find data record in database table ${table}.`,
+        debuginfo,
+      );
   }
 }
 
 /** PHP's `var_export()` of a list of ints and strings. */
 export function phpVarExport(values: (string | number)[]): string {
-  const items = values.map((value, i) => `  ${i} => ${typeof value === 'number' ? String(value) : `'${value.replace(/[\\']/g, '\\$&')}'`},\n`);
+  const items = values.map(
+    (value, i) => `  ${i} => ${typeof value === 'number' ? String(value) : `'${value.replace(/[\\']/g, '\\$&')}'`},\n`,
+  );
   return `array (\n${items.join('')})`;
 }

@@ -54,9 +54,20 @@ export function createCategory(ctx: Pick<CallContext, 'state' | 'now'>, input: C
 
 function formatCategory(state: MoodleState, c: MoodleCategory): Record<string, unknown> {
   return {
-    id: c.id, name: c.name, idnumber: c.idnumber, description: c.description, descriptionformat: c.descriptionformat,
-    parent: c.parent, sortorder: c.sortorder, coursecount: state.courses.filter((course) => course.category === c.id).length,
-    visible: c.visible, visibleold: c.visibleold, timemodified: c.timemodified, depth: c.depth, path: c.path, theme: c.theme,
+    id: c.id,
+    name: c.name,
+    idnumber: c.idnumber,
+    description: c.description,
+    descriptionformat: c.descriptionformat,
+    parent: c.parent,
+    sortorder: c.sortorder,
+    coursecount: state.courses.filter((course) => course.category === c.id).length,
+    visible: c.visible,
+    visibleold: c.visibleold,
+    timemodified: c.timemodified,
+    depth: c.depth,
+    path: c.path,
+    theme: c.theme,
   };
 }
 
@@ -85,17 +96,21 @@ export const categoryFunctions: MoodleFunction[] = [
     name: 'core_course_create_categories',
     version: CORE_VERSION,
     params: {
-      categories: multiple(single({
-        name: value('text'),
-        parent: value('int', { default: 0 }),
-        idnumber: value('raw', 'optional'),
-        description: value('raw', 'optional'),
-        descriptionformat: value('int', { default: 1 }),
-        theme: value('theme', 'optional'),
-      })),
+      categories: multiple(
+        single({
+          name: value('text'),
+          parent: value('int', { default: 0 }),
+          idnumber: value('raw', 'optional'),
+          description: value('raw', 'optional'),
+          descriptionformat: value('int', { default: 1 }),
+          theme: value('theme', 'optional'),
+        }),
+      ),
     },
     run(ctx, params) {
-      return (params.categories as CategoryInput[]).map((input) => createCategory(ctx, input)).map((c) => ({ id: c.id, name: c.name }));
+      return (params.categories as CategoryInput[])
+        .map((input) => createCategory(ctx, input))
+        .map((c) => ({ id: c.id, name: c.name }));
     },
   },
   {
@@ -125,21 +140,24 @@ export const categoryFunctions: MoodleFunction[] = [
     name: 'core_course_update_categories',
     version: CORE_VERSION,
     params: {
-      categories: multiple(single({
-        id: value('int'),
-        name: value('text', 'optional'),
-        idnumber: value('raw', 'optional'),
-        parent: value('int', 'optional'),
-        description: value('raw', 'optional'),
-        descriptionformat: value('int', { default: 1 }),
-        theme: value('theme', 'optional'),
-      })),
+      categories: multiple(
+        single({
+          id: value('int'),
+          name: value('text', 'optional'),
+          idnumber: value('raw', 'optional'),
+          parent: value('int', 'optional'),
+          description: value('raw', 'optional'),
+          descriptionformat: value('int', { default: 1 }),
+          theme: value('theme', 'optional'),
+        }),
+      ),
     },
     run(ctx, params) {
       const { state } = ctx;
       for (const input of params.categories as (Partial<CategoryInput> & { id: number })[]) {
         const category = state.categories.find((c) => c.id === input.id);
-        if (!category) throw dmlMissingRecord('course_categories', 'SELECT * FROM {course_categories} WHERE id = ?', [input.id]);
+        if (!category)
+          throw dmlMissingRecord('course_categories', 'SELECT * FROM {course_categories} WHERE id = ?', [input.id]);
         if (input.name !== undefined) {
           if (input.name.trim() === '') throw moodleError('categorynamerequired', 'The category name is required');
           if ([...input.name].length > 255) throw moodleError('categorytoolong', 'Category name too long');
@@ -147,7 +165,10 @@ export const categoryFunctions: MoodleFunction[] = [
         }
         if (input.idnumber !== undefined && input.idnumber !== category.idnumber) {
           if ([...input.idnumber].length > 100) throw moodleError('idnumbertoolong', 'ID number is too long');
-          if (input.idnumber !== '' && state.categories.some((c) => c.id !== category.id && c.idnumber === input.idnumber)) {
+          if (
+            input.idnumber !== '' &&
+            state.categories.some((c) => c.id !== category.id && c.idnumber === input.idnumber)
+          ) {
             throw moodleError('categoryidnumbertaken', 'ID number is already used for another category');
           }
           category.idnumber = input.idnumber;

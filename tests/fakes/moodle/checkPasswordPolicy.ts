@@ -10,7 +10,13 @@ export function checkPasswordPolicy(password: string): string {
     [!/[0-9]/u.test(password), 'Passwords must have at least 1 digit(s).'],
     [!/\p{Ll}/u.test(password), 'Passwords must have at least 1 lower case letter(s).'],
     [!/\p{Lu}/u.test(password), 'Passwords must have at least 1 upper case letter(s).'],
-    [!/[^\p{Lu}\p{Ll}0-9]/u.test(password), 'The password must have at least 1 special character(s) such as *, -, or #.'],
+    [
+      !/[^\p{Lu}\p{Ll}0-9]/u.test(password),
+      'The password must have at least 1 special character(s) such as *, -, or #.',
+    ],
   ];
-  return rules.filter(([failed]) => failed).map(([, text]) => `<div>${text}</div>`).join('');
+  return rules
+    .filter(([failed]) => failed)
+    .map(([, text]) => `<div>${text}</div>`)
+    .join('');
 }

@@ -14,11 +14,17 @@ const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(va
  * (`exception` key) is compared exactly, `debuginfo` included. Returns one line per
  * difference, empty when they match. Pure.
  */
-export function compareWithRecording(recorded: unknown, actual: unknown, options: CompareOptions = {}, path = '$'): string[] {
+export function compareWithRecording(
+  recorded: unknown,
+  actual: unknown,
+  options: CompareOptions = {},
+  path = '$',
+): string[] {
   const volatile = options.volatileKeys ?? new Set<string>();
   const normalize = options.normalize ?? ((text: string) => text);
   const type = jsonType(recorded);
-  if (type !== jsonType(actual)) return [`${path}: recorded ${type} ${short(recorded)}, got ${jsonType(actual)} ${short(actual)}`];
+  if (type !== jsonType(actual))
+    return [`${path}: recorded ${type} ${short(recorded)}, got ${jsonType(actual)} ${short(actual)}`];
   if (type === 'array') {
     const a = recorded as unknown[];
     const b = actual as unknown[];
@@ -30,12 +36,15 @@ export function compareWithRecording(recorded: unknown, actual: unknown, options
     const b = actual as Record<string, unknown>;
     const keysA = Object.keys(a);
     const keysB = Object.keys(b);
-    if (keysA.join() !== keysB.join()) return [`${path}: recorded keys [${keysA.join(', ')}], got [${keysB.join(', ')}]`];
+    if (keysA.join() !== keysB.join())
+      return [`${path}: recorded keys [${keysA.join(', ')}], got [${keysB.join(', ')}]`];
     const errorBody = 'exception' in a;
     return keysA.flatMap((key) => {
       const sub = `${path}.${key}`;
       if (!errorBody && volatile.has(key) && jsonType(a[key]) !== 'object' && jsonType(a[key]) !== 'array') {
-        return jsonType(a[key]) === jsonType(b[key]) ? [] : [`${sub}: recorded ${jsonType(a[key])}, got ${jsonType(b[key])}`];
+        return jsonType(a[key]) === jsonType(b[key])
+          ? []
+          : [`${sub}: recorded ${jsonType(a[key])}, got ${jsonType(b[key])}`];
       }
       return compareWithRecording(a[key], b[key], options, sub);
     });

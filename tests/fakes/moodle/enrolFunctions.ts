@@ -2,7 +2,15 @@ import { formatUser } from './formatUser.ts';
 import { CORE_VERSION, PLUGIN_VERSION, type CallContext, type MoodleFunction } from './MoodleFunction.ts';
 import { dmlMissingRecord, invalidParameter, moodleError } from './MoodleException.ts';
 import {
-  activeCoursesOf, CONTEXT_COURSE, contextOf, courseRoleIds, ensureContext, isActiveEnrolment, takeId, type MoodleEnrolment, type MoodleState,
+  activeCoursesOf,
+  CONTEXT_COURSE,
+  contextOf,
+  courseRoleIds,
+  ensureContext,
+  isActiveEnrolment,
+  takeId,
+  type MoodleEnrolment,
+  type MoodleState,
 } from './moodleState.ts';
 import { assignRole } from './roleFunctions.ts';
 import { multiple, single, value } from './validateParameters.ts';
@@ -19,7 +27,9 @@ export interface EnrolInput {
 
 /** A course contact (a teacher with an active enrolment) exists, so the welcome message has a sender. */
 function hasCourseContact(state: MoodleState, courseid: number, now: number): boolean {
-  return state.enrolments.some((e) => e.courseid === courseid && isActiveEnrolment(e, now) && courseRoleIds(state, courseid, e.userid).includes(3));
+  return state.enrolments.some(
+    (e) => e.courseid === courseid && isActiveEnrolment(e, now) && courseRoleIds(state, courseid, e.userid).includes(3),
+  );
 }
 
 /**
@@ -30,15 +40,27 @@ function hasCourseContact(state: MoodleState, courseid: number, now: number): bo
  * "Message was not sent." when `config.welcomeEmailFails`, the changes staying); then the role.
  * @throws MoodleException
  */
-export function enrolUser(ctx: Pick<CallContext, 'state' | 'now' | 'userid' | 'afterCommit'>, input: EnrolInput): MoodleEnrolment {
+export function enrolUser(
+  ctx: Pick<CallContext, 'state' | 'now' | 'userid' | 'afterCommit'>,
+  input: EnrolInput,
+): MoodleEnrolment {
   const { state, now } = ctx;
   if (!state.courses.some((c) => c.id === input.courseid)) throw invalidParameter('Context does not exist');
   const context = ensureContext(state, CONTEXT_COURSE, input.courseid);
-  const mayAssign = state.config.assignableRoles === 'all' || (input.roleid !== undefined && state.config.assignableRoles.includes(input.roleid));
-  if (input.roleid !== undefined && (!mayAssign || !state.roles.some((r) => r.id === input.roleid && r.assignableAt.includes(CONTEXT_COURSE)))) {
-    throw moodleError('wsusercannotassign', `You don't have the permission to assign this role (${input.roleid}) to this user (${input.userid}) in this course (${input.courseid}).`);
+  const mayAssign =
+    state.config.assignableRoles === 'all' ||
+    (input.roleid !== undefined && state.config.assignableRoles.includes(input.roleid));
+  if (
+    input.roleid !== undefined &&
+    (!mayAssign || !state.roles.some((r) => r.id === input.roleid && r.assignableAt.includes(CONTEXT_COURSE)))
+  ) {
+    throw moodleError(
+      'wsusercannotassign',
+      `You don't have the permission to assign this role (${input.roleid}) to this user (${input.userid}) in this course (${input.courseid}).`,
+    );
   }
-  if (!state.users.some((u) => u.id === input.userid)) throw dmlMissingRecord('user', 'SELECT * FROM {user} WHERE id = ?', [input.userid]);
+  if (!state.users.some((u) => u.id === input.userid))
+    throw dmlMissingRecord('user', 'SELECT * FROM {user} WHERE id = ?', [input.userid]);
   const timestart = input.timestart ?? 0;
   const timeend = input.timeend ?? 0;
   const status = input.suspend ? 1 : 0;
@@ -48,7 +70,17 @@ export function enrolUser(ctx: Pick<CallContext, 'state' | 'now' | 'userid' | 'a
       Object.assign(enrolment, { timestart, timeend, status, modifierid: ctx.userid, timemodified: now });
     }
   } else {
-    enrolment = { id: takeId(state, 'enrolment'), courseid: input.courseid, userid: input.userid, status, timestart, timeend, modifierid: ctx.userid, timecreated: now, timemodified: now };
+    enrolment = {
+      id: takeId(state, 'enrolment'),
+      courseid: input.courseid,
+      userid: input.userid,
+      status,
+      timestart,
+      timeend,
+      modifierid: ctx.userid,
+      timecreated: now,
+      timemodified: now,
+    };
     state.enrolments.push(enrolment);
   }
   if (hasCourseContact(state, input.courseid, now)) {
@@ -70,7 +102,11 @@ export function unenrolUser(state: MoodleState, courseid: number, userid: number
   state.roleAssignments = state.roleAssignments.filter((ra) => !(ra.userid === userid && ra.contextid === context?.id));
 }
 
-function requireCourse(state: MoodleState, courseid: number, sql = 'SELECT id,category FROM {course} WHERE id = ?'): void {
+function requireCourse(
+  state: MoodleState,
+  courseid: number,
+  sql = 'SELECT id,category FROM {course} WHERE id = ?',
+): void {
   if (!state.courses.some((c) => c.id === courseid)) throw dmlMissingRecord('course', sql, [courseid]);
 }
 
@@ -92,14 +128,19 @@ function enrolledUsers(ctx: CallContext, courseid: number, options: { name: stri
     else if (name === 'limitnumber') limitnumber = Number.parseInt(option.value, 10) || 0;
     else if (name === 'sortby') sortby = option.value;
     else if (name === 'sortdirection') direction = option.value.toUpperCase() === 'DESC' ? -1 : 1;
-    else if (!['withcapability', 'groupid'].includes(name)) throw moodleError('invalidextparam', `Invalid extra parameter: ${option.name}`);
+    else if (!['withcapability', 'groupid'].includes(name))
+      throw moodleError('invalidextparam', `Invalid extra parameter: ${option.name}`);
   }
   const users = state.enrolments
     .filter((e) => e.courseid === courseid)
     .filter((e) => (onlyactive ? isActiveEnrolment(e, ctx.now) : onlysuspended ? !isActiveEnrolment(e, ctx.now) : true))
     .map((e) => state.users.find((u) => u.id === e.userid)!)
     .filter((u) => !u.deleted)
-    .sort((a, b) => direction * (sortby === 'firstname' || sortby === 'lastname' ? a[sortby].localeCompare(b[sortby]) : a.id - b.id));
+    .sort(
+      (a, b) =>
+        direction *
+        (sortby === 'firstname' || sortby === 'lastname' ? a[sortby].localeCompare(b[sortby]) : a.id - b.id),
+    );
   const page = limitnumber > 0 ? users.slice(limitfrom, limitfrom + limitnumber) : users.slice(limitfrom);
   return page.map((user) => formatUser(user, { ...ctx, courseid, ...(fields ? { fields } : {}) }));
 }
@@ -109,10 +150,16 @@ export const enrolFunctions: MoodleFunction[] = [
     name: 'enrol_manual_enrol_users',
     version: PLUGIN_VERSION,
     params: {
-      enrolments: multiple(single({
-        roleid: value('int'), userid: value('int'), courseid: value('int'),
-        timestart: value('int', 'optional'), timeend: value('int', 'optional'), suspend: value('int', 'optional'),
-      })),
+      enrolments: multiple(
+        single({
+          roleid: value('int'),
+          userid: value('int'),
+          courseid: value('int'),
+          timestart: value('int', 'optional'),
+          timeend: value('int', 'optional'),
+          suspend: value('int', 'optional'),
+        }),
+      ),
     },
     run(ctx, params) {
       for (const input of params.enrolments as EnrolInput[]) enrolUser(ctx, input);
@@ -122,7 +169,9 @@ export const enrolFunctions: MoodleFunction[] = [
   {
     name: 'enrol_manual_unenrol_users',
     version: PLUGIN_VERSION,
-    params: { enrolments: multiple(single({ userid: value('int'), courseid: value('int'), roleid: value('int', 'optional') })) },
+    params: {
+      enrolments: multiple(single({ userid: value('int'), courseid: value('int'), roleid: value('int', 'optional') })),
+    },
     run(ctx, params) {
       for (const { userid, courseid } of params.enrolments as { userid: number; courseid: number }[]) {
         requireCourse(ctx.state, courseid);
@@ -135,7 +184,10 @@ export const enrolFunctions: MoodleFunction[] = [
   {
     name: 'core_enrol_get_enrolled_users',
     version: CORE_VERSION,
-    params: { courseid: value('int'), options: multiple(single({ name: value('alphanumext'), value: value('raw') }), { default: [] }) },
+    params: {
+      courseid: value('int'),
+      options: multiple(single({ name: value('alphanumext'), value: value('raw') }), { default: [] }),
+    },
     run(ctx, params) {
       const courseid = params.courseid as number;
       requireCourse(ctx.state, courseid, 'SELECT * FROM {course} WHERE id = ?');
@@ -151,16 +203,38 @@ export const enrolFunctions: MoodleFunction[] = [
       const userid = params.userid as number;
       return activeCoursesOf(state, userid, ctx.now).map((course) => {
         const tracked = course.enablecompletion === 1 && courseRoleIds(state, course.id, userid).includes(5);
-        const count = state.enrolments.filter((e) => e.courseid === course.id && state.users.some((u) => u.id === e.userid && !u.deleted)).length;
+        const count = state.enrolments.filter(
+          (e) => e.courseid === course.id && state.users.some((u) => u.id === e.userid && !u.deleted),
+        ).length;
         return {
-          id: course.id, shortname: course.shortname, fullname: course.fullname, displayname: course.fullname,
+          id: course.id,
+          shortname: course.shortname,
+          fullname: course.fullname,
+          displayname: course.fullname,
           ...(params.returnusercount ? { enrolledusercount: count } : {}),
-          idnumber: course.idnumber, visible: course.visible, summary: course.summary, summaryformat: course.summaryformat, format: course.format,
+          idnumber: course.idnumber,
+          visible: course.visible,
+          summary: course.summary,
+          summaryformat: course.summaryformat,
+          format: course.format,
           courseimage: `${wwwroot}/pluginfile.php/${contextOf(state, CONTEXT_COURSE, course.id)?.id ?? 0}/course/generated/course.svg`,
-          showgrades: course.showgrades === 1, lang: course.lang, enablecompletion: course.enablecompletion === 1,
-          completionhascriteria: false, completionusertracked: tracked, category: course.category, progress: null,
-          completed: course.enablecompletion === 1 ? false : null, startdate: course.startdate, enddate: course.enddate, marker: course.marker,
-          lastaccess: null, isfavourite: false, hidden: false, overviewfiles: [], showactivitydates: true, showcompletionconditions: true,
+          showgrades: course.showgrades === 1,
+          lang: course.lang,
+          enablecompletion: course.enablecompletion === 1,
+          completionhascriteria: false,
+          completionusertracked: tracked,
+          category: course.category,
+          progress: null,
+          completed: course.enablecompletion === 1 ? false : null,
+          startdate: course.startdate,
+          enddate: course.enddate,
+          marker: course.marker,
+          lastaccess: null,
+          isfavourite: false,
+          hidden: false,
+          overviewfiles: [],
+          showactivitydates: true,
+          showcompletionconditions: true,
           timemodified: course.timemodified,
         };
       });

@@ -1,4 +1,11 @@
-import { activeCoursesOf, contextOf, CONTEXT_COURSE, fullname, type MoodleState, type MoodleUser } from './moodleState.ts';
+import {
+  activeCoursesOf,
+  contextOf,
+  CONTEXT_COURSE,
+  fullname,
+  type MoodleState,
+  type MoodleUser,
+} from './moodleState.ts';
 
 export interface FormatUserOptions {
   state: MoodleState;
@@ -75,7 +82,11 @@ export function formatUser(user: MoodleUser, options: FormatUserOptions): Record
       .map((role) => ({ roleid: role.id, name: role.name, shortname: role.shortname, sortorder: 0 }));
     put('roles', roles);
     const courses = activeCoursesOf(state, user.id, options.now);
-    put('enrolledcourses', courses.map((c) => ({ id: c.id, fullname: c.fullname, shortname: c.shortname })), courses.length > 0);
+    put(
+      'enrolledcourses',
+      courses.map((c) => ({ id: c.id, fullname: c.fullname, shortname: c.shortname })),
+      courses.length > 0,
+    );
   }
   return out;
 }

@@ -1,6 +1,12 @@
 import type { PhpForm } from '../parsePhpForm.ts';
 import type { CallContext } from './MoodleFunction.ts';
-import { dmlMissingRecord, invalidParameter, MoodleException, moodleError, webserviceAccess } from './MoodleException.ts';
+import {
+  dmlMissingRecord,
+  invalidParameter,
+  MoodleException,
+  moodleError,
+  webserviceAccess,
+} from './MoodleException.ts';
 import { moodleFunctions, unsimulatedMoodleFunctions } from './moodleFunctions.ts';
 import type { MoodleState } from './moodleState.ts';
 import { phpJsonEncode } from './phpJsonEncode.ts';
@@ -56,7 +62,12 @@ const ACCESS_DENIED = [
 ].join(`\n${' '.repeat(21)}`);
 
 /** Splits off the fields the REST server consumes itself, as webservice_rest_server::parse_request() does. */
-export function splitRestFields(fields: PhpForm): { format: 'json' | 'xml'; token: unknown; wsfunction: unknown; params: PhpForm } {
+export function splitRestFields(fields: PhpForm): {
+  format: 'json' | 'xml';
+  token: unknown;
+  wsfunction: unknown;
+  params: PhpForm;
+} {
   const params = { ...fields };
   const requested = params.moodlewsrestformat;
   const format = requested === 'json' || requested === 'xml' ? requested : 'xml';
@@ -80,10 +91,19 @@ export function exceptionResponse(error: MoodleException, format: 'json' | 'xml'
  * exception rolls every change back, ids excepted), then its after-commit work (an exception there keeps
  * the changes). Answers JSON or XML as requested.
  */
-export function handleRestRequest(state: MoodleState, fields: PhpForm, env: { now: number; wwwroot: string }): { response: RestResponse; record: MoodleCallRecord } {
+export function handleRestRequest(
+  state: MoodleState,
+  fields: PhpForm,
+  env: { now: number; wwwroot: string },
+): { response: RestResponse; record: MoodleCallRecord } {
   const { format, token, wsfunction, params } = splitRestFields(fields);
   const record: MoodleCallRecord = {
-    wsfunction: typeof wsfunction === 'string' ? wsfunction : undefined, params, wstoken: token === undefined ? undefined : '***', format, status: 200, time: env.now,
+    wsfunction: typeof wsfunction === 'string' ? wsfunction : undefined,
+    params,
+    wstoken: token === undefined ? undefined : '***',
+    format,
+    status: 200,
+    time: env.now,
   };
   if (!state.config.webservicesEnabled) {
     record.status = 403;
@@ -100,20 +120,37 @@ export function handleRestRequest(state: MoodleState, fields: PhpForm, env: { no
   }
 }
 
-function execute(state: MoodleState, token: unknown, wsfunction: unknown, params: PhpForm, env: { now: number; wwwroot: string }): unknown {
+function execute(
+  state: MoodleState,
+  token: unknown,
+  wsfunction: unknown,
+  params: PhpForm,
+  env: { now: number; wwwroot: string },
+): unknown {
   const tokenRecord = state.tokens.find((t) => t.token === token);
   if (!tokenRecord) throw moodleError('invalidtoken', 'Invalid token - token not found');
   const user = state.users.find((u) => u.id === tokenRecord.userid);
-  if (!user || user.deleted) throw moodleError('wsaccessuserdeleted', `Refused web service access for deleted username: ${user?.username ?? ''}`);
-  if (user.suspended) throw moodleError('wsaccessusersuspended', `Refused web service access for suspended username: ${user.username}`);
-  if (user.auth === 'nologin') throw moodleError('wsaccessusernologin', `Refused web service access for nologin authentication username: ${user.username}`);
-  if (!tokenRecord.restUse) throw webserviceAccess('You are not allowed to use the rest protocol (missing capability: webservice/rest:use)');
+  if (!user || user.deleted)
+    throw moodleError(
+      'wsaccessuserdeleted',
+      `Refused web service access for deleted username: ${user?.username ?? ''}`,
+    );
+  if (user.suspended)
+    throw moodleError('wsaccessusersuspended', `Refused web service access for suspended username: ${user.username}`);
+  if (user.auth === 'nologin')
+    throw moodleError(
+      'wsaccessusernologin',
+      `Refused web service access for nologin authentication username: ${user.username}`,
+    );
+  if (!tokenRecord.restUse)
+    throw webserviceAccess('You are not allowed to use the rest protocol (missing capability: webservice/rest:use)');
   if (typeof wsfunction !== 'string' || wsfunction === '') throw invalidParameter('Missing function name');
   const fn = moodleFunctions.get(wsfunction);
   if (!fn && !unsimulatedMoodleFunctions.has(wsfunction)) {
     throw dmlMissingRecord('external_functions', 'SELECT * FROM {external_functions} WHERE name = ?', [wsfunction]);
   }
-  if (!state.config.serviceFunctions.includes(wsfunction)) throw webserviceAccess(`Access to the function ${wsfunction}() ${ACCESS_DENIED}`);
+  if (!state.config.serviceFunctions.includes(wsfunction))
+    throw webserviceAccess(`Access to the function ${wsfunction}() ${ACCESS_DENIED}`);
   if (!fn) throw new Error(`moodleSimulator: ${wsfunction} is in the service but not simulated`);
   const validated = validateParameters(single(fn.params), params) as Record<string, unknown>;
   const ctx: CallContext = { state, userid: user.id, now: env.now, wwwroot: env.wwwroot, afterCommit: [] };

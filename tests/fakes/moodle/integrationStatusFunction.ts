@@ -18,8 +18,11 @@ export const integrationStatusFunction: MoodleFunction = {
     const { state } = ctx;
     const plugin = state.config.plugin;
     if (ctx.userid !== plugin.integrationUserId && !isSiteAdmin(state, ctx.userid)) {
-      throw new MoodleException('core\\exception\\moodle_exception', 'nopermissions',
-        "Sorry, but you do not currently have permissions to do that (read the integration status: only the plugin's integration user (local_zohosync/integrationuserid) or a user with moodle/site:config may).");
+      throw new MoodleException(
+        'core\\exception\\moodle_exception',
+        'nopermissions',
+        "Sorry, but you do not currently have permissions to do that (read the integration status: only the plugin's integration user (local_zohosync/integrationuserid) or a user with moodle/site:config may).",
+      );
     }
     const granted = state.config.integrationCapabilities;
     const assignable = state.config.assignableRoles;
@@ -32,11 +35,14 @@ export const integrationStatusFunction: MoodleFunction = {
       secret_fingerprint: secretFingerprint(plugin.secret),
       integration_user_id: plugin.integrationUserId,
       caller_is_integration_user: ctx.userid === plugin.integrationUserId,
-      http_security: plugin.httpSecurity.allowed && plugin.httpSecurity.detail === ''
-        ? { allowed: true, setting: '', detail: `Moodle's HTTP security lets the plugin reach ${plugin.serviceUrl}.` }
-        : { ...plugin.httpSecurity },
+      http_security:
+        plugin.httpSecurity.allowed && plugin.httpSecurity.detail === ''
+          ? { allowed: true, setting: '', detail: `Moodle's HTTP security lets the plugin reach ${plugin.serviceUrl}.` }
+          : { ...plugin.httpSecurity },
       missing_capabilities: granted === 'all' ? [] : SETUP_CAPABILITIES.filter((c) => !granted.includes(c)),
-      assignable_roles: state.roles.filter((r) => assignable === 'all' || assignable.includes(r.id)).map((r) => ({ id: r.id, shortname: r.shortname })),
+      assignable_roles: state.roles
+        .filter((r) => assignable === 'all' || assignable.includes(r.id))
+        .map((r) => ({ id: r.id, shortname: r.shortname })),
       cron_last_run: plugin.cronLastRun === 'recent' ? ctx.now - 30 : plugin.cronLastRun,
       noreply_address: plugin.noreplyAddress,
       // validate_email() is PHPMailer's check, PHP's FILTER_VALIDATE_EMAIL: an IP address or a dotless host fails.

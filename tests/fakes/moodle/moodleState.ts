@@ -271,15 +271,36 @@ export interface MoodleState {
   messages: { kind: 'welcome'; userid: number; courseid: number; time: number }[];
   /** The tables of the local_zohosync plugin's dashboard data (see ZohosyncTables). */
   zohosync: ZohosyncTables;
-  nextId: Record<'user' | 'category' | 'course' | 'context' | 'enrolment' | 'roleAssignment' | 'cohort' | 'assignment' | 'cm' | 'assignGrade' | 'assignSubmission' | 'assignUserFlags' | ZohosyncTable, number>;
+  nextId: Record<
+    | 'user'
+    | 'category'
+    | 'course'
+    | 'context'
+    | 'enrolment'
+    | 'roleAssignment'
+    | 'cohort'
+    | 'assignment'
+    | 'cm'
+    | 'assignGrade'
+    | 'assignSubmission'
+    | 'assignUserFlags'
+    | ZohosyncTable,
+    number
+  >;
 }
 
 /** A row of a plugin table as the plugin's data_store writes it (empty optional values null, amounts "4400.00"). */
 export type ZohosyncRow = { id: number } & Record<string, string | number | null>;
 
 export const ZOHOSYNC_TABLES = [
-  'local_zohosync_finance', 'local_zohosync_registration', 'local_zohosync_installment', 'local_zohosync_payment',
-  'local_zohosync_grade', 'local_zohosync_grade_lo', 'local_zohosync_unit', 'local_zohosync_unit_crit',
+  'local_zohosync_finance',
+  'local_zohosync_registration',
+  'local_zohosync_installment',
+  'local_zohosync_payment',
+  'local_zohosync_grade',
+  'local_zohosync_grade_lo',
+  'local_zohosync_unit',
+  'local_zohosync_unit_crit',
 ] as const;
 export type ZohosyncTable = (typeof ZOHOSYNC_TABLES)[number];
 
@@ -291,15 +312,46 @@ export type ZohosyncTable = (typeof ZOHOSYNC_TABLES)[number];
 export type ZohosyncTables = Record<ZohosyncTable, ZohosyncRow[]> & { managers: number[] };
 
 export function emptyZohosyncTables(): ZohosyncTables {
-  return { ...(Object.fromEntries(ZOHOSYNC_TABLES.map((table) => [table, []])) as unknown as Record<ZohosyncTable, ZohosyncRow[]>), managers: [] };
+  return {
+    ...(Object.fromEntries(ZOHOSYNC_TABLES.map((table) => [table, []])) as unknown as Record<
+      ZohosyncTable,
+      ZohosyncRow[]
+    >),
+    managers: [],
+  };
 }
 
 export function blankUser(id: number, fields: Partial<MoodleUser>, now: number): MoodleUser {
   return {
-    id, username: '', password: '', auth: 'manual', confirmed: true, suspended: false, deleted: false,
-    firstname: '', lastname: '', email: '', idnumber: '', department: '', institution: '', phone1: '', phone2: '',
-    address: '', city: '', country: '', lang: 'en', theme: '', timezone: '99', mailformat: 1, maildisplay: 2,
-    description: '', firstaccess: 0, lastaccess: 0, timecreated: now, timemodified: now, ...fields,
+    id,
+    username: '',
+    password: '',
+    auth: 'manual',
+    confirmed: true,
+    suspended: false,
+    deleted: false,
+    firstname: '',
+    lastname: '',
+    email: '',
+    idnumber: '',
+    department: '',
+    institution: '',
+    phone1: '',
+    phone2: '',
+    address: '',
+    city: '',
+    country: '',
+    lang: 'en',
+    theme: '',
+    timezone: '99',
+    mailformat: 1,
+    maildisplay: 2,
+    description: '',
+    firstaccess: 0,
+    lastaccess: 0,
+    timecreated: now,
+    timemodified: now,
+    ...fields,
   };
 }
 
@@ -338,7 +390,9 @@ export function isSiteAdmin(state: MoodleState, userid: number): boolean {
 export function courseRoleIds(state: MoodleState, courseid: number, userid: number): number[] {
   const context = contextOf(state, CONTEXT_COURSE, courseid);
   if (!context) return [];
-  return state.roleAssignments.filter((ra) => ra.contextid === context.id && ra.userid === userid).map((ra) => ra.roleid);
+  return state.roleAssignments
+    .filter((ra) => ra.contextid === context.id && ra.userid === userid)
+    .map((ra) => ra.roleid);
 }
 
 /** Whether an enrolment is active now (status active, inside its dates), as enrol_get_all_users_courses(onlyactive) sees it. */
@@ -359,9 +413,16 @@ const VIEW_HIDDEN_ROLES = [1, 3, 4];
  * by sortorder.
  */
 export function activeCoursesOf(state: MoodleState, userid: number, now: number): MoodleCourse[] {
-  const courseids = new Set(state.enrolments.filter((e) => e.userid === userid && isActiveEnrolment(e, now)).map((e) => e.courseid));
+  const courseids = new Set(
+    state.enrolments.filter((e) => e.userid === userid && isActiveEnrolment(e, now)).map((e) => e.courseid),
+  );
   return state.courses
     .filter((course) => courseids.has(course.id))
-    .filter((course) => course.visible === 1 || isSiteAdmin(state, userid) || courseRoleIds(state, course.id, userid).some((r) => VIEW_HIDDEN_ROLES.includes(r)))
+    .filter(
+      (course) =>
+        course.visible === 1 ||
+        isSiteAdmin(state, userid) ||
+        courseRoleIds(state, course.id, userid).some((r) => VIEW_HIDDEN_ROLES.includes(r)),
+    )
     .sort((a, b) => b.visible - a.visible || a.sortorder - b.sortorder);
 }

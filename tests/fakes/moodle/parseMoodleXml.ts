@@ -18,7 +18,11 @@ export function parseMoodleXml(xml: string): unknown {
   const root = parseElements(xml);
   if (root.name === 'EXCEPTION') {
     const text = (name: string) => root.children.find((c) => c.name === name)?.text;
-    const out: Record<string, unknown> = { exception: root.attrs.class ?? '', errorcode: text('ERRORCODE') ?? '', message: text('MESSAGE') ?? '' };
+    const out: Record<string, unknown> = {
+      exception: root.attrs.class ?? '',
+      errorcode: text('ERRORCODE') ?? '',
+      message: text('MESSAGE') ?? '',
+    };
     const debuginfo = text('DEBUGINFO');
     if (debuginfo !== undefined) out.debuginfo = debuginfo;
     return out;
@@ -30,10 +34,13 @@ export function parseMoodleXml(xml: string): unknown {
 function toValue(element: XmlElement): unknown {
   switch (element.name) {
     case 'SINGLE':
-      return Object.fromEntries(element.children.map((key) => {
-        if (key.name !== 'KEY' || key.children.length !== 1) throw new Error('SINGLE must hold KEY elements with one value each');
-        return [key.attrs.name ?? '', toValue(key.children[0]!)];
-      }));
+      return Object.fromEntries(
+        element.children.map((key) => {
+          if (key.name !== 'KEY' || key.children.length !== 1)
+            throw new Error('SINGLE must hold KEY elements with one value each');
+          return [key.attrs.name ?? '', toValue(key.children[0]!)];
+        }),
+      );
     case 'MULTIPLE':
       return element.children.map(toValue);
     case 'VALUE':
@@ -54,7 +61,9 @@ function parseElements(xml: string): XmlElement {
       if (top.name !== closing) throw new Error(`</${closing}> closes <${top.name}>`);
       stack.pop();
     } else if (opening !== undefined) {
-      const attrs = Object.fromEntries([...(attrText ?? '').matchAll(/([a-z]+)="([^"]*)"/g)].map(([, k, v]) => [k!, decode(v!)]));
+      const attrs = Object.fromEntries(
+        [...(attrText ?? '').matchAll(/([a-z]+)="([^"]*)"/g)].map(([, k, v]) => [k!, decode(v!)]),
+      );
       const element: XmlElement = { name: opening, attrs, children: [], text: '' };
       top.children.push(element);
       if (selfClosing !== '/') stack.push(element);

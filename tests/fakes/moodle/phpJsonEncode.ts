@@ -5,5 +5,7 @@
  */
 export function phpJsonEncode(value: unknown): string {
   const json = JSON.stringify(value) ?? 'null';
-  return json.replace(/[/\u0080-\uffff]/g, (ch) => (ch === '/' ? '\\/' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return json.replace(/[/\u0080-\uffff]/g, (ch) =>
+    ch === '/' ? '\\/' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -16,7 +16,8 @@ export function renderMoodleXml(result: unknown): string {
 
 /** The XML error body, with `<DEBUGINFO>` only in debug mode. Pure. */
 export function renderMoodleXmlException(error: MoodleException, debug: boolean): string {
-  const debuginfo = debug && error.debuginfo !== undefined ? `<DEBUGINFO>${escapeXml(error.debuginfo)}</DEBUGINFO>\n` : '';
+  const debuginfo =
+    debug && error.debuginfo !== undefined ? `<DEBUGINFO>${escapeXml(error.debuginfo)}</DEBUGINFO>\n` : '';
   return `${PROLOG}<EXCEPTION class="${error.exception}">\n<ERRORCODE>${escapeXml(error.errorcode)}</ERRORCODE>\n<MESSAGE>${escapeXml(error.message)}</MESSAGE>\n${debuginfo}</EXCEPTION>\n`;
 }
 

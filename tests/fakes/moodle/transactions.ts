@@ -25,7 +25,11 @@ export function rollbackState(state: MoodleState, snapshot: MoodleState): void {
  * `onError` (how Moodle's batch "update" functions turn per-item failures into warnings).
  * Other errors are simulator bugs and propagate.
  */
-export function withItemTransaction(state: MoodleState, run: () => void, onError: (error: MoodleException) => void): void {
+export function withItemTransaction(
+  state: MoodleState,
+  run: () => void,
+  onError: (error: MoodleException) => void,
+): void {
   const snapshot = snapshotState(state);
   try {
     run();

@@ -2,8 +2,25 @@ import { invalidParameter, MoodleException } from './MoodleException.ts';
 
 /** Moodle's PARAM_* types used by the simulated functions (the names are Moodle's, they show in debuginfo). */
 export type ParamType =
-  | 'int' | 'float' | 'bool' | 'raw' | 'raw_trimmed' | 'text' | 'notags' | 'alpha' | 'alphanum' | 'alphanumext'
-  | 'username' | 'email' | 'lang' | 'auth' | 'plugin' | 'theme' | 'timezone' | 'safedir' | 'sequence';
+  | 'int'
+  | 'float'
+  | 'bool'
+  | 'raw'
+  | 'raw_trimmed'
+  | 'text'
+  | 'notags'
+  | 'alpha'
+  | 'alphanum'
+  | 'alphanumext'
+  | 'username'
+  | 'email'
+  | 'lang'
+  | 'auth'
+  | 'plugin'
+  | 'theme'
+  | 'timezone'
+  | 'safedir'
+  | 'sequence';
 
 /** VALUE_REQUIRED, VALUE_OPTIONAL or VALUE_DEFAULT with its default. */
 export type Presence = 'required' | 'optional' | { default: unknown };
@@ -14,14 +31,39 @@ export type ParamDesc =
   | { kind: 'multiple'; content: ParamDesc; presence: Presence };
 
 /** `external_value`. */
-export const value = (type: ParamType, presence: Presence = 'required'): ParamDesc => ({ kind: 'value', type, presence });
+export const value = (type: ParamType, presence: Presence = 'required'): ParamDesc => ({
+  kind: 'value',
+  type,
+  presence,
+});
 /** `external_single_structure`. */
-export const single = (keys: Record<string, ParamDesc>, presence: Presence = 'required'): ParamDesc => ({ kind: 'single', keys, presence });
+export const single = (keys: Record<string, ParamDesc>, presence: Presence = 'required'): ParamDesc => ({
+  kind: 'single',
+  keys,
+  presence,
+});
 /** `external_multiple_structure`. */
-export const multiple = (content: ParamDesc, presence: Presence = 'required'): ParamDesc => ({ kind: 'multiple', content, presence });
+export const multiple = (content: ParamDesc, presence: Presence = 'required'): ParamDesc => ({
+  kind: 'multiple',
+  content,
+  presence,
+});
 
 export const INSTALLED_LANGS = ['en'];
-export const INSTALLED_AUTHS = ['cas', 'db', 'email', 'ldap', 'lti', 'manual', 'mnet', 'nologin', 'none', 'oauth2', 'shibboleth', 'webservice'];
+export const INSTALLED_AUTHS = [
+  'cas',
+  'db',
+  'email',
+  'ldap',
+  'lti',
+  'manual',
+  'mnet',
+  'nologin',
+  'none',
+  'oauth2',
+  'shibboleth',
+  'webservice',
+];
 export const INSTALLED_THEMES = ['boost', 'classic'];
 
 /**
@@ -35,15 +77,23 @@ export const INSTALLED_THEMES = ['boost', 'classic'];
  */
 export function validateParameters(desc: ParamDesc, input: unknown): unknown {
   if (desc.kind === 'value') {
-    if (input === null) throw invalidParameter(`Invalid external api parameter: the value is "", the server was expecting "${desc.type}" type`);
+    if (input === null)
+      throw invalidParameter(
+        `Invalid external api parameter: the value is "", the server was expecting "${desc.type}" type`,
+      );
     if (typeof input === 'object') throw invalidParameter('Scalar type expected, array or object received.');
-    if (desc.type === 'bool' && (typeof input === 'boolean' || input === 0 || input === 1 || input === '0' || input === '1')) {
+    if (
+      desc.type === 'bool' &&
+      (typeof input === 'boolean' || input === 0 || input === 1 || input === '0' || input === '1')
+    ) {
       return Boolean(Number(input));
     }
     const text = typeof input === 'boolean' ? (input ? '1' : '') : String(input);
     const cleaned = cleanParam(desc.type, text);
     if (cleaned === undefined) {
-      throw invalidParameter(`Invalid external api parameter: the value is "${text}", the server was expecting "${desc.type}" type`);
+      throw invalidParameter(
+        `Invalid external api parameter: the value is "${text}", the server was expecting "${desc.type}" type`,
+      );
     }
     return cleaned;
   }
@@ -68,7 +118,8 @@ export function validateParameters(desc: ParamDesc, input: unknown): unknown {
     delete rest[key];
   }
   const unexpected = Object.keys(rest);
-  if (unexpected.length > 0) throw invalidParameter(`Unexpected keys (${unexpected.join(', ')}) detected in parameter array.`);
+  if (unexpected.length > 0)
+    throw invalidParameter(`Unexpected keys (${unexpected.join(', ')}) detected in parameter array.`);
   return result;
 }
 
@@ -87,9 +138,16 @@ function nested(key: string, run: () => unknown): unknown {
 function cleanParam(type: ParamType, text: string): string | number | boolean | undefined {
   switch (type) {
     case 'int':
-      return /^-?(0|[1-9][0-9]*)$/.test(text) && text !== '-0' && Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
+      return /^-?(0|[1-9][0-9]*)$/.test(text) && text !== '-0' && Number.isSafeInteger(Number(text))
+        ? Number(text)
+        : undefined;
     case 'float':
-      return text !== '' && text !== '.' && /^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$/i.test(text) && Number.isFinite(Number(text)) ? Number(text) : undefined;
+      return text !== '' &&
+        text !== '.' &&
+        /^[+-]?[0-9]*\.?[0-9]*(e[-+]?[0-9]+)?$/i.test(text) &&
+        Number.isFinite(Number(text))
+        ? Number(text)
+        : undefined;
     case 'bool':
       return undefined;
     default: {
@@ -118,7 +176,9 @@ function cleanText(type: ParamType, text: string): string {
     case 'sequence':
       return text.replace(/[^0-9,]/g, '');
     case 'username':
-      return phpTrim(text).toLowerCase().replace(/[^-.@_a-z0-9]/g, '');
+      return phpTrim(text)
+        .toLowerCase()
+        .replace(/[^-.@_a-z0-9]/g, '');
     case 'email':
       return text === '' || validateEmail(text) ? text : '';
     case 'lang':
@@ -130,7 +190,9 @@ function cleanText(type: ParamType, text: string): string {
     case 'theme':
       return INSTALLED_THEMES.includes(text) ? text : '';
     case 'timezone':
-      return /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[A-Za-z0-9]+(\/?[A-Za-z_-])+)$/.test(text) ? text : '';
+      return /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[A-Za-z0-9]+(\/?[A-Za-z_-])+)$/.test(text)
+        ? text
+        : '';
     default:
       return text;
   }
@@ -164,5 +226,7 @@ export function validateEmail(address: string): boolean {
   if (local.length > 64 || host.length > 253) return false;
   const labels = host.split('.');
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return false;
-  return labels.every((label) => label.length > 0 && label.length <= 63 && !label.startsWith('-') && !label.endsWith('-'));
+  return labels.every(
+    (label) => label.length > 0 && label.length <= 63 && !label.startsWith('-') && !label.endsWith('-'),
+  );
 }

@@ -14,7 +14,18 @@ import { multiple, single, value, type ParamDesc } from './validateParameters.ts
  */
 
 type FieldType =
-  | `text:${number}` | 'textarea' | 'money' | 'percent' | 'date' | 'int' | 'posint' | 'bool' | 'grade' | 'zohoid' | 'courseid' | 'criterion';
+  | `text:${number}`
+  | 'textarea'
+  | 'money'
+  | 'percent'
+  | 'date'
+  | 'int'
+  | 'posint'
+  | 'bool'
+  | 'grade'
+  | 'zohoid'
+  | 'courseid'
+  | 'criterion';
 
 interface ChildSpec {
   param: string;
@@ -40,18 +51,38 @@ export const ZOHOSYNC_SPECS = {
     table: 'local_zohosync_finance',
     student: true,
     fields: {
-      scholarship: 'text:100', scholarshipreason: 'text:255', scholarshippct: 'percent', currency: 'text:10', amounttransferred: 'money',
-      paymentmethod: 'text:50', paymentmode: 'text:50', bankname: 'text:255', bankholder: 'text:255', registrationfees: 'money',
-      invoiceregfees: 'text:100', totalamount: 'money', discountamount: 'money',
+      scholarship: 'text:100',
+      scholarshipreason: 'text:255',
+      scholarshippct: 'percent',
+      currency: 'text:10',
+      amounttransferred: 'money',
+      paymentmethod: 'text:50',
+      paymentmode: 'text:50',
+      bankname: 'text:255',
+      bankholder: 'text:255',
+      registrationfees: 'money',
+      invoiceregfees: 'text:100',
+      totalamount: 'money',
+      discountamount: 'money',
     },
     children: null,
   },
   registration: {
     table: 'local_zohosync_registration',
     student: true,
-    fields: { programname: 'text:255', registrationdate: 'date', status: 'text:50', studymode: 'text:50', currency: 'text:10', programprice: 'money' },
+    fields: {
+      programname: 'text:255',
+      registrationdate: 'date',
+      status: 'text:50',
+      studymode: 'text:50',
+      currency: 'text:10',
+      programprice: 'money',
+    },
     children: {
-      param: 'installments', table: 'local_zohosync_installment', parent: 'registrationid', key: 'installmentno',
+      param: 'installments',
+      table: 'local_zohosync_installment',
+      parent: 'registrationid',
+      key: 'installmentno',
       fields: { installmentno: 'posint', duedate: 'date', amount: 'money', status: 'text:50', paiddate: 'date' },
     },
   },
@@ -59,8 +90,17 @@ export const ZOHOSYNC_SPECS = {
     table: 'local_zohosync_payment',
     student: true,
     fields: {
-      registrationzohoid: 'zohoid', paymentnumber: 'text:120', paymentdate: 'date', amount: 'money', currency: 'text:10', method: 'text:50',
-      paymenttype: 'text:100', installmentno: 'int', voucher: 'text:100', note: 'textarea', voided: 'bool',
+      registrationzohoid: 'zohoid',
+      paymentnumber: 'text:120',
+      paymentdate: 'date',
+      amount: 'money',
+      currency: 'text:10',
+      method: 'text:50',
+      paymenttype: 'text:100',
+      installmentno: 'int',
+      voucher: 'text:100',
+      note: 'textarea',
+      voided: 'bool',
     },
     children: null,
   },
@@ -68,12 +108,32 @@ export const ZOHOSYNC_SPECS = {
     table: 'local_zohosync_grade',
     student: true,
     fields: {
-      courseid: 'courseid', classzohoid: 'zohoid', classname: 'text:255', unitname: 'text:255', gradename: 'text:255', grade: 'grade',
-      gradestatus: 'text:50', attemptno: 'int', attemptdate: 'date', feedback: 'textarea', gradername: 'text:255', ivname: 'text:255',
+      courseid: 'courseid',
+      classzohoid: 'zohoid',
+      classname: 'text:255',
+      unitname: 'text:255',
+      gradename: 'text:255',
+      grade: 'grade',
+      gradestatus: 'text:50',
+      attemptno: 'int',
+      attemptdate: 'date',
+      feedback: 'textarea',
+      gradername: 'text:255',
+      ivname: 'text:255',
     },
     children: {
-      param: 'learningoutcomes', table: 'local_zohosync_grade_lo', parent: 'gradeid', key: null,
-      fields: { code: 'text:20', title: 'textarea', definition: 'textarea', score: 'text:20', feedback: 'textarea', achieved: 'bool' },
+      param: 'learningoutcomes',
+      table: 'local_zohosync_grade_lo',
+      parent: 'gradeid',
+      key: null,
+      fields: {
+        code: 'text:20',
+        title: 'textarea',
+        definition: 'textarea',
+        score: 'text:20',
+        feedback: 'textarea',
+        achieved: 'bool',
+      },
     },
   },
   unit: {
@@ -81,7 +141,10 @@ export const ZOHOSYNC_SPECS = {
     student: false,
     fields: { name: 'text:255', unitcode: 'text:50', unitlevel: 'text:50' },
     children: {
-      param: 'criteria', table: 'local_zohosync_unit_crit', parent: 'unitid', key: 'code',
+      param: 'criteria',
+      table: 'local_zohosync_unit_crit',
+      parent: 'unitid',
+      key: 'code',
       fields: { code: 'criterion', description: 'textarea' },
     },
   },
@@ -170,7 +233,9 @@ function checkValue(type: FieldType, raw: unknown): string | null {
     case 'money':
       return text === '' || MONEY.test(text) ? null : 'not an amount like "4400.00"';
     case 'percent':
-      return text === '' || (/^\d{1,3}(\.\d{1,2})?$/.test(text) && toCents(text) <= 10000) ? null : 'not a percentage 0 to 100';
+      return text === '' || (/^\d{1,3}(\.\d{1,2})?$/.test(text) && toCents(text) <= 10000)
+        ? null
+        : 'not a percentage 0 to 100';
     case 'date':
       return text === '' || isCalendarDate(text) ? null : 'not a date YYYY-MM-DD';
     case 'grade':
@@ -209,14 +274,20 @@ function checkRecord(state: MoodleState, entity: ZohosyncEntity, record: InputRe
         if (problem !== null) return ['invalidfield', `${child.param}[${index}].${field}: ${problem}`];
         // The outcome code column is NOT NULL: an empty code is refused here rather than
         // failing the whole call's insert (data_store::check, same rule).
-        if (field === 'code' && String(row[field] ?? '').trim() === '') return ['invalidfield', `${child.param}[${index}].code: required`];
+        if (field === 'code' && String(row[field] ?? '').trim() === '')
+          return ['invalidfield', `${child.param}[${index}].code: required`];
       }
       if (child.key !== null) keys.push(String(row[child.key]));
     }
     if (new Set(keys).size !== keys.length) return ['invalidfield', `${child.param}: ${child.key} repeated`];
   }
-  if (spec.student && !state.users.some((u) => u.id === phpInt(record.userid) && !u.deleted)) return ['usernotfound', 'userid: no such Moodle user'];
-  if ('courseid' in spec.fields && phpInt(record.courseid) > 0 && !state.courses.some((c) => c.id === phpInt(record.courseid))) {
+  if (spec.student && !state.users.some((u) => u.id === phpInt(record.userid) && !u.deleted))
+    return ['usernotfound', 'userid: no such Moodle user'];
+  if (
+    'courseid' in spec.fields &&
+    phpInt(record.courseid) > 0 &&
+    !state.courses.some((c) => c.id === phpInt(record.courseid))
+  ) {
     return ['coursenotfound', 'courseid: no such Moodle course'];
   }
   return null;
@@ -264,37 +335,57 @@ function childRow(entity: ZohosyncEntity, child: InputRecord, index: number): Re
   const row: Record<string, string | number | null> = {};
   for (const [field, type] of Object.entries(spec.fields)) row[field] = toDb(type, child[field]);
   if (entity === 'grade' || entity === 'unit') row.sortorder = index + 1;
-  if (entity === 'unit') row.level = ({ P: 'pass', M: 'merit', D: 'distinction' } as Record<string, string>)[String(row.code)[0]!]!;
+  if (entity === 'unit')
+    row.level = ({ P: 'pass', M: 'merit', D: 'distinction' } as Record<string, string>)[String(row.code)[0]!]!;
   return row;
 }
 
-function childrenDiffer(state: MoodleState, spec: ChildSpec, parentId: number, rows: Record<string, string | number | null>[]): boolean {
+function childrenDiffer(
+  state: MoodleState,
+  spec: ChildSpec,
+  parentId: number,
+  rows: Record<string, string | number | null>[],
+): boolean {
   const order = spec.key === 'installmentno' ? 'installmentno' : 'sortorder';
   const existing = state.zohosync[spec.table]
     .filter((r) => r[spec.parent] === parentId)
     .sort((a, b) => phpInt(a[order]) - phpInt(b[order]) || a.id - b.id);
-  const wanted = spec.key === 'installmentno' ? [...rows].sort((a, b) => phpInt(a.installmentno) - phpInt(b.installmentno)) : rows;
+  const wanted =
+    spec.key === 'installmentno' ? [...rows].sort((a, b) => phpInt(a.installmentno) - phpInt(b.installmentno)) : rows;
   if (existing.length !== wanted.length) return true;
   return wanted.some((row, i) =>
     Object.entries(row).some(([field, v]) => {
       const type = spec.fields[field] ?? 'int';
       return comparable(type, existing[i]![field]) !== comparable(type, v);
-    }));
+    }),
+  );
 }
 
-function replaceChildren(state: MoodleState, spec: ChildSpec, parentId: number, rows: Record<string, string | number | null>[]): void {
+function replaceChildren(
+  state: MoodleState,
+  spec: ChildSpec,
+  parentId: number,
+  rows: Record<string, string | number | null>[],
+): void {
   state.zohosync[spec.table] = state.zohosync[spec.table].filter((r) => r[spec.parent] !== parentId);
-  for (const row of rows) state.zohosync[spec.table].push({ id: takeId(state, spec.table), ...row, [spec.parent]: parentId });
+  for (const row of rows)
+    state.zohosync[spec.table].push({ id: takeId(state, spec.table), ...row, [spec.parent]: parentId });
 }
 
 /** data_store::upsert(). */
-function upsertRecord(ctx: CallContext, entity: ZohosyncEntity, record: InputRecord): ['created' | 'updated' | 'unchanged', number] {
+function upsertRecord(
+  ctx: CallContext,
+  entity: ZohosyncEntity,
+  record: InputRecord,
+): ['created' | 'updated' | 'unchanged', number] {
   const { state } = ctx;
   const spec = specOf(entity);
   const row: Record<string, string | number | null> = { zohoid: String(record.zohoid) };
   if (spec.student) row.userid = phpInt(record.userid);
   for (const [field, type] of Object.entries(spec.fields)) row[field] = toDb(type, record[field]);
-  const children = spec.children ? ((record[spec.children.param] ?? []) as InputRecord[]).map((child, index) => childRow(entity, child, index)) : null;
+  const children = spec.children
+    ? ((record[spec.children.param] ?? []) as InputRecord[]).map((child, index) => childRow(entity, child, index))
+    : null;
 
   const table = state.zohosync[spec.table];
   const existing = table.find((r) => r.zohoid === row.zohoid);
@@ -309,7 +400,8 @@ function upsertRecord(ctx: CallContext, entity: ZohosyncEntity, record: InputRec
     const type: FieldType = (spec.fields as Record<string, FieldType>)[field] ?? 'int';
     return comparable(type, existing[field]) !== comparable(type, v);
   });
-  const childrenChanged = children !== null && spec.children !== null && childrenDiffer(state, spec.children, existing.id, children);
+  const childrenChanged =
+    children !== null && spec.children !== null && childrenDiffer(state, spec.children, existing.id, children);
   if (!changed && !childrenChanged) return ['unchanged', existing.id];
   Object.assign(existing, row, { timemodified: ctx.now });
   if (childrenChanged && spec.children && children) replaceChildren(state, spec.children, existing.id, children);
@@ -321,20 +413,32 @@ function deleteRecord(state: MoodleState, entity: ZohosyncEntity, zohoid: string
   const spec = specOf(entity);
   const existing = state.zohosync[spec.table].find((r) => r.zohoid === zohoid);
   if (!existing) return ['notfound', 0];
-  if (spec.children) state.zohosync[spec.children.table] = state.zohosync[spec.children.table].filter((r) => r[spec.children!.parent] !== existing.id);
+  if (spec.children)
+    state.zohosync[spec.children.table] = state.zohosync[spec.children.table].filter(
+      (r) => r[spec.children!.parent] !== existing.id,
+    );
   state.zohosync[spec.table] = state.zohosync[spec.table].filter((r) => r.id !== existing.id);
   return ['deleted', existing.id];
 }
 
 // ---- the functions ------------------------------------------------------------------------
 
-const result = (zohoid: string, status: string, id: number, errorcode = '', message = '') => ({ zohoid, status, id, errorcode, message });
+const result = (zohoid: string, status: string, id: number, errorcode = '', message = '') => ({
+  zohoid,
+  status,
+  id,
+  errorcode,
+  message,
+});
 
 /** require_capability('local/zohosync:managedata', system context). */
 function requireManageData(ctx: CallContext): void {
   if (isSiteAdmin(ctx.state, ctx.userid) || ctx.state.zohosync.managers.includes(ctx.userid)) return;
-  throw new MoodleException('core\\exception\\required_capability_exception', 'nopermissions',
-    'Sorry, but you do not currently have permissions to do that (Store dashboard data sent by the sync service).');
+  throw new MoodleException(
+    'core\\exception\\required_capability_exception',
+    'nopermissions',
+    'Sorry, but you do not currently have permissions to do that (Store dashboard data sent by the sync service).',
+  );
 }
 
 function checkBatchSize(count: number): void {
@@ -355,7 +459,8 @@ function upsertFunction(name: string, entity: ZohosyncEntity): MoodleFunction {
       return {
         results: records.map((record) => {
           const zohoid = String(record.zohoid);
-          if (duplicates.has(zohoid)) return result(zohoid, 'invalid', 0, 'duplicateinbatch', 'zohoid: appears more than once in this call');
+          if (duplicates.has(zohoid))
+            return result(zohoid, 'invalid', 0, 'duplicateinbatch', 'zohoid: appears more than once in this call');
           const problem = checkRecord(ctx.state, entity, record);
           if (problem) return result(zohoid, 'invalid', 0, ...problem);
           return result(zohoid, ...upsertRecord(ctx, entity, record));
@@ -378,7 +483,8 @@ function deleteFunction(name: string, entity: ZohosyncEntity): MoodleFunction {
         results: zohoids.map((zohoid) =>
           isZohoId(zohoid)
             ? result(zohoid, ...deleteRecord(ctx.state, entity, zohoid))
-            : result(zohoid, 'invalid', 0, 'invalidfield', 'zohoid: not a Zoho record id (digits only)')),
+            : result(zohoid, 'invalid', 0, 'invalidfield', 'zohoid: not a Zoho record id (digits only)'),
+        ),
       };
     },
   };

@@ -61,7 +61,12 @@ function describe(error: unknown): string {
  * Modified_Time); no retries; the timeout (Zoho's is not documented) is the simulator's option.
  * `return_affected_field_values` is kept but not honoured (no `affected_values` are sent).
  */
-export function createNotifier(deps: { channels: NotificationChannels; apiUrl: () => string; now: () => number; timeoutMs: number }) {
+export function createNotifier(deps: {
+  channels: NotificationChannels;
+  apiUrl: () => string;
+  now: () => number;
+  timeoutMs: number;
+}) {
   const deliveries: NotificationDelivery[] = [];
   const pending = new Set<Promise<void>>();
   const closing = new AbortController();
@@ -73,7 +78,9 @@ export function createNotifier(deps: { channels: NotificationChannels; apiUrl: (
     resource_uri: `${deps.apiUrl()}/crm/v8/${group.module}`,
     ids: [...group.records.keys()],
     affected_fields:
-      group.operation === 'update' ? [...group.records].map(([id, r]) => ({ [id]: changedFields(r.before ?? {}, r.after ?? {}) })) : [],
+      group.operation === 'update'
+        ? [...group.records].map(([id, r]) => ({ [id]: changedFields(r.before ?? {}, r.after ?? {}) }))
+        : [],
     operation: group.operation,
     channel_id: sub.channelId,
     token: sub.token,

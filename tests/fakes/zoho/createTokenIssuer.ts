@@ -49,17 +49,34 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
     isValid(token: string): boolean {
       const index = issued.findIndex((t) => t.token === token);
       const entry = issued[index];
-      return entry !== undefined && index >= expiredBefore && index >= issued.length - MAX_LIVE_TOKENS && entry.expiresAt > options.now();
+      return (
+        entry !== undefined &&
+        index >= expiredBefore &&
+        index >= issued.length - MAX_LIVE_TOKENS &&
+        entry.expiresAt > options.now()
+      );
     },
     refresh(params: Record<string, string>): { status: number; body: unknown } {
       if (params.grant_type !== 'refresh_token') return { status: 200, body: { error: 'unsupported_grant_type' } };
-      if (params.client_id !== options.clientId || params.client_secret !== options.clientSecret) return { status: 200, body: { error: 'invalid_client' } };
-      if (!refreshValid || params.refresh_token !== options.refreshToken) return { status: 200, body: { error: 'invalid_code' } };
+      if (params.client_id !== options.clientId || params.client_secret !== options.clientSecret)
+        return { status: 200, body: { error: 'invalid_client' } };
+      if (!refreshValid || params.refresh_token !== options.refreshToken)
+        return { status: 200, body: { error: 'invalid_code' } };
       const now = options.now();
-      if (issued.filter((t) => t.at > now - TEN_MINUTES).length >= 10) return { status: 200, body: TOKEN_THROTTLED_BODY };
+      if (issued.filter((t) => t.at > now - TEN_MINUTES).length >= 10)
+        return { status: 200, body: TOKEN_THROTTLED_BODY };
       const token = `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
       issued.push({ token, at: now, expiresAt: now + 3600 * 1000 });
-      return { status: 200, body: { access_token: token, scope: options.scope, api_domain: options.apiUrl(), token_type: 'Bearer', expires_in: 3600 } };
+      return {
+        status: 200,
+        body: {
+          access_token: token,
+          scope: options.scope,
+          api_domain: options.apiUrl(),
+          token_type: 'Bearer',
+          expires_in: 3600,
+        },
+      };
     },
   };
 }

@@ -2,7 +2,10 @@ import { fieldText } from './fieldText.ts';
 import type { CoqlExpr, CoqlValue } from './parseCoql.ts';
 
 function likeToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${body}$`, 'is');
 }
 
@@ -20,7 +23,9 @@ function compareValues(have: string, want: CoqlValue): number {
  */
 export function evaluateCoql(record: Record<string, unknown>, expr: CoqlExpr): boolean {
   if (expr.kind !== 'compare') {
-    return expr.kind === 'and' ? expr.items.every((item) => evaluateCoql(record, item)) : expr.items.some((item) => evaluateCoql(record, item));
+    return expr.kind === 'and'
+      ? expr.items.every((item) => evaluateCoql(record, item))
+      : expr.items.some((item) => evaluateCoql(record, item));
   }
   const have = fieldText(record, expr.field);
   const value = expr.value;

@@ -15,11 +15,14 @@ function compare(a: string, b: string): number {
  */
 export function matchCriteria(record: Record<string, unknown>, criteria: SearchCriteria): boolean {
   if (criteria.kind !== 'condition') {
-    return criteria.kind === 'and' ? criteria.items.every((item) => matchCriteria(record, item)) : criteria.items.some((item) => matchCriteria(record, item));
+    return criteria.kind === 'and'
+      ? criteria.items.every((item) => matchCriteria(record, item))
+      : criteria.items.some((item) => matchCriteria(record, item));
   }
   const texts = [fieldText(record, criteria.field)];
   const raw = record[criteria.field];
-  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'name' in raw) texts.push(fieldText(record, `${criteria.field}.name`));
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'name' in raw)
+    texts.push(fieldText(record, `${criteria.field}.name`));
   const wanted = criteria.value.toLowerCase();
   return texts.some((text) => {
     const have = text?.toLowerCase() ?? null;

@@ -63,7 +63,8 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
     return [...subscriptions.values()];
   };
   const ofChannel = (channelId: string) => live().filter((sub) => sub.channelId === channelId);
-  const eventsOf = (sub: Subscription) => WATCH_OPERATIONS.filter((op) => sub.operations.has(op)).map((op) => `${sub.module}.${op}`);
+  const eventsOf = (sub: Subscription) =>
+    WATCH_OPERATIONS.filter((op) => sub.operations.has(op)).map((op) => `${sub.module}.${op}`);
   const summary = (sub: Subscription) => ({
     channel_expiry: store.formatTime(sub.expiresAt),
     resource_uri: resourceUri(sub.module),
@@ -71,8 +72,17 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
     resource_name: sub.module,
     channel_id: sub.channelId,
   });
-  const success = (subs: Subscription[], message: string): EntryResult => ({ code: 'SUCCESS', details: { events: subs.map(summary) }, message, status: 'success' });
-  const unknownChannel = (index: number) => new ZohoError(400, 'INVALID_DATA', 'invalid data', { api_name: 'channel_id', json_path: `$.watch[${index}].channel_id` });
+  const success = (subs: Subscription[], message: string): EntryResult => ({
+    code: 'SUCCESS',
+    details: { events: subs.map(summary) },
+    message,
+    status: 'success',
+  });
+  const unknownChannel = (index: number) =>
+    new ZohoError(400, 'INVALID_DATA', 'invalid data', {
+      api_name: 'channel_id',
+      json_path: `$.watch[${index}].channel_id`,
+    });
 
   const subscribe = (entry: WatchEntry): Subscription[] =>
     [...(entry.events ?? [])].map(([module, operations]) => {
@@ -110,7 +120,8 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
         sub.expiresAt = entry.expiresAt;
         if (entry.notifyUrl !== undefined) sub.notifyUrl = entry.notifyUrl;
         if (entry.token !== undefined) sub.token = entry.token;
-        if (entry.returnAffectedFieldValues !== undefined) sub.returnAffectedFieldValues = entry.returnAffectedFieldValues;
+        if (entry.returnAffectedFieldValues !== undefined)
+          sub.returnAffectedFieldValues = entry.returnAffectedFieldValues;
         if (entry.notifyOnRelatedAction !== undefined) sub.notifyOnRelatedAction = entry.notifyOnRelatedAction;
       }
     }
@@ -124,14 +135,36 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
     return success(subscribe(entry), UPDATED);
   };
 
-  const batch = (body: unknown, okStatus: number, options: { requireEvents: boolean; allowDeleteEvents: boolean }, apply: (entry: WatchEntry, index: number) => EntryResult): Answer => {
+  const batch = (
+    body: unknown,
+    okStatus: number,
+    options: { requireEvents: boolean; allowDeleteEvents: boolean },
+    apply: (entry: WatchEntry, index: number) => EntryResult,
+  ): Answer => {
     const watch = (body as { watch?: unknown } | null | undefined)?.watch;
-    if (watch === undefined || watch === null) throw new ZohoError(400, 'MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'watch', json_path: '$.watch' });
-    if (!Array.isArray(watch) || watch.length === 0) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { expected_data_type: 'jsonarray', api_name: 'watch', json_path: '$.watch' });
-    if (watch.length > MAX_WATCH_ENTRIES) throw new ZohoError(400, 'LIMIT_EXCEEDED', 'limit exceeded', { api_name: 'watch', json_path: '$.watch', limit: MAX_WATCH_ENTRIES });
+    if (watch === undefined || watch === null)
+      throw new ZohoError(400, 'MANDATORY_NOT_FOUND', 'required field not found', {
+        api_name: 'watch',
+        json_path: '$.watch',
+      });
+    if (!Array.isArray(watch) || watch.length === 0)
+      throw new ZohoError(400, 'INVALID_DATA', 'invalid data', {
+        expected_data_type: 'jsonarray',
+        api_name: 'watch',
+        json_path: '$.watch',
+      });
+    if (watch.length > MAX_WATCH_ENTRIES)
+      throw new ZohoError(400, 'LIMIT_EXCEEDED', 'limit exceeded', {
+        api_name: 'watch',
+        json_path: '$.watch',
+        limit: MAX_WATCH_ENTRIES,
+      });
     const results = watch.map((raw: unknown, index): EntryResult => {
       try {
-        return apply(readWatchEntry(raw, index, { hasModule: (m) => store.hasModule(m), now: store.now(), ...options }), index);
+        return apply(
+          readWatchEntry(raw, index, { hasModule: (m) => store.hasModule(m), now: store.now(), ...options }),
+          index,
+        );
       } catch (error) {
         if (error instanceof ZohoError) return error.toBody() as EntryResult;
         throw error;
@@ -141,12 +174,19 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
   };
 
   const list = (query: Record<string, string>): Answer => {
-    if (query.module !== undefined && !store.hasModule(query.module)) throw new ZohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { param_name: 'module' });
+    if (query.module !== undefined && !store.hasModule(query.module))
+      throw new ZohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { param_name: 'module' });
     const perPage = query.per_page === undefined ? 200 : Number(query.per_page);
     const page = query.page === undefined ? 1 : Number(query.page);
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum: 200 });
-    if (!Number.isInteger(page) || page < 1) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
-    const all = live().filter((sub) => (query.module === undefined || sub.module === query.module) && (query.channel_id === undefined || sub.channelId === query.channel_id));
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200)
+      throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum: 200 });
+    if (!Number.isInteger(page) || page < 1)
+      throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
+    const all = live().filter(
+      (sub) =>
+        (query.module === undefined || sub.module === query.module) &&
+        (query.channel_id === undefined || sub.channelId === query.channel_id),
+    );
     const rows = all.slice((page - 1) * perPage, page * perPage);
     if (rows.length === 0) return { status: 204 };
     // Entry shape and key order: crm-oas v8.0 getNotifications 200 sample.
@@ -164,19 +204,45 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
       events: eventsOf(sub),
       token: sub.token,
     }));
-    return { status: 200, body: { watch, info: { per_page: perPage, count: rows.length, page, more_records: page * perPage < all.length } } };
+    return {
+      status: 200,
+      body: { watch, info: { per_page: perPage, count: rows.length, page, more_records: page * perPage < all.length } },
+    };
   };
 
   const disable = (query: Record<string, string>): Answer => {
-    const ids = (query.channel_ids ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0) throw new ZohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'channel_ids' });
+    const ids = (query.channel_ids ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    if (ids.length === 0)
+      throw new ZohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+        param_name: 'channel_ids',
+      });
     const results = ids.flatMap((channelId): EntryResult[] => {
       const subs = ofChannel(channelId);
       // An unknown (or expired) channel: per-id INVALID_DATA, assumed (the docs show only successes).
-      if (subs.length === 0) return [{ code: 'INVALID_DATA', details: { param_name: 'channel_ids', channel_id: channelId }, message: 'invalid data', status: 'error' }];
+      if (subs.length === 0)
+        return [
+          {
+            code: 'INVALID_DATA',
+            details: { param_name: 'channel_ids', channel_id: channelId },
+            message: 'invalid data',
+            status: 'error',
+          },
+        ];
       return subs.map((sub) => {
         subscriptions.delete(key(sub.channelId, sub.module));
-        return { code: 'SUCCESS', details: { resource_uri: resourceUri(sub.module), resource_id: moduleId(sub.module), channel_id: sub.channelId }, message: UNSUBSCRIBED, status: 'success' };
+        return {
+          code: 'SUCCESS',
+          details: {
+            resource_uri: resourceUri(sub.module),
+            resource_id: moduleId(sub.module),
+            channel_id: sub.channelId,
+          },
+          message: UNSUBSCRIBED,
+          status: 'success',
+        };
       });
     });
     return summarize(results, 200);
@@ -185,7 +251,10 @@ export function createNotificationChannels(deps: { store: ZohoStore; apiUrl: () 
   return {
     /** Answers one /crm/v8/actions/watch request. @throws ZohoError for request-level errors. */
     answer(method: string, query: Record<string, string>, body: unknown): Answer {
-      if (method === 'POST') return batch(body, 201, { requireEvents: true, allowDeleteEvents: false }, (entry) => success(subscribe(entry), SUBSCRIBED));
+      if (method === 'POST')
+        return batch(body, 201, { requireEvents: true, allowDeleteEvents: false }, (entry) =>
+          success(subscribe(entry), SUBSCRIBED),
+        );
       if (method === 'GET') return list(query);
       if (method === 'PATCH') return batch(body, 200, { requireEvents: false, allowDeleteEvents: true }, patch);
       if (method === 'PUT') return batch(body, 200, { requireEvents: true, allowDeleteEvents: false }, replace);

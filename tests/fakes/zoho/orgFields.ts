@@ -21,9 +21,23 @@ export interface OrgFieldDefinition {
  * `Program_Price` / `Remaining_Amount` are Zoho text holding "4400$"), the type is the export's.
  */
 const DATA_TYPE: Record<ZohoFieldSpec['type'], string> = {
-  text: 'text', textarea: 'textarea', autonumber: 'autonumber', email: 'email', phone: 'phone', url: 'website', date: 'date',
-  datetime: 'datetime', picklist: 'picklist', multiselect: 'multiselectpicklist', lookup: 'lookup', money: 'currency',
-  number: 'double', integer: 'integer', boolean: 'boolean', textOrNumber: 'text', subform: 'subform',
+  text: 'text',
+  textarea: 'textarea',
+  autonumber: 'autonumber',
+  email: 'email',
+  phone: 'phone',
+  url: 'website',
+  date: 'date',
+  datetime: 'datetime',
+  picklist: 'picklist',
+  multiselect: 'multiselectpicklist',
+  lookup: 'lookup',
+  money: 'currency',
+  number: 'double',
+  integer: 'integer',
+  boolean: 'boolean',
+  textOrNumber: 'text',
+  subform: 'subform',
 };
 const TEXT_IN_THE_EXPORT = new Set(['BTEC_Registrations.Program_Price', 'BTEC_Registrations.Remaining_Amount']);
 
@@ -34,7 +48,11 @@ function collegeFields(module: string): OrgFieldDefinition[] {
   return Object.values(mapping).map((spec) => ({
     api_name: spec.apiName,
     data_type: TEXT_IN_THE_EXPORT.has(`${module}.${spec.apiName}`) ? 'text' : DATA_TYPE[spec.type],
-    ...(spec.type === 'picklist' || spec.type === 'multiselect' ? (spec.picklist ? { values: [...spec.picklist] } : { values: [], valuesFromRecords: true }) : {}),
+    ...(spec.type === 'picklist' || spec.type === 'multiselect'
+      ? spec.picklist
+        ? { values: [...spec.picklist] }
+        : { values: [], valuesFromRecords: true }
+      : {}),
   }));
 }
 
@@ -53,7 +71,8 @@ export function createOrgFields(store: ZohoStore) {
     const held = new Set<string>();
     for (const record of store.records(module)) {
       const value = record.data[apiName];
-      for (const one of Array.isArray(value) ? value : [value]) if (typeof one === 'string' && one !== '' && one !== '-None-') held.add(one);
+      for (const one of Array.isArray(value) ? value : [value])
+        if (typeof one === 'string' && one !== '' && one !== '-None-') held.add(one);
     }
     return [...held].sort();
   };
@@ -77,29 +96,53 @@ export function createOrgFields(store: ZohoStore) {
     answer(query: Record<string, string>): { status: number; body: unknown } {
       if (!readable) throw new ZohoError(401, 'OAUTH_SCOPE_MISMATCH', 'invalid oauth scope to access this URL', {});
       const module = query.module;
-      if (!module) throw new ZohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'module' });
-      if (!store.hasModule(module)) throw new ZohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { param: 'module' });
+      if (!module)
+        throw new ZohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+          param: 'module',
+        });
+      if (!store.hasModule(module))
+        throw new ZohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { param: 'module' });
       const unique = new Set(store.uniqueFields.get(module) ?? []);
       let id = 5_725_767_000_001_000;
       return {
         status: 200,
         body: {
-          fields: fieldsOf(module).map((field) => (field.valuesFromRecords ? { ...field, values: valuesHeld(module, field.api_name) } : field)).map((field, index) => ({
-            api_name: field.api_name,
-            data_type: field.data_type,
-            field_label: field.field_label ?? field.api_name.replace(/_/g, ' '),
-            display_label: field.field_label ?? field.api_name.replace(/_/g, ' '),
-            id: String(id++),
-            sequence_number: index + 1,
-            system_mandatory: field.api_name === 'Name',
-            unique: unique.has(field.api_name) ? { casesensitive: 'false' } : null,
-            ...(field.values ? {
-              pick_list_values: [
-                { actual_value: '-None-', display_value: '-None-', id: String(id++), sequence_number: 1, type: 'used', colour_code: null },
-                ...field.values.map((value, n) => ({ actual_value: value, display_value: value, id: String(id++), sequence_number: n + 2, type: 'used', colour_code: null })),
-              ],
-            } : {}),
-          })),
+          fields: fieldsOf(module)
+            .map((field) =>
+              field.valuesFromRecords ? { ...field, values: valuesHeld(module, field.api_name) } : field,
+            )
+            .map((field, index) => ({
+              api_name: field.api_name,
+              data_type: field.data_type,
+              field_label: field.field_label ?? field.api_name.replace(/_/g, ' '),
+              display_label: field.field_label ?? field.api_name.replace(/_/g, ' '),
+              id: String(id++),
+              sequence_number: index + 1,
+              system_mandatory: field.api_name === 'Name',
+              unique: unique.has(field.api_name) ? { casesensitive: 'false' } : null,
+              ...(field.values
+                ? {
+                    pick_list_values: [
+                      {
+                        actual_value: '-None-',
+                        display_value: '-None-',
+                        id: String(id++),
+                        sequence_number: 1,
+                        type: 'used',
+                        colour_code: null,
+                      },
+                      ...field.values.map((value, n) => ({
+                        actual_value: value,
+                        display_value: value,
+                        id: String(id++),
+                        sequence_number: n + 2,
+                        type: 'used',
+                        colour_code: null,
+                      })),
+                    ],
+                  }
+                : {}),
+            })),
         },
       };
     },

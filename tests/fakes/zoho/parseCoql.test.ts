@@ -13,11 +13,19 @@ function errorCode(fn: () => unknown): string {
 }
 
 t.test('select, from, where with and, and "limit offset, count" parse', async (t) => {
-  const q = parseCoql("select Name, Grade from BTEC_Grades where Moodle_Grade_Composite_Key = '1_2_3' and Grade != 'F' limit 10, 200");
+  const q = parseCoql(
+    "select Name, Grade from BTEC_Grades where Moodle_Grade_Composite_Key = '1_2_3' and Grade != 'F' limit 10, 200",
+  );
   t.same(q.fields, ['Name', 'Grade']);
   t.equal(q.module, 'BTEC_Grades');
   t.same([q.offset, q.limit], [10, 200]);
-  t.match(q.where, { kind: 'and', items: [{ operator: '=', value: '1_2_3' }, { operator: '!=', value: 'F' }] });
+  t.match(q.where, {
+    kind: 'and',
+    items: [
+      { operator: '=', value: '1_2_3' },
+      { operator: '!=', value: 'F' },
+    ],
+  });
 });
 
 t.test('a backslash-escaped single quote stays inside the string', async (t) => {
@@ -27,7 +35,9 @@ t.test('a backslash-escaped single quote stays inside the string', async (t) => 
 });
 
 t.test('in, like, is null, or and parentheses are understood', async (t) => {
-  const q = parseCoql("SELECT Name FROM Leads WHERE (Email is null or Email like '%@x.org') AND Grade in ('D', 'M') ORDER BY Name desc LIMIT 5 OFFSET 2");
+  const q = parseCoql(
+    "SELECT Name FROM Leads WHERE (Email is null or Email like '%@x.org') AND Grade in ('D', 'M') ORDER BY Name desc LIMIT 5 OFFSET 2",
+  );
   t.same(q.orderBy, [{ field: 'Name', direction: 'desc' }]);
   t.same([q.offset, q.limit], [2, 5]);
   const where = q.where as NonNullable<typeof q.where>;
@@ -38,14 +48,30 @@ t.test('in, like, is null, or and parentheses are understood', async (t) => {
 });
 
 t.test('= is exact (unlike Search equals) and lookups compare by id', async (t) => {
-  const where = parseCoql("select id from X where Key = 'ab' and Student.id = '99' and Attempt_Number >= 2").where as NonNullable<ReturnType<typeof parseCoql>['where']>;
+  const where = parseCoql("select id from X where Key = 'ab' and Student.id = '99' and Attempt_Number >= 2")
+    .where as NonNullable<ReturnType<typeof parseCoql>['where']>;
   t.ok(evaluateCoql({ Key: 'AB', Student: { name: 'S', id: '99' }, Attempt_Number: 2 }, where));
   t.notOk(evaluateCoql({ Key: 'abc', Student: { name: 'S', id: '99' }, Attempt_Number: 2 }, where));
-  t.ok(evaluateCoql({ Key: 'ab', Student: '99', Attempt_Number: 3 }, parseCoql("select id from X where Student = '99' and Key not in ('x') and Key not like 'z%'").where as never));
+  t.ok(
+    evaluateCoql(
+      { Key: 'ab', Student: '99', Attempt_Number: 3 },
+      parseCoql("select id from X where Student = '99' and Key not in ('x') and Key not like 'z%'").where as never,
+    ),
+  );
 });
 
 t.test('bad queries are a SYNTAX_ERROR', async (t) => {
-  for (const bad of ['select from X', "select a from X where b = 'unterminated", 'select a from X where b ~ 1', 'select a from X limit x', 'select a X']) {
-    t.equal(errorCode(() => parseCoql(bad)), 'SYNTAX_ERROR', bad);
+  for (const bad of [
+    'select from X',
+    "select a from X where b = 'unterminated",
+    'select a from X where b ~ 1',
+    'select a from X limit x',
+    'select a X',
+  ]) {
+    t.equal(
+      errorCode(() => parseCoql(bad)),
+      'SYNTAX_ERROR',
+      bad,
+    );
   }
 });

@@ -14,14 +14,21 @@ function errorCode(fn: () => unknown): string {
 
 t.test('a single condition parses into field, operator and value', async (t) => {
   t.same(parseSearchCriteria('(Moodle_Grade_Composite_Key:equals:5_7_9)'), {
-    kind: 'condition', field: 'Moodle_Grade_Composite_Key', operator: 'equals', value: '5_7_9', values: ['5_7_9'],
+    kind: 'condition',
+    field: 'Moodle_Grade_Composite_Key',
+    operator: 'equals',
+    value: '5_7_9',
+    values: ['5_7_9'],
   });
 });
 
 t.test('and/or groups nest and count their conditions', async (t) => {
   const parsed = parseSearchCriteria('((A:equals:1)and((B:starts_with:x)or(C:in:p,q)))');
   t.equal(countConditions(parsed), 3);
-  t.match(parsed, { kind: 'and', items: [{ field: 'A' }, { kind: 'or', items: [{ operator: 'starts_with' }, { values: ['p', 'q'] }] }] });
+  t.match(parsed, {
+    kind: 'and',
+    items: [{ field: 'A' }, { kind: 'or', items: [{ operator: 'starts_with' }, { values: ['p', 'q'] }] }],
+  });
 });
 
 t.test('backslash-escaped comma and parentheses stay in the value', async (t) => {
@@ -30,8 +37,19 @@ t.test('backslash-escaped comma and parentheses stay in the value', async (t) =>
 });
 
 t.test('malformed criteria are an INVALID_QUERY error', async (t) => {
-  for (const bad of ['A:equals:1', '(A:equals)', '(A:bogus:1)', '((A:equals:1)and(B:equals:2)or(C:equals:3))', '(A:equals:1)x', '(A:equals:(1)']) {
-    t.equal(errorCode(() => parseSearchCriteria(bad)), 'INVALID_QUERY', bad);
+  for (const bad of [
+    'A:equals:1',
+    '(A:equals)',
+    '(A:bogus:1)',
+    '((A:equals:1)and(B:equals:2)or(C:equals:3))',
+    '(A:equals:1)x',
+    '(A:equals:(1)',
+  ]) {
+    t.equal(
+      errorCode(() => parseSearchCriteria(bad)),
+      'INVALID_QUERY',
+      bad,
+    );
   }
 });
 

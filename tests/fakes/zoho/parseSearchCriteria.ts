@@ -5,7 +5,17 @@ export type SearchCriteria =
   | { kind: 'condition'; field: string; operator: string; value: string; values: string[] }
   | { kind: 'and' | 'or'; items: SearchCriteria[] };
 
-const OPERATORS = new Set(['equals', 'not_equal', 'starts_with', 'in', 'greater_than', 'greater_equal', 'less_than', 'less_equal', 'between']);
+const OPERATORS = new Set([
+  'equals',
+  'not_equal',
+  'starts_with',
+  'in',
+  'greater_than',
+  'greater_equal',
+  'less_than',
+  'less_equal',
+  'between',
+]);
 
 /** How many conditions a criteria tree holds (Zoho allows at most 10). */
 export function countConditions(criteria: SearchCriteria): number {
@@ -20,7 +30,8 @@ export function countConditions(criteria: SearchCriteria): number {
  */
 export function parseSearchCriteria(text: string): SearchCriteria {
   let pos = 0;
-  const fail = (reason: string): ZohoError => new ZohoError(400, 'INVALID_QUERY', 'Invalid query formed', { reason, criteria: text });
+  const fail = (reason: string): ZohoError =>
+    new ZohoError(400, 'INVALID_QUERY', 'Invalid query formed', { reason, criteria: text });
 
   const parseGroup = (): SearchCriteria => {
     if (text[pos] !== '(') throw fail(`expected ( at ${pos}`);
@@ -72,7 +83,13 @@ export function parseSearchCriteria(text: string): SearchCriteria {
     const [field, operator, value] = parts;
     if (colons < 2 || !field || !operator || value === undefined) throw fail('condition must be field:operator:value');
     if (!OPERATORS.has(operator as string)) throw fail(`unknown operator ${operator}`);
-    return { kind: 'condition', field: field as string, operator: operator as string, value: value as string, values: rawValues };
+    return {
+      kind: 'condition',
+      field: field as string,
+      operator: operator as string,
+      value: value as string,
+      values: rawValues,
+    };
   };
 
   const result = parseGroup();

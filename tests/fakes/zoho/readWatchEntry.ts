@@ -57,21 +57,30 @@ function absent(value: unknown): boolean {
  */
 export function readWatchEntry(raw: unknown, index: number, options: ReadWatchOptions): WatchEntry {
   const fail = (code: 'MANDATORY_NOT_FOUND' | 'INVALID_DATA', field: string, extra: Record<string, unknown> = {}) =>
-    new ZohoError(400, code, code === 'MANDATORY_NOT_FOUND' ? 'required field not found' : 'invalid data', { api_name: field, json_path: `$.watch[${index}].${field}`, ...extra });
+    new ZohoError(400, code, code === 'MANDATORY_NOT_FOUND' ? 'required field not found' : 'invalid data', {
+      api_name: field,
+      json_path: `$.watch[${index}].${field}`,
+      ...extra,
+    });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { expected_data_type: 'jsonobject', json_path: `$.watch[${index}]` });
+    throw new ZohoError(400, 'INVALID_DATA', 'invalid data', {
+      expected_data_type: 'jsonobject',
+      json_path: `$.watch[${index}]`,
+    });
   }
   const input = raw as Record<string, unknown>;
 
   const rawId = input.channel_id;
   if (absent(rawId)) throw fail('MANDATORY_NOT_FOUND', 'channel_id');
   const channelId = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId > 0 ? String(rawId) : rawId;
-  if (typeof channelId !== 'string' || !/^\d{1,19}$/.test(channelId)) throw fail('INVALID_DATA', 'channel_id', { expected_data_type: 'long' });
+  if (typeof channelId !== 'string' || !/^\d{1,19}$/.test(channelId))
+    throw fail('INVALID_DATA', 'channel_id', { expected_data_type: 'long' });
 
   // "Disable Specific Notifications" (v8 specific-disable.html): PATCH {channel_id, events, _delete_events: true}.
   let deleteEvents = false;
   if (input._delete_events !== undefined) {
-    if (!options.allowDeleteEvents || typeof input._delete_events !== 'boolean') throw fail('INVALID_DATA', '_delete_events');
+    if (!options.allowDeleteEvents || typeof input._delete_events !== 'boolean')
+      throw fail('INVALID_DATA', '_delete_events');
     if (input._delete_events && absent(input.events)) throw fail('MANDATORY_NOT_FOUND', 'events');
     deleteEvents = input._delete_events;
   }
@@ -93,7 +102,8 @@ export function readWatchEntry(raw: unknown, index: number, options: ReadWatchOp
   if (absent(input.events)) {
     if (options.requireEvents) throw fail('MANDATORY_NOT_FOUND', 'events');
   } else {
-    if (!Array.isArray(input.events) || input.events.length === 0) throw fail('INVALID_DATA', 'events', { expected_data_type: 'jsonarray' });
+    if (!Array.isArray(input.events) || input.events.length === 0)
+      throw fail('INVALID_DATA', 'events', { expected_data_type: 'jsonarray' });
     if (input.events.length > MAX_EVENTS) throw fail('INVALID_DATA', 'events', { limit: MAX_EVENTS });
     events = new Map();
     for (const event of input.events) {
@@ -111,7 +121,8 @@ export function readWatchEntry(raw: unknown, index: number, options: ReadWatchOp
   if (input.token === null) token = null;
   else if (input.token !== undefined) {
     if (typeof input.token !== 'string') throw fail('INVALID_DATA', 'token', { expected_data_type: 'string' });
-    if (input.token.length > MAX_TOKEN_LENGTH) throw fail('INVALID_DATA', 'token', { maximum_length: MAX_TOKEN_LENGTH });
+    if (input.token.length > MAX_TOKEN_LENGTH)
+      throw fail('INVALID_DATA', 'token', { maximum_length: MAX_TOKEN_LENGTH });
     token = input.token;
   }
 
@@ -119,7 +130,8 @@ export function readWatchEntry(raw: unknown, index: number, options: ReadWatchOp
   if (!absent(input.channel_expiry)) {
     const text = input.channel_expiry;
     const at = typeof text === 'string' && ISO_DATE_TIME.test(text) ? Date.parse(text) : Number.NaN;
-    if (Number.isNaN(at) || at <= options.now) throw fail('INVALID_DATA', 'channel_expiry', { expected_data_type: 'datetime' });
+    if (Number.isNaN(at) || at <= options.now)
+      throw fail('INVALID_DATA', 'channel_expiry', { expected_data_type: 'datetime' });
     if (at <= options.now + WEEK_MS) expiresAt = at;
   }
   expiresAt = Math.floor(expiresAt / 1000) * 1000; // Zoho's date-times have whole seconds
@@ -133,5 +145,14 @@ export function readWatchEntry(raw: unknown, index: number, options: ReadWatchOp
   const returnAffectedFieldValues = flag('return_affected_field_values');
   const notifyOnRelatedAction = flag('notify_on_related_action');
 
-  return { channelId, events, notifyUrl, token, expiresAt, returnAffectedFieldValues, notifyOnRelatedAction, deleteEvents };
+  return {
+    channelId,
+    events,
+    notifyUrl,
+    token,
+    expiresAt,
+    returnAffectedFieldValues,
+    notifyOnRelatedAction,
+    deleteEvents,
+  };
 }

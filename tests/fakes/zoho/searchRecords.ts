@@ -14,27 +14,46 @@ function withoutSubforms(store: ZohoStore, module: string, data: Record<string, 
  * records (LIMIT_REACHED). The index lags: a record written less than `indexLagMs` ago is seen as it was
  * before that write (or not at all) — "you may face the 204 NO CONTENT error due to a delay in indexing".
  */
-export function searchRecords(store: ZohoStore, module: string, query: Record<string, string>, indexLagMs: number): { status: number; body?: unknown } {
+export function searchRecords(
+  store: ZohoStore,
+  module: string,
+  query: Record<string, string>,
+  indexLagMs: number,
+): { status: number; body?: unknown } {
   let test: (record: Record<string, unknown>) => boolean;
   if (query.criteria !== undefined) {
     const criteria = parseSearchCriteria(query.criteria);
-    if (countConditions(criteria) > 10) throw new ZohoError(400, 'LIMIT_EXCEEDED', 'criteria limit exceeded', { param_name: 'criteria', limit: 10 });
+    if (countConditions(criteria) > 10)
+      throw new ZohoError(400, 'LIMIT_EXCEEDED', 'criteria limit exceeded', { param_name: 'criteria', limit: 10 });
     test = (record) => matchCriteria(record, criteria);
   } else if (query.email !== undefined || query.phone !== undefined) {
     const [suffix, wanted] = query.email !== undefined ? ['email', query.email] : ['phone', query.phone as string];
-    test = (record) => Object.entries(record).some(([field, value]) => field.toLowerCase().endsWith(suffix) && typeof value === 'string' && value.toLowerCase() === wanted.toLowerCase());
+    test = (record) =>
+      Object.entries(record).some(
+        ([field, value]) =>
+          field.toLowerCase().endsWith(suffix) &&
+          typeof value === 'string' &&
+          value.toLowerCase() === wanted.toLowerCase(),
+      );
   } else if (query.word !== undefined) {
     const word = query.word.toLowerCase();
-    if (word.length < 2 || /[^\p{L}\p{N}\s@._-]/u.test(word)) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'word' });
-    test = (record) => Object.values(record).some((value) => typeof value === 'string' && value.toLowerCase().includes(word));
+    if (word.length < 2 || /[^\p{L}\p{N}\s@._-]/u.test(word))
+      throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'word' });
+    test = (record) =>
+      Object.values(record).some((value) => typeof value === 'string' && value.toLowerCase().includes(word));
   } else {
-    throw new ZohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'criteria' });
+    throw new ZohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+      param_name: 'criteria',
+    });
   }
   const perPage = query.per_page === undefined ? 200 : Number(query.per_page);
   const page = query.page === undefined ? 1 : Number(query.page);
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum: 200 });
-  if (!Number.isInteger(page) || page < 1) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
-  if (page * perPage > 2000) throw new ZohoError(400, 'LIMIT_REACHED', 'Maximum response iteration limit reached', { limit: 2000 });
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200)
+    throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum: 200 });
+  if (!Number.isInteger(page) || page < 1)
+    throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
+  if (page * perPage > 2000)
+    throw new ZohoError(400, 'LIMIT_REACHED', 'Maximum response iteration limit reached', { limit: 2000 });
 
   const horizon = store.now() - indexLagMs;
   const visible = store

@@ -23,7 +23,8 @@ function isEmpty(value: unknown): boolean {
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  const text = (v: unknown) => (v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : String(v)).trim().toLowerCase();
+  const text = (v: unknown) =>
+    (v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : String(v)).trim().toLowerCase();
   return !isEmpty(a) && !isEmpty(b) && text(a) === text(b);
 }
 
@@ -40,13 +41,29 @@ function lookupValue(store: ZohoStore, value: unknown): unknown {
  * a row with `id` updates that row; `{id, _delete: null}` deletes it; a row without id is appended with a new id;
  * existing rows not mentioned are kept ("append the provided data with the existing data").
  */
-function mergeSubform(store: ZohoStore, field: string, index: number, existing: unknown, incoming: unknown, parent: { id: string; name: unknown }): Record<string, unknown>[] {
-  if (!Array.isArray(incoming)) throw new RecordError('INVALID_DATA', 'invalid data', { expected_data_type: 'subform', api_name: field, json_path: `$.data[${index}].${field}` });
+function mergeSubform(
+  store: ZohoStore,
+  field: string,
+  index: number,
+  existing: unknown,
+  incoming: unknown,
+  parent: { id: string; name: unknown },
+): Record<string, unknown>[] {
+  if (!Array.isArray(incoming))
+    throw new RecordError('INVALID_DATA', 'invalid data', {
+      expected_data_type: 'subform',
+      api_name: field,
+      json_path: `$.data[${index}].${field}`,
+    });
   if (incoming.length === 0) return [];
   const rows = Array.isArray(existing) ? (structuredClone(existing) as Record<string, unknown>[]) : [];
   incoming.forEach((row: unknown, rowIndex) => {
     if (!row || typeof row !== 'object' || Array.isArray(row)) {
-      throw new RecordError('INVALID_DATA', 'invalid data', { expected_data_type: 'jsonobject', api_name: field, json_path: `$.data[${index}].${field}[${rowIndex}]` });
+      throw new RecordError('INVALID_DATA', 'invalid data', {
+        expected_data_type: 'jsonobject',
+        api_name: field,
+        json_path: `$.data[${index}].${field}[${rowIndex}]`,
+      });
     }
     const { id, _delete, ...fields } = row as Record<string, unknown>;
     if (isEmpty(id)) {
@@ -54,26 +71,45 @@ function mergeSubform(store: ZohoStore, field: string, index: number, existing: 
       return;
     }
     const at = rows.findIndex((r) => r.id === String(id));
-    if (at < 0) throw new RecordError('INVALID_DATA', 'the id given seems to be invalid', { api_name: 'id', json_path: `$.data[${index}].${field}[${rowIndex}].id` });
+    if (at < 0)
+      throw new RecordError('INVALID_DATA', 'the id given seems to be invalid', {
+        api_name: 'id',
+        json_path: `$.data[${index}].${field}[${rowIndex}].id`,
+      });
     if ('_delete' in (row as object)) rows.splice(at, 1);
     else rows[at] = { ...rows[at], ...fields, id: String(id) };
   });
-  if (rows.length > 100) throw new RecordError('LIMIT_EXCEEDED', 'limit exceeded', { api_name: field, json_path: `$.data[${index}].${field}`, limit: 100 });
+  if (rows.length > 100)
+    throw new RecordError('LIMIT_EXCEEDED', 'limit exceeded', {
+      api_name: field,
+      json_path: `$.data[${index}].${field}`,
+      limit: 100,
+    });
   return rows;
 }
 
-function checkRecord(store: ZohoStore, module: string, index: number, input: Record<string, unknown>, selfId: string | null): void {
+function checkRecord(
+  store: ZohoStore,
+  module: string,
+  index: number,
+  input: Record<string, unknown>,
+  selfId: string | null,
+): void {
   const path = (field: string) => `$.data[${index}].${field}`;
   for (const field of store.mandatoryFields.get(module) ?? []) {
     if (selfId === null ? isEmpty(input[field]) : field in input && isEmpty(input[field])) {
-      throw new RecordError('MANDATORY_NOT_FOUND', 'required field not found', { api_name: field, json_path: path(field) });
+      throw new RecordError('MANDATORY_NOT_FOUND', 'required field not found', {
+        api_name: field,
+        json_path: path(field),
+      });
     }
   }
   const types = store.fieldTypes.get(module) ?? {};
   for (const [field, value] of Object.entries(input)) {
     const type = types[field];
     const problem = type ? validateFieldValue(type, value) : null;
-    if (problem) throw new RecordError('INVALID_DATA', 'invalid data', { ...problem, api_name: field, json_path: path(field) });
+    if (problem)
+      throw new RecordError('INVALID_DATA', 'invalid data', { ...problem, api_name: field, json_path: path(field) });
   }
   for (const field of store.uniqueFields.get(module) ?? []) {
     if (!(field in input) || isEmpty(input[field])) continue;
@@ -83,7 +119,11 @@ function checkRecord(store: ZohoStore, module: string, index: number, input: Rec
       throw new RecordError('DUPLICATE_DATA', 'duplicate data', {
         api_name: field,
         json_path: path(field),
-        duplicate_record: { Owner: { name: SIMULATOR_USER.name, id: SIMULATOR_USER.id, zuid: '10000000001' }, module: { api_name: module, id: moduleId(module) }, id: duplicate.id },
+        duplicate_record: {
+          Owner: { name: SIMULATOR_USER.name, id: SIMULATOR_USER.id, zuid: '10000000001' },
+          module: { api_name: module, id: moduleId(module) },
+          id: duplicate.id,
+        },
         id: duplicate.id,
         more_records: false,
       });
@@ -91,7 +131,13 @@ function checkRecord(store: ZohoStore, module: string, index: number, input: Rec
   }
 }
 
-function applyWrite(store: ZohoStore, module: string, index: number, input: Record<string, unknown>, existing: StoredRecord | undefined): StoredRecord {
+function applyWrite(
+  store: ZohoStore,
+  module: string,
+  index: number,
+  input: Record<string, unknown>,
+  existing: StoredRecord | undefined,
+): StoredRecord {
   checkRecord(store, module, index, input, existing?.id ?? null);
   const now = store.timestamp();
   const id = existing?.id ?? store.newId();
@@ -101,8 +147,10 @@ function applyWrite(store: ZohoStore, module: string, index: number, input: Reco
   const parent = { id, name: input.Name ?? existing?.data.Name ?? null };
   for (const [field, value] of Object.entries(input)) {
     if (field === 'id' || field.startsWith('$')) continue;
-    if (store.isSubform(module, field)) data[field] = mergeSubform(store, field, index, existing ? data[field] : undefined, value, parent);
-    else if (value && typeof value === 'object' && !Array.isArray(value) && 'id' in value) data[field] = lookupValue(store, value);
+    if (store.isSubform(module, field))
+      data[field] = mergeSubform(store, field, index, existing ? data[field] : undefined, value, parent);
+    else if (value && typeof value === 'object' && !Array.isArray(value) && 'id' in value)
+      data[field] = lookupValue(store, value);
     else data[field] = value;
   }
   Object.assign(data, { id, Modified_Time: now, Modified_By: { ...USER_REF } });
@@ -115,7 +163,13 @@ function success(stored: StoredRecord, message: string): Result {
   const d = stored.data;
   return {
     code: 'SUCCESS',
-    details: { Modified_Time: d.Modified_Time, Modified_By: d.Modified_By, Created_Time: d.Created_Time, id: stored.id, Created_By: d.Created_By },
+    details: {
+      Modified_Time: d.Modified_Time,
+      Modified_By: d.Modified_By,
+      Created_Time: d.Created_Time,
+      id: stored.id,
+      Created_By: d.Created_By,
+    },
     message,
     status: 'success',
   };
@@ -130,36 +184,72 @@ function success(stored: StoredRecord, message: string): Result {
  * when some failed, and 400 `{"data":[…errors]}` when all failed (the v8 OAS examples give HTTP 400 with the error inside
  * `data[]` for DUPLICATE_DATA / MANDATORY_NOT_FOUND / INVALID_DATA — api-evangelist/zoho-crm examples, file id 63279371408).
  */
-export function writeRecords(store: ZohoStore, module: string, operation: WriteOperation, body: unknown): { status: number; body: unknown } {
+export function writeRecords(
+  store: ZohoStore,
+  module: string,
+  operation: WriteOperation,
+  body: unknown,
+): { status: number; body: unknown } {
   const data = (body as { data?: unknown } | null)?.data;
-  if (!Array.isArray(data) || data.length === 0) throw new ZohoError(400, 'INVALID_DATA', 'invalid data', { expected_data_type: 'jsonarray', api_name: 'data', json_path: '$.data' });
-  if (data.length > 100) throw new ZohoError(400, 'LIMIT_EXCEEDED', 'limit exceeded', { limit: 100, api_name: 'data', json_path: '$.data' });
+  if (!Array.isArray(data) || data.length === 0)
+    throw new ZohoError(400, 'INVALID_DATA', 'invalid data', {
+      expected_data_type: 'jsonarray',
+      api_name: 'data',
+      json_path: '$.data',
+    });
+  if (data.length > 100)
+    throw new ZohoError(400, 'LIMIT_EXCEEDED', 'limit exceeded', { limit: 100, api_name: 'data', json_path: '$.data' });
   const requestedChecks = (body as { duplicate_check_fields?: unknown }).duplicate_check_fields;
-  const checkFields = Array.isArray(requestedChecks) ? requestedChecks.map(String) : (store.uniqueFields.get(module) ?? []);
+  const checkFields = Array.isArray(requestedChecks)
+    ? requestedChecks.map(String)
+    : (store.uniqueFields.get(module) ?? []);
   const results: Result[] = data.map((raw: unknown, index): Result => {
     try {
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new RecordError('INVALID_DATA', 'invalid data', { expected_data_type: 'jsonobject', json_path: `$.data[${index}]` });
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+        throw new RecordError('INVALID_DATA', 'invalid data', {
+          expected_data_type: 'jsonobject',
+          json_path: `$.data[${index}]`,
+        });
       const input = raw as Record<string, unknown>;
       if (operation === 'insert') {
         return success(applyWrite(store, module, index, input, undefined), 'record added');
       }
       if (operation === 'update') {
-        if (isEmpty(input.id)) throw new RecordError('MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'id', json_path: `$.data[${index}].id` });
+        if (isEmpty(input.id))
+          throw new RecordError('MANDATORY_NOT_FOUND', 'required field not found', {
+            api_name: 'id',
+            json_path: `$.data[${index}].id`,
+          });
         const existing = store.get(module, String(input.id));
-        if (!existing) throw new RecordError('INVALID_DATA', 'the id given seems to be invalid', { api_name: 'id', json_path: `$.data[${index}].id` });
+        if (!existing)
+          throw new RecordError('INVALID_DATA', 'the id given seems to be invalid', {
+            api_name: 'id',
+            json_path: `$.data[${index}].id`,
+          });
         return success(applyWrite(store, module, index, input, existing), 'record updated');
       }
       // upsert: https://www.zoho.com/crm/developer/docs/api/v8/upsert-records.html — `action` and `duplicate_field`.
       let match: { field: string; record: StoredRecord } | undefined;
       for (const field of checkFields) {
-        const record = isEmpty(input[field]) ? undefined : store.records(module).find((r) => sameValue(r.data[field], input[field]));
+        const record = isEmpty(input[field])
+          ? undefined
+          : store.records(module).find((r) => sameValue(r.data[field], input[field]));
         if (record) {
           match = { field, record };
           break;
         }
       }
-      if (match) return { ...success(applyWrite(store, module, index, input, match.record), 'record updated'), action: 'update', duplicate_field: match.field };
-      return { ...success(applyWrite(store, module, index, input, undefined), 'record added'), action: 'insert', duplicate_field: null };
+      if (match)
+        return {
+          ...success(applyWrite(store, module, index, input, match.record), 'record updated'),
+          action: 'update',
+          duplicate_field: match.field,
+        };
+      return {
+        ...success(applyWrite(store, module, index, input, undefined), 'record added'),
+        action: 'insert',
+        duplicate_field: null,
+      };
     } catch (error) {
       if (!(error instanceof RecordError)) throw error;
       return { code: error.code, details: error.details, message: error.message, status: 'error' };

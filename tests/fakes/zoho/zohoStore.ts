@@ -108,7 +108,13 @@ export function createZohoStore(options: ZohoStoreOptions) {
       const existing = records.get(id);
       const copy = structuredClone(data);
       const stored = existing ?? { id, data: copy, versions: [] };
-      changes?.push({ module, id, operation: existing ? 'update' : 'insert', before: existing ? existing.data : null, after: copy });
+      changes?.push({
+        module,
+        id,
+        operation: existing ? 'update' : 'insert',
+        before: existing ? existing.data : null,
+        after: copy,
+      });
       stored.data = copy;
       stored.versions.push({ at: options.now(), data: structuredClone(copy) });
       records.set(id, stored);

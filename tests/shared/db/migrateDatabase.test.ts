@@ -16,7 +16,18 @@ import { databaseUrl, withAdminClient } from '../../helpers/testDatabase.ts';
  * the migrated template).
  */
 
-const MIGRATIONS = ['1_integration_events_log', '2_app_settings', '3_worker_heartbeats', '4_zoho_tokens', '5_sync_links', '6_dashboard_links', '7_moodle_grade_pushes', '8_sync_reconcile', '9_app_settings_history', '10_zoho_notification_channels'];
+const MIGRATIONS = [
+  '1_integration_events_log',
+  '2_app_settings',
+  '3_worker_heartbeats',
+  '4_zoho_tokens',
+  '5_sync_links',
+  '6_dashboard_links',
+  '7_moodle_grade_pushes',
+  '8_sync_reconcile',
+  '9_app_settings_history',
+  '10_zoho_notification_channels',
+];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
 async function createEmptyDatabase(t: Test): Promise<string> {
@@ -103,14 +114,26 @@ t.test('on an empty database', async (t) => {
     t.same(results.flat(), MIGRATIONS, 'each file applied exactly once, in order');
     t.equal(lines.filter((l) => l.msg === 'database migrated').length, 1, 'logged once');
     t.equal(lines.filter((l) => typeof l.level === 'number' && l.level >= 50).length, 0, 'no error logged');
-    const recorded = await db.any(sql.type(z.object({ name: z.string() }))`select name from schema_migrations order by id`);
-    t.same(recorded.map((r) => r.name), MIGRATIONS, 'schema_migrations holds each file once');
+    const recorded = await db.any(
+      sql.type(z.object({ name: z.string() }))`select name from schema_migrations order by id`,
+    );
+    t.same(
+      recorded.map((r) => r.name),
+      MIGRATIONS,
+      'schema_migrations holds each file once',
+    );
   });
 
   t.test('the tables and the graphile_worker schema exist', async (t) => {
-    const found = await db.one(sql.type(z.object({
-      events: z.boolean(), settings: z.boolean(), heartbeats: z.boolean(), graphile: z.boolean(), jobs: z.boolean(),
-    }))`
+    const found = await db.one(sql.type(
+      z.object({
+        events: z.boolean(),
+        settings: z.boolean(),
+        heartbeats: z.boolean(),
+        graphile: z.boolean(),
+        jobs: z.boolean(),
+      }),
+    )`
       select to_regclass('public.integration_events_log') is not null as events,
              to_regclass('public.app_settings') is not null as settings,
              to_regclass('public.worker_heartbeats') is not null as heartbeats,
@@ -120,31 +143,63 @@ t.test('on an empty database', async (t) => {
     t.same(found, { events: true, settings: true, heartbeats: true, graphile: true, jobs: true });
   });
 
-  t.test('app_settings holds the defaults of sql/2_app_settings.sql, 5_sync_links.sql and 7_moodle_grade_pushes.sql', async (t) => {
-    const rows = await db.any(sql.type(z.object({ key: z.string(), value: z.unknown(), updated_by: z.string() }))`
+  t.test(
+    'app_settings holds the defaults of sql/2_app_settings.sql, 5_sync_links.sql and 7_moodle_grade_pushes.sql',
+    async (t) => {
+      const rows = await db.any(sql.type(z.object({ key: z.string(), value: z.unknown(), updated_by: z.string() }))`
       select key, value, updated_by from app_settings order by key
     `);
-    const settings = Object.fromEntries(rows.map((r) => [r.key, r.value]));
-    t.same(Object.keys(settings).sort(), [
-      'classes.create_when_status', 'events.retention', 'grades', 'modules.enabled', 'moodle.new_users', 'moodle.roles', 'retry.policy',
-      'students.suspend_when_status', 'sync.directions', 'sync.reconcile', 'system.dry_run', 'workflows.auto_enabled',
-    ]);
-    t.same(settings['retry.policy'], { max_attempts: 12 });
-    t.same(settings['moodle.roles'], { student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' });
-    t.same(settings['sync.directions'], {
-      student_profile: 'zoho_to_moodle', finance: 'zoho_to_moodle', enrollments: 'bidirectional', grades: 'moodle_to_zoho',
-    });
-    t.same(settings['classes.create_when_status'], ['Active']);
-    t.same(settings['modules.enabled'], {
-      BTEC_Students: true, BTEC_Teachers: true, BTEC_Registrations: true, BTEC_Classes: true, BTEC_Enrollments: true,
-      BTEC_Payments: true, BTEC_Grades: true, BTEC: true, Products: true,
-    });
-    t.same(settings['system.dry_run'], { enabled: false, modules: [] });
-    t.same(settings['events.retention'], { completed_days: 90, failed_days: 365 });
-    t.same(settings['grades'], { points_thresholds: { D: 70, M: 60, P: 40 }, iv_role_shortname: 'internalverifier', btec_rules_enabled: true, rr_after_days: 14 });
-    t.same(settings['workflows.auto_enabled'], {});
-    t.ok(rows.every((r) => r.updated_by === 'migration'));
-  });
+      const settings = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+      t.same(Object.keys(settings).sort(), [
+        'classes.create_when_status',
+        'events.retention',
+        'grades',
+        'modules.enabled',
+        'moodle.new_users',
+        'moodle.roles',
+        'retry.policy',
+        'students.suspend_when_status',
+        'sync.directions',
+        'sync.reconcile',
+        'system.dry_run',
+        'workflows.auto_enabled',
+      ]);
+      t.same(settings['retry.policy'], { max_attempts: 12 });
+      t.same(settings['moodle.roles'], {
+        student: 'student',
+        teacher: 'editingteacher',
+        non_editing_teacher: 'teacher',
+      });
+      t.same(settings['sync.directions'], {
+        student_profile: 'zoho_to_moodle',
+        finance: 'zoho_to_moodle',
+        enrollments: 'bidirectional',
+        grades: 'moodle_to_zoho',
+      });
+      t.same(settings['classes.create_when_status'], ['Active']);
+      t.same(settings['modules.enabled'], {
+        BTEC_Students: true,
+        BTEC_Teachers: true,
+        BTEC_Registrations: true,
+        BTEC_Classes: true,
+        BTEC_Enrollments: true,
+        BTEC_Payments: true,
+        BTEC_Grades: true,
+        BTEC: true,
+        Products: true,
+      });
+      t.same(settings['system.dry_run'], { enabled: false, modules: [] });
+      t.same(settings['events.retention'], { completed_days: 90, failed_days: 365 });
+      t.same(settings['grades'], {
+        points_thresholds: { D: 70, M: 60, P: 40 },
+        iv_role_shortname: 'internalverifier',
+        btec_rules_enabled: true,
+        rr_after_days: 14,
+      });
+      t.same(settings['workflows.auto_enabled'], {});
+      t.ok(rows.every((r) => r.updated_by === 'migration'));
+    },
+  );
 
   t.test('checkReadiness: ready once migrated', async (t) => {
     t.same(await checkReadiness(db), { ready: true, checks: { database: 'ok', migrations: 'ok' } });
@@ -162,8 +217,11 @@ t.test('on an empty database', async (t) => {
       select value, updated_by from app_settings where key = 'retry.policy'
     `);
     t.same(policy, { value: { max_attempts: 3 }, updated_by: 'admin@college' });
-    t.equal(await db.exists(sql.unsafe`select 1 from app_settings where key = 'grades'`), false,
-      'a deleted setting is not put back either');
+    t.equal(
+      await db.exists(sql.unsafe`select 1 from app_settings where key = 'grades'`),
+      false,
+      'a deleted setting is not put back either',
+    );
   });
 
   t.test('checkReadiness names what is missing when part of the schema is', async (t) => {

@@ -7,20 +7,23 @@ import { parseScrape } from '../../helpers/scrapeMetrics.ts';
 
 const read = async (metrics: ReturnType<typeof createMetrics>) => parseScrape(await metrics.registry.metrics());
 
-t.test('zohoFunctionLabel keeps methods, API words and mapped modules, and replaces ids and unknown names', async (t) => {
-  const cases: [string, string, string][] = [
-    ['GET', '/crm/v8/BTEC_Students/5725767000003000064', 'GET /crm/v8/BTEC_Students/{id}'],
-    ['DELETE', '/crm/v8/BTEC_Enrollments/12', 'DELETE /crm/v8/BTEC_Enrollments/{id}'],
-    ['POST', '/crm/v8/coql', 'POST /crm/v8/coql'],
-    ['GET', '/crm/v8/Products/search?criteria=x', 'GET /crm/v8/Products/search'],
-    ['POST', '/crm/v8/BTEC_Grades/upsert', 'POST /crm/v8/BTEC_Grades/upsert'],
-    ['GET', '/crm/v8/settings/fields', 'GET /crm/v8/settings/fields'],
-    ['PATCH', '/crm/v8/actions/watch', 'PATCH /crm/v8/actions/watch'],
-    ['GET', '/crm/v2/Leads/77', 'GET /crm/v2/{name}/{id}'],
-    ['PUT', '/crm/v8/BTEC_Students/a b', 'PUT /crm/v8/BTEC_Students/{name}'],
-  ];
-  for (const [method, path, label] of cases) t.equal(zohoFunctionLabel(method, path), label, `${method} ${path}`);
-});
+t.test(
+  'zohoFunctionLabel keeps methods, API words and mapped modules, and replaces ids and unknown names',
+  async (t) => {
+    const cases: [string, string, string][] = [
+      ['GET', '/crm/v8/BTEC_Students/5725767000003000064', 'GET /crm/v8/BTEC_Students/{id}'],
+      ['DELETE', '/crm/v8/BTEC_Enrollments/12', 'DELETE /crm/v8/BTEC_Enrollments/{id}'],
+      ['POST', '/crm/v8/coql', 'POST /crm/v8/coql'],
+      ['GET', '/crm/v8/Products/search?criteria=x', 'GET /crm/v8/Products/search'],
+      ['POST', '/crm/v8/BTEC_Grades/upsert', 'POST /crm/v8/BTEC_Grades/upsert'],
+      ['GET', '/crm/v8/settings/fields', 'GET /crm/v8/settings/fields'],
+      ['PATCH', '/crm/v8/actions/watch', 'PATCH /crm/v8/actions/watch'],
+      ['GET', '/crm/v2/Leads/77', 'GET /crm/v2/{name}/{id}'],
+      ['PUT', '/crm/v8/BTEC_Students/a b', 'PUT /crm/v8/BTEC_Students/{name}'],
+    ];
+    for (const [method, path, label] of cases) t.equal(zohoFunctionLabel(method, path), label, `${method} ${path}`);
+  },
+);
 
 t.test('a bounded label lets the first values through and turns later new ones into "other"', async (t) => {
   const label = createBoundedLabel(2);
@@ -37,7 +40,11 @@ t.test('each role exports its own metrics, all prefixed mzsync_, with Node defau
   for (const scrape of [ingress, worker]) {
     t.ok(scrape.families.has('mzsync_process_cpu_seconds_total'), 'default process metrics');
     t.ok(scrape.families.has('mzsync_nodejs_eventloop_lag_p99_seconds'));
-    t.same([...scrape.families.keys()].filter((name) => !name.startsWith('mzsync_')), [], 'every name prefixed');
+    t.same(
+      [...scrape.families.keys()].filter((name) => !name.startsWith('mzsync_')),
+      [],
+      'every name prefixed',
+    );
     t.notOk(scrape.families.has('mzsync_queue_events'), 'no queue gauges without readQueue');
   }
   t.ok(ingress.families.has('mzsync_webhooks_received_total'));
@@ -60,9 +67,17 @@ t.test('labels stay within fixed sets: unknown sources, entities, kinds and erro
   t.equal(scraped.value('mzsync_webhooks_received_total', { source: 'zoho', entity: 'student', code: '202' }), 1);
   t.equal(scraped.value('mzsync_webhooks_received_total', { source: 'zoho', entity: 'other', code: '404' }), 1);
   t.equal(scraped.value('mzsync_webhooks_received_total', { source: 'moodle', entity: 'course', code: '200' }), 1);
-  t.equal(scraped.value('mzsync_webhooks_received_total', { source: 'moodle', entity: 'other' }), 1, 'student is no Moodle entity');
+  t.equal(
+    scraped.value('mzsync_webhooks_received_total', { source: 'moodle', entity: 'other' }),
+    1,
+    'student is no Moodle entity',
+  );
   t.equal(scraped.value('mzsync_webhooks_received_total', { source: 'other', entity: 'other' }), 1);
-  t.equal(scraped.value('mzsync_webhook_accept_duration_seconds', { source: 'zoho', code: '202' }), 1, 'one latency observation');
+  t.equal(
+    scraped.value('mzsync_webhook_accept_duration_seconds', { source: 'zoho', code: '202' }),
+    1,
+    'one latency observation',
+  );
 
   const worker = createMetrics({ role: 'worker' });
   worker.eventFinished('zoho.student', 'completed');
@@ -74,7 +89,10 @@ t.test('labels stay within fixed sets: unknown sources, entities, kinds and erro
   worker.deadWorkersRecovered('heartbeat_stale', 0);
   const w = await read(worker);
   t.equal(w.value('mzsync_events_finished_total', { kind: 'zoho.student', outcome: 'completed', error_code: '' }), 1);
-  t.equal(w.value('mzsync_events_finished_total', { kind: 'other', outcome: 'failed', error_code: 'zoho.invalid_data' }), 3);
+  t.equal(
+    w.value('mzsync_events_finished_total', { kind: 'other', outcome: 'failed', error_code: 'zoho.invalid_data' }),
+    3,
+  );
   t.equal(w.value('mzsync_event_retries_total', { kind: 'moodle.grade', error_code: 'moodle.unavailable' }), 1);
   const codes = new Set(w.families.get('mzsync_events_finished_total')!.samples.map((s) => s.labels.error_code));
   t.ok(codes.size <= 102, `error codes are capped (${codes.size} label values)`);
@@ -90,11 +108,19 @@ t.test('Zoho credits are exported only while a recent reading exists', async (t)
   t.equal((await read(metrics)).value('mzsync_zoho_api_credits_remaining'), 0, 'no sample before Zoho reports any');
   t.equal((await read(metrics)).families.get('mzsync_zoho_api_credits_remaining')?.samples.length, 0);
   metrics.zohoCreditsRemaining(Number.NaN);
-  t.equal((await read(metrics)).families.get('mzsync_zoho_api_credits_remaining')?.samples.length, 0, 'an unreadable header is ignored');
+  t.equal(
+    (await read(metrics)).families.get('mzsync_zoho_api_credits_remaining')?.samples.length,
+    0,
+    'an unreadable header is ignored',
+  );
   metrics.zohoCreditsRemaining(4321);
   t.equal((await read(metrics)).value('mzsync_zoho_api_credits_remaining'), 4321);
   now += 16 * 60_000;
-  t.equal((await read(metrics)).families.get('mzsync_zoho_api_credits_remaining')?.samples.length, 0, 'dropped after 15 minutes without a reading');
+  t.equal(
+    (await read(metrics)).families.get('mzsync_zoho_api_credits_remaining')?.samples.length,
+    0,
+    'dropped after 15 minutes without a reading',
+  );
 });
 
 t.test('the queue gauges share one read per scrape and report what the snapshot says', async (t) => {
@@ -127,24 +153,36 @@ t.test('the queue gauges share one read per scrape and report what the snapshot 
   t.equal(reads, 2, 'the next scrape reads again');
 });
 
-t.test('a queue read that hangs does not hang the scrape: the database is reported down and the gauges left out', async (t) => {
-  const metrics = createMetrics({ role: 'worker', readQueue: () => new Promise<never>(() => {}) });
-  const scraped = await read(metrics);
-  t.equal(scraped.value('mzsync_database_up'), 0);
-  t.equal(scraped.families.get('mzsync_queue_events')?.samples.length, 0);
-  t.equal(scraped.families.get('mzsync_workers_live')?.samples.length, 0, 'not reported as zero workers');
-});
+t.test(
+  'a queue read that hangs does not hang the scrape: the database is reported down and the gauges left out',
+  async (t) => {
+    const metrics = createMetrics({ role: 'worker', readQueue: () => new Promise<never>(() => {}) });
+    const scraped = await read(metrics);
+    t.equal(scraped.value('mzsync_database_up'), 0);
+    t.equal(scraped.families.get('mzsync_queue_events')?.samples.length, 0);
+    t.equal(scraped.families.get('mzsync_workers_live')?.samples.length, 0, 'not reported as zero workers');
+  },
+);
 
 t.test('the scrape reader used by these tests refuses what Prometheus would refuse or misread', async (t) => {
   const family = '# HELP a_total A.\n# TYPE a_total counter\n';
-  t.equal(parseScrape(`${family}a_total{x="q\\"uote",y="line\\nbreak"} 2\n`).value('a_total', { x: 'q"uote', y: 'line\nbreak' }), 2);
+  t.equal(
+    parseScrape(`${family}a_total{x="q\\"uote",y="line\\nbreak"} 2\n`).value('a_total', {
+      x: 'q"uote',
+      y: 'line\nbreak',
+    }),
+    2,
+  );
   const refused: [string, string][] = [
     ['a_total{x=1} 2\n', 'an unquoted label value'],
     [`${family}a_total 2\n${family}`, 'a family declared twice'],
     ['# TYPE a_total counter\na_total 1\n', 'no HELP'],
     [`${family}b_total 1\n`, 'a sample of another family'],
     [`${family}a_total one\n`, 'a value that is no number'],
-    ['# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n', 'buckets that shrink'],
+    [
+      '# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
+      'buckets that shrink',
+    ],
     ['# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 1\nh_sum 1\nh_count 1\n', 'no +Inf bucket'],
   ];
   for (const [text, why] of refused) t.throws(() => parseScrape(text), why);

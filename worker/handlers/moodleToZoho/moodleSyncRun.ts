@@ -45,21 +45,42 @@ export function createMoodleToZohoHandler<D>(spec: MoodleToZohoSpec<D>): SyncHan
     }
     if (spec.direction !== null && !flowsToZoho(settings, spec.direction)) {
       const direction = settings['sync.directions'][spec.direction];
-      return { status: 'skipped', result: { reason: `direction ${direction} (sync.directions.${spec.direction}) does not sync Moodle → Zoho` } };
+      return {
+        status: 'skipped',
+        result: { reason: `direction ${direction} (sync.directions.${spec.direction}) does not sync Moodle → Zoho` },
+      };
     }
-    const envelope = spec.payload === 'whole' ? { success: true as const, data: { data: event.payload } } : moodleEnvelopeSchema.safeParse(event.payload);
+    const envelope =
+      spec.payload === 'whole'
+        ? { success: true as const, data: { data: event.payload } }
+        : moodleEnvelopeSchema.safeParse(event.payload);
     const data = envelope.success ? spec.dataSchema.safeParse(envelope.data.data) : undefined;
     if (!data?.success) {
-      const issues = (data?.error ?? (envelope as { error?: { issues: { path: PropertyKey[]; message: string }[] } }).error)!.issues.map((i) => `${['data', ...i.path.map(String)].join('.')} ${i.message}`).join('; ');
+      const issues = (data?.error ??
+        (envelope as { error?: { issues: { path: PropertyKey[]; message: string }[] } }).error)!.issues
+        .map((i) => `${['data', ...i.path.map(String)].join('.')} ${i.message}`)
+        .join('; ');
       throw new PermanentError('moodle.invalid_payload', `${event.entity} event ${event.event_id}: ${issues}`);
     }
     const { zoho, moodle } = ctx.clients;
-    if (!zoho) throw new ZohoConfigurationError('zoho.not_configured', 'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)');
+    if (!zoho)
+      throw new ZohoConfigurationError(
+        'zoho.not_configured',
+        'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)',
+      );
     const dryRunSetting = settings['system.dry_run'];
-    const dryRun = dryRunSetting.enabled && (dryRunSetting.modules.length === 0 || dryRunSetting.modules.includes(spec.module));
+    const dryRun =
+      dryRunSetting.enabled && (dryRunSetting.modules.length === 0 || dryRunSetting.modules.includes(spec.module));
     const outcome = await spec.sync({ ctx, event, settings, dryRun, zoho, moodle, data: data.data });
     if (dryRun && outcome.status === 'completed') {
-      return { status: 'skipped', result: { ...outcome.result, dryRun: true, reason: `dry run (system.dry_run): would be ${String(outcome.result.action)}; nothing written` } };
+      return {
+        status: 'skipped',
+        result: {
+          ...outcome.result,
+          dryRun: true,
+          reason: `dry run (system.dry_run): would be ${String(outcome.result.action)}; nothing written`,
+        },
+      };
     }
     return outcome;
   };

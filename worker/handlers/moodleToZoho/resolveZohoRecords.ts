@@ -12,19 +12,30 @@ const ZOHO_ID = /^\d{5,25}$/;
  * @returns the Zoho id, or null when no Zoho student is that user.
  * @throws PermanentError when several Zoho students claim the user.
  */
-export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUserId: number, email: string | null): Promise<string | null> {
+export async function resolveZohoStudent(
+  run: MoodleSyncRun<unknown>,
+  moodleUserId: number,
+  email: string | null,
+): Promise<string | null> {
   const link = await findLinkByMoodleId(run.ctx.db, 'student', moodleUserId);
   if (link) return link.zoho_id;
   const f = run.zoho.fields;
   const moodleIdField = f.name('BTEC_Students', 'moodleId');
-  let rows = await run.zoho.coql(`select id, ${moodleIdField} from BTEC_Students where ${moodleIdField} = '${moodleUserId}' limit 2`);
+  let rows = await run.zoho.coql(
+    `select id, ${moodleIdField} from BTEC_Students where ${moodleIdField} = '${moodleUserId}' limit 2`,
+  );
   const address = email?.trim().toLowerCase();
   const byEmail = rows.length === 0 && !!address && address.includes('@');
   if (byEmail) {
-    rows = await run.zoho.coql(`select id, ${moodleIdField} from BTEC_Students where ${f.name('BTEC_Students', 'academicEmail')} = ${coqlString(address)} limit 2`);
+    rows = await run.zoho.coql(
+      `select id, ${moodleIdField} from BTEC_Students where ${f.name('BTEC_Students', 'academicEmail')} = ${coqlString(address)} limit 2`,
+    );
   }
   if (rows.length > 1) {
-    throw new PermanentError('zoho.ambiguous', `Moodle user ${moodleUserId}: several BTEC_Students records (${rows.map((r) => r.id).join(', ')}) match it; merge them in Zoho`);
+    throw new PermanentError(
+      'zoho.ambiguous',
+      `Moodle user ${moodleUserId}: several BTEC_Students records (${rows.map((r) => r.id).join(', ')}) match it; merge them in Zoho`,
+    );
   }
   const [row] = rows;
   if (!row) return null;
@@ -33,13 +44,32 @@ export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUser
   const held = row[moodleIdField];
   const claimed = typeof held === 'string' ? held.trim() : '';
   const linked = byEmail ? await getLink(run.ctx.db, 'student', row.id) : null;
-  const other = !byEmail ? null : claimed !== '' && claimed !== String(moodleUserId) ? claimed : linked && linked.moodle_id !== moodleUserId ? String(linked.moodle_id) : null;
+  const other = !byEmail
+    ? null
+    : claimed !== '' && claimed !== String(moodleUserId)
+      ? claimed
+      : linked && linked.moodle_id !== moodleUserId
+        ? String(linked.moodle_id)
+        : null;
   if (other !== null) {
-    throw new PermanentError('zoho.conflict', `Moodle user ${moodleUserId}: BTEC_Students ${row.id} has its e-mail but belongs to Moodle user ${other}; merge the two Moodle accounts or correct ${moodleIdField}`);
+    throw new PermanentError(
+      'zoho.conflict',
+      `Moodle user ${moodleUserId}: BTEC_Students ${row.id} has its e-mail but belongs to Moodle user ${other}; merge the two Moodle accounts or correct ${moodleIdField}`,
+    );
   }
   if (!run.dryRun) {
-    await saveLink(run.ctx.db, { entity: 'student', zohoId: row.id, moodleId: moodleUserId, fingerprint: null, eventId: run.event.id });
-    if (held !== String(moodleUserId)) await run.zoho.updateOne('BTEC_Students', { id: row.id, ...f.record('BTEC_Students', { moodleId: String(moodleUserId) }) });
+    await saveLink(run.ctx.db, {
+      entity: 'student',
+      zohoId: row.id,
+      moodleId: moodleUserId,
+      fingerprint: null,
+      eventId: run.event.id,
+    });
+    if (held !== String(moodleUserId))
+      await run.zoho.updateOne('BTEC_Students', {
+        id: row.id,
+        ...f.record('BTEC_Students', { moodleId: String(moodleUserId) }),
+      });
   }
   return row.id;
 }
@@ -49,13 +79,20 @@ export async function resolveZohoStudent(run: MoodleSyncRun<unknown>, moodleUser
  * course's idnumber when it is a Zoho class id. Never by name (names repeat and change).
  * @returns the Zoho id, or null when the course is no Zoho class.
  */
-export async function resolveZohoClass(run: MoodleSyncRun<unknown>, courseId: number, courseIdnumber: string | null): Promise<string | null> {
+export async function resolveZohoClass(
+  run: MoodleSyncRun<unknown>,
+  courseId: number,
+  courseIdnumber: string | null,
+): Promise<string | null> {
   const link = await findLinkByMoodleId(run.ctx.db, 'class', courseId);
   if (link) return link.zoho_id;
   const classIdField = run.zoho.fields.name('BTEC_Classes', 'moodleClassId');
   const rows = await run.zoho.coql(`select id from BTEC_Classes where ${classIdField} = '${courseId}' limit 2`);
   if (rows.length > 1) {
-    throw new PermanentError('zoho.ambiguous', `Moodle course ${courseId}: several BTEC_Classes records (${rows.map((r) => r.id).join(', ')}) have it as ${classIdField}`);
+    throw new PermanentError(
+      'zoho.ambiguous',
+      `Moodle course ${courseId}: several BTEC_Classes records (${rows.map((r) => r.id).join(', ')}) have it as ${classIdField}`,
+    );
   }
   let zohoId = rows[0]?.id ?? null;
   if (!zohoId && courseIdnumber && ZOHO_ID.test(courseIdnumber.trim())) {
@@ -63,7 +100,13 @@ export async function resolveZohoClass(run: MoodleSyncRun<unknown>, courseId: nu
     zohoId = record?.id ?? null;
   }
   if (zohoId && !run.dryRun) {
-    await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: courseId, fingerprint: null, eventId: run.event.id });
+    await saveLink(run.ctx.db, {
+      entity: 'class',
+      zohoId,
+      moodleId: courseId,
+      fingerprint: null,
+      eventId: run.event.id,
+    });
   }
   return zohoId;
 }

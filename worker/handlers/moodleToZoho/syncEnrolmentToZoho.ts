@@ -25,16 +25,34 @@ export async function syncEnrolmentToZoho(run: MoodleSyncRun<MoodleEnrolmentData
     if (!link) return skipped(base, 'no Zoho enrollment is linked to this enrolment');
     if (run.dryRun) return completed(base, 'deleted', link.zoho_id);
     const existed = await run.zoho.deleteOne('BTEC_Enrollments', link.zoho_id);
-    await run.ctx.db.query(sql.unsafe`delete from sync_links where entity = 'enrollment' and zoho_id = ${link.zoho_id}`);
-    return completed(base, existed ? 'deleted' : 'unchanged', link.zoho_id, existed ? undefined : 'already gone from Zoho');
+    await run.ctx.db.query(
+      sql.unsafe`delete from sync_links where entity = 'enrollment' and zoho_id = ${link.zoho_id}`,
+    );
+    return completed(
+      base,
+      existed ? 'deleted' : 'unchanged',
+      link.zoho_id,
+      existed ? undefined : 'already gone from Zoho',
+    );
   }
 
-  if (link && link.state === 'active') return completed(base, 'unchanged', link.zoho_id, 'already linked to its Zoho enrollment (made by the integration, or synced before)');
+  if (link && link.state === 'active')
+    return completed(
+      base,
+      'unchanged',
+      link.zoho_id,
+      'already linked to its Zoho enrollment (made by the integration, or synced before)',
+    );
   // A suspended enrolment with no live Zoho enrollment is no reason to create one.
   if (enrolment.status === 1) return skipped(base, 'the enrolment is suspended in Moodle');
   // The plugin sends role shortnames; a role given by id ("5" or 5) cannot be compared with them.
   const studentRole = run.settings['moodle.roles'].student;
-  if (typeof studentRole === 'string' && !/^\d+$/.test(studentRole) && enrolment.roles.length > 0 && !enrolment.roles.includes(studentRole)) {
+  if (
+    typeof studentRole === 'string' &&
+    !/^\d+$/.test(studentRole) &&
+    enrolment.roles.length > 0 &&
+    !enrolment.roles.includes(studentRole)
+  ) {
     return skipped(base, `not a student enrolment (roles: ${enrolment.roles.join(', ')})`);
   }
   const studentZohoId = await resolveZohoStudent(run, enrolment.user_id, null);
@@ -50,20 +68,43 @@ export async function syncEnrolmentToZoho(run: MoodleSyncRun<MoodleEnrolmentData
   if (run.dryRun) return completed(base, existing ? 'unchanged' : 'created', existing?.id ?? null);
   const zohoId = existing
     ? existing.id
-    : (await run.zoho.insertOne('BTEC_Enrollments', f.record('BTEC_Enrollments', {
-        student: { id: studentZohoId },
-        class: { id: classZohoId },
-        startDate: enrolment.timestart ? unixToZohoDate(enrolment.timestart) : undefined,
-      }))).id;
+    : (
+        await run.zoho.insertOne(
+          'BTEC_Enrollments',
+          f.record('BTEC_Enrollments', {
+            student: { id: studentZohoId },
+            class: { id: classZohoId },
+            startDate: enrolment.timestart ? unixToZohoDate(enrolment.timestart) : undefined,
+          }),
+        )
+      ).id;
   // The same fingerprint the Zoho → Moodle flow computes, so that flow finds it unchanged.
   await saveLink(run.ctx.db, {
-    entity: 'enrollment', zohoId, moodleId: enrolment.course_id, moodleUserId: enrolment.user_id,
-    fingerprint: fingerprint(mapEnrollment({ student: { id: studentZohoId, name: '' }, class: { id: classZohoId, name: '' } })), eventId: run.event.id,
+    entity: 'enrollment',
+    zohoId,
+    moodleId: enrolment.course_id,
+    moodleUserId: enrolment.user_id,
+    fingerprint: fingerprint(
+      mapEnrollment({ student: { id: studentZohoId, name: '' }, class: { id: classZohoId, name: '' } }),
+    ),
+    eventId: run.event.id,
   });
-  return completed(base, existing ? 'unchanged' : 'created', zohoId, existing ? 'Zoho already had this enrollment: linked' : undefined, { studentZohoId, classZohoId });
+  return completed(
+    base,
+    existing ? 'unchanged' : 'created',
+    zohoId,
+    existing ? 'Zoho already had this enrollment: linked' : undefined,
+    { studentZohoId, classZohoId },
+  );
 }
 
-function completed(base: Record<string, unknown>, action: string, zohoId: string | null, note?: string, extra: Record<string, unknown> = {}): SyncOutcome {
+function completed(
+  base: Record<string, unknown>,
+  action: string,
+  zohoId: string | null,
+  note?: string,
+  extra: Record<string, unknown> = {},
+): SyncOutcome {
   return { status: 'completed', result: { ...base, ...extra, action, zohoId, ...(note ? { note } : {}) } };
 }
 

@@ -5,10 +5,16 @@ import type { ZohoLearningOutcomeValues } from '../../../shared/domain/grades/ma
 import type { ZohoWriteValues } from '../../../shared/domain/zoho/zohoFieldNames.ts';
 
 /** The BTEC_Grades record holding `compositeKey`, under the org's name of the key field (COQL: exact, no index lag). */
-export async function findZohoGrade(zoho: ZohoClient, compositeKey: string, also: 'grade'[] = []): Promise<Record<string, unknown> & { id: string } | null> {
+export async function findZohoGrade(
+  zoho: ZohoClient,
+  compositeKey: string,
+  also: 'grade'[] = [],
+): Promise<(Record<string, unknown> & { id: string }) | null> {
   const f = zoho.fields;
   const columns = ['id', ...also.map((property) => f.name('BTEC_Grades', property))].join(', ');
-  const [row] = await zoho.coql(`select ${columns} from BTEC_Grades where ${f.name('BTEC_Grades', 'compositeKey')} = ${coqlString(compositeKey)} limit 1`);
+  const [row] = await zoho.coql(
+    `select ${columns} from BTEC_Grades where ${f.name('BTEC_Grades', 'compositeKey')} = ${coqlString(compositeKey)} limit 1`,
+  );
   return row ?? null;
 }
 
@@ -29,7 +35,10 @@ export async function upsertZohoGrade(
   const body = zoho.fields.record('BTEC_Grades', fields);
   const subform = zoho.fields.name('BTEC_Grades', 'learningOutcomes');
   // The rows under the org's column names (record() renames a subform's rows with it).
-  const rows = learningOutcomes === null ? null : (zoho.fields.record('BTEC_Grades', { learningOutcomes })[subform] as Record<string, unknown>[]);
+  const rows =
+    learningOutcomes === null
+      ? null
+      : (zoho.fields.record('BTEC_Grades', { learningOutcomes })[subform] as Record<string, unknown>[]);
   const update = async (id: string) =>
     rows === null
       ? (await zoho.updateOne('BTEC_Grades', { ...body, id })).id
@@ -45,7 +54,9 @@ export async function upsertZohoGrade(
     return {
       zohoId: await update(error.existingId),
       action: 'updated',
-      warnings: [`create answered DUPLICATE_DATA (${error.field ?? 'unique field'}): updated record ${error.existingId} instead`],
+      warnings: [
+        `create answered DUPLICATE_DATA (${error.field ?? 'unique field'}): updated record ${error.existingId} instead`,
+      ],
     };
   }
 }

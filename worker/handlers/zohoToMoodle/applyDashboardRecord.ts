@@ -22,11 +22,15 @@ export interface DashboardPush<E extends DashboardEntity> {
  * and writes nothing (no Moodle call, no link).
  * @throws DashboardRecordError (permanent) when the plugin refuses the record, naming the field.
  */
-export async function applyDashboardRecord<E extends DashboardEntity>(run: ZohoSyncRun, push: DashboardPush<E>): Promise<EntityResult> {
+export async function applyDashboardRecord<E extends DashboardEntity>(
+  run: ZohoSyncRun,
+  push: DashboardPush<E>,
+): Promise<EntityResult> {
   const { entity, zohoId, link, mapped, userId, dependencies = [] } = push;
   const print = fingerprint(mapped.record);
   const base = {
-    entity, zohoId,
+    entity,
+    zohoId,
     ...(userId !== null ? { details: { userId } } : {}),
     ...(mapped.warnings.length ? { warnings: mapped.warnings } : {}),
     ...(dependencies.length ? { dependencies } : {}),
@@ -42,11 +46,23 @@ export async function applyDashboardRecord<E extends DashboardEntity>(run: ZohoS
     // The student's account was deleted in Moodle after we linked it: drop the link and retry
     // (the retry makes the account again). A missing course is the caller's to handle
     // (syncDashboardGrade keeps the grade without its course).
-    if (error instanceof DashboardRecordError && error.errorcode === 'usernotfound') await dropStaleLinks(run, { userId }, error);
+    if (error instanceof DashboardRecordError && error.errorcode === 'usernotfound')
+      await dropStaleLinks(run, { userId }, error);
     throw error;
   }
-  await saveLink(run.ctx.db, { entity, zohoId, moodleId: written.id, moodleUserId: userId, fingerprint: print, eventId: run.event.id });
-  return { ...base, action: written.status === 'created' || written.status === 'updated' ? written.status : 'unchanged', moodleId: written.id };
+  await saveLink(run.ctx.db, {
+    entity,
+    zohoId,
+    moodleId: written.id,
+    moodleUserId: userId,
+    fingerprint: print,
+    eventId: run.event.id,
+  });
+  return {
+    ...base,
+    action: written.status === 'created' || written.status === 'updated' ? written.status : 'unchanged',
+    moodleId: written.id,
+  };
 }
 
 /**
@@ -63,15 +79,48 @@ export async function removeDashboardRecord(
   why = 'deleted in Zoho',
 ): Promise<EntityResult> {
   if (link?.state === 'suspended') {
-    return { entity, zohoId, action: 'unchanged', moodleId: link.moodle_id, reason: `${module} ${zohoId} ${why}; already removed from the dashboard` };
+    return {
+      entity,
+      zohoId,
+      action: 'unchanged',
+      moodleId: link.moodle_id,
+      reason: `${module} ${zohoId} ${why}; already removed from the dashboard`,
+    };
   }
-  if (run.dryRun) return { entity, zohoId, action: 'deleted', moodleId: link?.moodle_id ?? null, reason: `${module} ${zohoId} ${why}` };
+  if (run.dryRun)
+    return {
+      entity,
+      zohoId,
+      action: 'deleted',
+      moodleId: link?.moodle_id ?? null,
+      reason: `${module} ${zohoId} ${why}`,
+    };
   const removed = await createDashboardClient(run.moodle.call).removeOne(entity, zohoId);
   if (link) {
-    await saveLink(run.ctx.db, { entity, zohoId, moodleId: link.moodle_id, moodleUserId: link.moodle_user_id, fingerprint: null, state: 'suspended', eventId: run.event.id });
+    await saveLink(run.ctx.db, {
+      entity,
+      zohoId,
+      moodleId: link.moodle_id,
+      moodleUserId: link.moodle_user_id,
+      fingerprint: null,
+      state: 'suspended',
+      eventId: run.event.id,
+    });
   }
   if (removed.status === 'deleted') {
-    return { entity, zohoId, action: 'deleted', moodleId: removed.id, reason: `${module} ${zohoId} ${why}: removed from the dashboard` };
+    return {
+      entity,
+      zohoId,
+      action: 'deleted',
+      moodleId: removed.id,
+      reason: `${module} ${zohoId} ${why}: removed from the dashboard`,
+    };
   }
-  return { entity, zohoId, action: 'unchanged', moodleId: null, reason: `${module} ${zohoId} ${why}; it was not on the dashboard` };
+  return {
+    entity,
+    zohoId,
+    action: 'unchanged',
+    moodleId: null,
+    reason: `${module} ${zohoId} ${why}; it was not on the dashboard`,
+  };
 }

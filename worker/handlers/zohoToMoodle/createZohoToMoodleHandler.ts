@@ -9,7 +9,8 @@ import type { SyncHandler, SyncOutcome } from '../syncHandler.ts';
 import { detectOwnWrite } from './detectOwnWrite.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 
-export type ZohoToMoodleEntity = 'student' | 'teacher' | 'program' | 'class' | 'enrollment' | 'registration' | 'payment' | 'grade' | 'unit';
+export type ZohoToMoodleEntity =
+  'student' | 'teacher' | 'program' | 'class' | 'enrollment' | 'registration' | 'payment' | 'grade' | 'unit';
 
 /**
  * Which `sync.directions` key governs an entity. Programs, classes and units always flow
@@ -31,9 +32,11 @@ export function settingsVeto(settings: SyncSettings, entity: ZohoToMoodleEntity,
   const module = ZOHO_MODULES[entity];
   if (settings['modules.enabled'][module] === false) return `module disabled (modules.enabled.${module} is false)`;
   const workflow = `${module}.${eventType}`;
-  if (settings['workflows.auto_enabled'][workflow] === false) return `workflow disabled (workflows.auto_enabled["${workflow}"] is false)`;
+  if (settings['workflows.auto_enabled'][workflow] === false)
+    return `workflow disabled (workflows.auto_enabled["${workflow}"] is false)`;
   const key = DIRECTION_KEY[entity];
-  if (key && !flowsToMoodle(settings, key)) return `direction ${settings['sync.directions'][key]} (sync.directions.${key}) does not sync Zoho → Moodle`;
+  if (key && !flowsToMoodle(settings, key))
+    return `direction ${settings['sync.directions'][key]} (sync.directions.${key}) does not sync Zoho → Moodle`;
   return null;
 }
 
@@ -48,23 +51,38 @@ export function isDryRun(settings: SyncSettings, entity: ZohoToMoodleEntity): bo
  * Disabled, filtered and dry-run events end `skipped` with the reason (a dry run also
  * records what it would have done).
  */
-export function createZohoToMoodleHandler(entity: ZohoToMoodleEntity, sync: (run: ZohoSyncRun, zohoId: string) => Promise<EntityResult>): SyncHandler {
+export function createZohoToMoodleHandler(
+  entity: ZohoToMoodleEntity,
+  sync: (run: ZohoSyncRun, zohoId: string) => Promise<EntityResult>,
+): SyncHandler {
   return async (ctx, event) => {
     const settings = await loadSyncSettings(ctx.db);
     const veto = settingsVeto(settings, entity, event.event_type);
     if (veto) return { status: 'skipped', result: { reason: veto } };
     if (!event.record_id) throw new PermanentError('event.no_record', `${event.module} event without a record id`);
     const { zoho, moodle } = ctx.clients;
-    if (!zoho) throw new ZohoConfigurationError('zoho.not_configured', 'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)');
-    if (!moodle) throw new MoodleConfigurationError('moodle.not_configured', 'Moodle is not configured (MOODLE_URL, MOODLE_TOKEN)');
+    if (!zoho)
+      throw new ZohoConfigurationError(
+        'zoho.not_configured',
+        'Zoho is not configured (ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ENCRYPTION_KEY)',
+      );
+    if (!moodle)
+      throw new MoodleConfigurationError(
+        'moodle.not_configured',
+        'Moodle is not configured (MOODLE_URL, MOODLE_TOKEN)',
+      );
 
     const ownWrite = await detectOwnWrite(ctx.db, zoho, event);
-    if (ownWrite) return { status: 'skipped', result: { entity, zohoId: event.record_id, action: 'skipped', reason: ownWrite } };
+    if (ownWrite)
+      return { status: 'skipped', result: { entity, zohoId: event.record_id, action: 'skipped', reason: ownWrite } };
 
     // bin/sync --dry-run marks its events; system.dry_run covers everything.
     const dryRun = isDryRun(settings, entity) || (event.payload as { dry_run?: unknown }).dry_run === true;
     const readWarnings: string[] = [];
-    const result = await sync({ ctx, event, settings, dryRun, zoho: collectingReadWarnings(zoho, readWarnings), moodle }, event.record_id);
+    const result = await sync(
+      { ctx, event, settings, dryRun, zoho: collectingReadWarnings(zoho, readWarnings), moodle },
+      event.record_id,
+    );
     return toOutcome(result, dryRun, readWarnings);
   };
 }
@@ -87,7 +105,16 @@ function collectingReadWarnings(zoho: ZohoClient, sink: string[]): ZohoClient {
 function toOutcome(result: EntityResult, dryRun: boolean, readWarnings: string[]): SyncOutcome {
   const warnings = [...new Set([...readWarnings, ...(result.warnings ?? [])])];
   const body = { ...result, ...(warnings.length ? { warnings } : {}) } as Record<string, unknown>;
-  if (dryRun) return { status: 'skipped', result: { ...body, dryRun: true, reason: `dry run: would be ${result.action}${result.reason ? ` (${result.reason})` : ''}; nothing written` } };
-  if (result.action === 'skipped') return { status: 'skipped', result: { ...body, reason: result.reason ?? 'skipped' } };
+  if (dryRun)
+    return {
+      status: 'skipped',
+      result: {
+        ...body,
+        dryRun: true,
+        reason: `dry run: would be ${result.action}${result.reason ? ` (${result.reason})` : ''}; nothing written`,
+      },
+    };
+  if (result.action === 'skipped')
+    return { status: 'skipped', result: { ...body, reason: result.reason ?? 'skipped' } };
   return { status: 'completed', result: body };
 }

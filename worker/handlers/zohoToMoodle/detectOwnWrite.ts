@@ -24,12 +24,21 @@ const SYSTEM_FIELDS = new Set(['Modified_Time', 'Modified_By', 'Last_Activity_Ti
  * moves Modified_Time on, or names another field, so it is not mistaken for ours.
  * @returns the reason to skip, or null when the event is to run.
  */
-export async function detectOwnWrite(db: CommonQueryMethods, zoho: ZohoClient, event: EventRow): Promise<string | null> {
+export async function detectOwnWrite(
+  db: CommonQueryMethods,
+  zoho: ZohoClient,
+  event: EventRow,
+): Promise<string | null> {
   if (!isNotificationPayload(event.payload) || event.event_type === 'deleted' || !event.record_id) return null;
   const changed = event.payload.affected_fields?.filter((field) => !SYSTEM_FIELDS.has(field)) ?? [];
   if (changed.length > 0) {
-    const owned = new Set(SERVICE_OWNED.filter(([module]) => module === event.module).map(([module, property]) => zoho.fields.name(module, property as never)));
-    if (changed.every((field) => owned.has(field))) return `own write: only ${changed.join(', ')} changed, which this service writes`;
+    const owned = new Set(
+      SERVICE_OWNED.filter(([module]) => module === event.module).map(([module, property]) =>
+        zoho.fields.name(module, property as never),
+      ),
+    );
+    if (changed.every((field) => owned.has(field)))
+      return `own write: only ${changed.join(', ')} changed, which this service writes`;
   }
   const own = await findOwnWrite(db, event.module, event.record_id);
   if (!own) return null;

@@ -14,8 +14,14 @@ const droppedSchema = z.object({ entity: z.string(), zoho_id: z.string() });
  * rethrows the original error.
  * @throws RetryableError `moodle.stale_link` naming what was dropped.
  */
-export async function dropStaleLinks(run: ZohoSyncRun, ids: { userId?: number | null; courseId?: number | null }, cause: unknown): Promise<void> {
-  const staleUser = ids.userId ? (await run.moodle.getUsersByField('id', [ids.userId])).every(isDeletedMoodleUser) : false;
+export async function dropStaleLinks(
+  run: ZohoSyncRun,
+  ids: { userId?: number | null; courseId?: number | null },
+  cause: unknown,
+): Promise<void> {
+  const staleUser = ids.userId
+    ? (await run.moodle.getUsersByField('id', [ids.userId])).every(isDeletedMoodleUser)
+    : false;
   const staleCourse = ids.courseId ? (await run.moodle.getCourseByField('id', ids.courseId)) === null : false;
   if (!staleUser && !staleCourse) return;
   const dropped = await run.ctx.db.any(sql.type(droppedSchema)`
@@ -24,7 +30,9 @@ export async function dropStaleLinks(run: ZohoSyncRun, ids: { userId?: number | 
         or (${staleCourse} and entity = 'class' and moodle_id = ${ids.courseId ?? 0})
     returning entity, zoho_id
   `);
-  const what = [staleUser ? `Moodle user ${ids.userId}` : null, staleCourse ? `Moodle course ${ids.courseId}` : null].filter(Boolean).join(' and ');
+  const what = [staleUser ? `Moodle user ${ids.userId}` : null, staleCourse ? `Moodle course ${ids.courseId}` : null]
+    .filter(Boolean)
+    .join(' and ');
   throw new RetryableError(
     'moodle.stale_link',
     `${what} no longer exist${staleUser && staleCourse ? '' : 's'} in Moodle; dropped the link${dropped.length === 1 ? '' : 's'} of ${dropped.map((d) => `${d.entity} ${d.zoho_id}`).join(', ') || 'nothing'}: the next attempt syncs ${dropped.length === 1 ? 'it' : 'them'} again`,

@@ -4,7 +4,11 @@ import { getLink, saveLink, type SyncLink } from '../../../shared/db/queries/syn
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import { taskIdentifierFor } from '../../../shared/domain/events.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
-import { classIsCourseReady, mapClassToCourse, shortnameCandidates } from '../../../shared/domain/sync/mapClassToCourse.ts';
+import {
+  classIsCourseReady,
+  mapClassToCourse,
+  shortnameCandidates,
+} from '../../../shared/domain/sync/mapClassToCourse.ts';
 import { planCourseChanges } from '../../../shared/domain/sync/planCourseChanges.ts';
 import { resolveRoleId } from '../../../shared/domain/sync/resolveRoleId.ts';
 import type { ZohoClass } from '../../../shared/domain/zoho/zohoRecordSchemas.ts';
@@ -30,7 +34,10 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
   const existingByIdnumber = link ? null : await run.moodle.getCourseByIdnumber(zohoId);
   if (!link && !existingByIdnumber && !classIsCourseReady(record, allowed)) {
     return {
-      entity: 'class', zohoId, action: 'skipped', moodleId: null,
+      entity: 'class',
+      zohoId,
+      action: 'skipped',
+      moodleId: null,
       reason: `Class_Status is ${record.status === null ? 'empty' : `"${record.status}"`}; a course is created at ${allowed.map((s) => `"${s}"`).join(', ') || '(no status: classes.create_when_status is empty)'}`,
     };
   }
@@ -38,7 +45,14 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
   const print = fingerprint(desired);
   if (link && link.state === 'active' && link.fingerprint === print) {
     const result: EntityResult = { entity: 'class', zohoId, action: 'unchanged', moodleId: link.moodle_id };
-    const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'moodleClassId', record.moodleClassId, link.moodle_id);
+    const written = await writeBackMoodleId(
+      run,
+      'BTEC_Classes',
+      zohoId,
+      'moodleClassId',
+      record.moodleClassId,
+      link.moodle_id,
+    );
     if (written) result.writeBack = written;
     return result;
   }
@@ -73,26 +87,50 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
 
   let result: EntityResult;
   if (!existing) {
-    result = { entity: 'class', zohoId, action: 'created', moodleId: null, changes: ['fullname', 'shortname', 'idnumber', 'categoryid', ...(desired.startdate !== null ? ['startdate'] : []), ...(desired.enddate !== null ? ['enddate'] : [])] };
+    result = {
+      entity: 'class',
+      zohoId,
+      action: 'created',
+      moodleId: null,
+      changes: [
+        'fullname',
+        'shortname',
+        'idnumber',
+        'categoryid',
+        ...(desired.startdate !== null ? ['startdate'] : []),
+        ...(desired.enddate !== null ? ['enddate'] : []),
+      ],
+    };
     if (!run.dryRun) {
       const shortname = await freeShortname(run, candidates, zohoId);
-      const [created] = await run.moodle.createCourses([{
-        fullname: desired.fullname,
-        shortname,
-        idnumber: zohoId,
-        categoryid: categoryId!,
-        ...(desired.startdate !== null ? { startdate: desired.startdate } : {}),
-        ...(desired.enddate !== null ? { enddate: desired.enddate } : {}),
-      }]);
+      const [created] = await run.moodle.createCourses([
+        {
+          fullname: desired.fullname,
+          shortname,
+          idnumber: zohoId,
+          categoryid: categoryId!,
+          ...(desired.startdate !== null ? { startdate: desired.startdate } : {}),
+          ...(desired.enddate !== null ? { enddate: desired.enddate } : {}),
+        },
+      ]);
       result.moodleId = created!.id;
-      if (shortname !== desired.shortname) result.warnings = [`shortname "${desired.shortname}" belongs to another course; used "${shortname}"`];
+      if (shortname !== desired.shortname)
+        result.warnings = [`shortname "${desired.shortname}" belongs to another course; used "${shortname}"`];
     }
   } else {
     const changes = planCourseChanges(existing, desired, categoryId ?? existing.categoryid ?? 0, candidates);
-    if (changes.shortname !== undefined && !run.dryRun) changes.shortname = await freeShortname(run, candidates, zohoId);
+    if (changes.shortname !== undefined && !run.dryRun)
+      changes.shortname = await freeShortname(run, candidates, zohoId);
     if (!existing.idnumber) Object.assign(changes, { idnumber: zohoId });
     const fields = Object.keys(changes);
-    result = { entity: 'class', zohoId, action: fields.length ? 'updated' : 'unchanged', moodleId: existing.id, ...(fields.length ? { changes: fields } : {}), ...(linkedBy ? { linkedBy } : {}) };
+    result = {
+      entity: 'class',
+      zohoId,
+      action: fields.length ? 'updated' : 'unchanged',
+      moodleId: existing.id,
+      ...(fields.length ? { changes: fields } : {}),
+      ...(linkedBy ? { linkedBy } : {}),
+    };
     if (fields.length && !run.dryRun) await run.moodle.updateCourses([{ id: existing.id, ...changes }]);
   }
 
@@ -112,8 +150,22 @@ export async function syncClass(run: ZohoSyncRun, zohoId: string): Promise<Entit
     if (queued) result.details = { ...result.details, enrollmentsQueued: queued };
   }
   // Without its teacher the class is not fully applied: no fingerprint, so its next event tries again.
-  await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: result.moodleId, moodleUserId: teacherUserId, fingerprint: classWarnings.length ? null : print, eventId: run.event.id });
-  const written = await writeBackMoodleId(run, 'BTEC_Classes', zohoId, 'moodleClassId', record.moodleClassId, result.moodleId);
+  await saveLink(run.ctx.db, {
+    entity: 'class',
+    zohoId,
+    moodleId: result.moodleId,
+    moodleUserId: teacherUserId,
+    fingerprint: classWarnings.length ? null : print,
+    eventId: run.event.id,
+  });
+  const written = await writeBackMoodleId(
+    run,
+    'BTEC_Classes',
+    zohoId,
+    'moodleClassId',
+    record.moodleClassId,
+    result.moodleId,
+  );
   if (written) result.writeBack = written;
   return result;
 }
@@ -130,7 +182,10 @@ async function adoptByZohoMoodleId(run: ZohoSyncRun, record: ZohoClass): Promise
   const course = await run.moodle.getCourseByField('id', Number(id));
   if (!course) return null;
   if (course.idnumber && course.idnumber !== record.id) {
-    throw new PermanentError('moodle.conflict', `BTEC_Classes ${record.id}: Moodle_Class_ID ${id} is a course that belongs to Zoho record ${course.idnumber}`);
+    throw new PermanentError(
+      'moodle.conflict',
+      `BTEC_Classes ${record.id}: Moodle_Class_ID ${id} is a course that belongs to Zoho record ${course.idnumber}`,
+    );
   }
   return course;
 }
@@ -141,40 +196,87 @@ async function freeShortname(run: ZohoSyncRun, candidates: string[], zohoId: str
     const owner = await run.moodle.getCourseByField('shortname', candidate);
     if (!owner || owner.idnumber === zohoId) return candidate;
   }
-  throw new PermanentError('moodle.duplicate', `BTEC_Classes ${zohoId}: shortnames ${candidates.map((c) => `"${c}"`).join(', ')} all belong to other courses`);
+  throw new PermanentError(
+    'moodle.duplicate',
+    `BTEC_Classes ${zohoId}: shortnames ${candidates.map((c) => `"${c}"`).join(', ')} all belong to other courses`,
+  );
 }
 
 /**
  * Enrols the class's teacher with the teacher role (`moodle.roles.teacher`) when the course
  * or the teacher is new, and suspends the previous teacher's enrolment when it changed.
  */
-async function enrolTeacher(run: ZohoSyncRun, courseId: number | null, teacherUserId: number | null, link: SyncLink | null) {
+async function enrolTeacher(
+  run: ZohoSyncRun,
+  courseId: number | null,
+  teacherUserId: number | null,
+  link: SyncLink | null,
+) {
   const previous = link && link.moodle_id === courseId ? link.moodle_user_id : null;
   if (courseId === null || teacherUserId === previous) return null;
   const roleid = resolveRoleId('teacher', run.settings['moodle.roles'].teacher);
   if (!run.dryRun) {
     if (teacherUserId !== null) await run.moodle.enrolUsers([{ userid: teacherUserId, courseid: courseId, roleid }]);
-    if (previous !== null) await run.moodle.enrolUsers([{ userid: previous, courseid: courseId, roleid, suspend: true }]);
+    if (previous !== null)
+      await run.moodle.enrolUsers([{ userid: previous, courseid: courseId, roleid, suspend: true }]);
   }
   return { teacherEnrolled: teacherUserId, ...(previous !== null ? { previousTeacherSuspended: previous } : {}) };
 }
 
 /** The class is gone from Zoho: hide its course (students keep nothing new; grades stay). */
 async function hideCourse(run: ZohoSyncRun, zohoId: string, link: SyncLink | null): Promise<EntityResult> {
-  const course = (link ? await courseWithIdnumber(run, link.moodle_id, zohoId) : null) ?? (await run.moodle.getCourseByIdnumber(zohoId));
-  if (!course) return { entity: 'class', zohoId, action: 'skipped', moodleId: null, reason: 'BTEC_Classes record no longer exists in Zoho and has no Moodle course' };
+  const course =
+    (link ? await courseWithIdnumber(run, link.moodle_id, zohoId) : null) ??
+    (await run.moodle.getCourseByIdnumber(zohoId));
+  if (!course)
+    return {
+      entity: 'class',
+      zohoId,
+      action: 'skipped',
+      moodleId: null,
+      reason: 'BTEC_Classes record no longer exists in Zoho and has no Moodle course',
+    };
   if (course.visible === 0) {
     // Still mark the link: enrolments must not be made into the course of a deleted class.
     if (!run.dryRun && link?.state !== 'suspended') {
-      await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: course.id, moodleUserId: link?.moodle_user_id ?? null, fingerprint: null, state: 'suspended', eventId: run.event.id });
+      await saveLink(run.ctx.db, {
+        entity: 'class',
+        zohoId,
+        moodleId: course.id,
+        moodleUserId: link?.moodle_user_id ?? null,
+        fingerprint: null,
+        state: 'suspended',
+        eventId: run.event.id,
+      });
     }
-    return { entity: 'class', zohoId, action: 'unchanged', moodleId: course.id, reason: 'deleted in Zoho; the course was already hidden' };
+    return {
+      entity: 'class',
+      zohoId,
+      action: 'unchanged',
+      moodleId: course.id,
+      reason: 'deleted in Zoho; the course was already hidden',
+    };
   }
   if (!run.dryRun) {
     await run.moodle.updateCourses([{ id: course.id, visible: false }]);
-    await saveLink(run.ctx.db, { entity: 'class', zohoId, moodleId: course.id, moodleUserId: link?.moodle_user_id ?? null, fingerprint: null, state: 'suspended', eventId: run.event.id });
+    await saveLink(run.ctx.db, {
+      entity: 'class',
+      zohoId,
+      moodleId: course.id,
+      moodleUserId: link?.moodle_user_id ?? null,
+      fingerprint: null,
+      state: 'suspended',
+      eventId: run.event.id,
+    });
   }
-  return { entity: 'class', zohoId, action: 'suspended', moodleId: course.id, changes: ['visible'], reason: 'deleted in Zoho: course hidden, not deleted (grades are kept)' };
+  return {
+    entity: 'class',
+    zohoId,
+    action: 'suspended',
+    moodleId: course.id,
+    changes: ['visible'],
+    reason: 'deleted in Zoho: course hidden, not deleted (grades are kept)',
+  };
 }
 
 /**
@@ -185,7 +287,9 @@ async function hideCourse(run: ZohoSyncRun, zohoId: string, link: SyncLink | nul
  */
 async function queueClassEnrollments(run: ZohoSyncRun, classZohoId: string): Promise<number> {
   // Before the link is saved: if this fails the job retries, finds no link, and comes back here.
-  const rows = await run.zoho.coql(`select id from BTEC_Enrollments where ${run.zoho.fields.name('BTEC_Enrollments', 'class')} = '${classZohoId}' limit 2000`);
+  const rows = await run.zoho.coql(
+    `select id from BTEC_Enrollments where ${run.zoho.fields.name('BTEC_Enrollments', 'class')} = '${classZohoId}' limit 2000`,
+  );
   let queued = 0;
   for (const row of rows) {
     const inserted = await recordWebhookEvent(run.ctx.db, {
@@ -209,7 +313,11 @@ async function queueClassEnrollments(run: ZohoSyncRun, classZohoId: string): Pro
  * The course of a class an enrolment needs, syncing the class first when it has none yet.
  * @returns the course id, null only in a dry run, or the reason the class is no course (yet).
  */
-export async function ensureClass(run: ZohoSyncRun, zohoId: string, dependencies: EntityResult[]): Promise<{ courseId: number | null } | { notReady: string }> {
+export async function ensureClass(
+  run: ZohoSyncRun,
+  zohoId: string,
+  dependencies: EntityResult[],
+): Promise<{ courseId: number | null } | { notReady: string }> {
   const link = await getLink(run.ctx.db, 'class', zohoId);
   if (link && link.state === 'active') return { courseId: link.moodle_id };
   const release = await run.ctx.lockRecord(`zoho:BTEC_Classes:${zohoId}`);

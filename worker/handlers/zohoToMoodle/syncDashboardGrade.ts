@@ -24,13 +24,26 @@ export async function syncDashboardGrade(run: ZohoSyncRun, zohoId: string): Prom
   const classLink = grade.class ? await getLink(run.ctx.db, 'class', grade.class.id) : null;
   const courseId = classLink?.moodle_id ?? 0;
   const push = (course: number) =>
-    applyDashboardRecord(run, { entity: 'grade', zohoId, link, mapped: mapDashboardGrade(grade, { userId: userId ?? 0, courseId: course }), userId, dependencies });
+    applyDashboardRecord(run, {
+      entity: 'grade',
+      zohoId,
+      link,
+      mapped: mapDashboardGrade(grade, { userId: userId ?? 0, courseId: course }),
+      userId,
+      dependencies,
+    });
   try {
     return await push(courseId);
   } catch (error) {
     // The linked course was deleted in Moodle: keep the grade visible, without its course.
     if (!(error instanceof DashboardRecordError && error.errorcode === 'coursenotfound' && courseId !== 0)) throw error;
     const result = await push(0);
-    return { ...result, warnings: [...(result.warnings ?? []), `course ${courseId} of class ${grade.class?.id ?? ''} no longer exists in Moodle; grade stored without a course`] };
+    return {
+      ...result,
+      warnings: [
+        ...(result.warnings ?? []),
+        `course ${courseId} of class ${grade.class?.id ?? ''} no longer exists in Moodle; grade stored without a course`,
+      ],
+    };
   }
 }

@@ -23,27 +23,45 @@ export async function syncEnrollment(run: ZohoSyncRun, zohoId: string): Promise<
   const desired = mapEnrollment(record);
   const print = fingerprint(desired);
   if (link && link.state === 'active' && link.fingerprint === print) {
-    return { entity: 'enrollment', zohoId, action: 'unchanged', moodleId: link.moodle_id, details: { userId: link.moodle_user_id } };
+    return {
+      entity: 'enrollment',
+      zohoId,
+      action: 'unchanged',
+      moodleId: link.moodle_id,
+      details: { userId: link.moodle_user_id },
+    };
   }
 
   const dependencies: EntityResult[] = [];
   const course = await ensureClass(run, desired.classZohoId, dependencies);
   if ('notReady' in course) {
     return {
-      entity: 'enrollment', zohoId, action: 'skipped', moodleId: null, dependencies,
+      entity: 'enrollment',
+      zohoId,
+      action: 'skipped',
+      moodleId: null,
+      dependencies,
       reason: `class ${desired.classZohoId} is not a Moodle course: ${course.notReady}; its enrolments are made when it becomes one`,
     };
   }
   const userId = await ensurePerson(run, 'student', desired.studentZohoId, dependencies);
   const roleid = resolveRoleId('student', run.settings['moodle.roles'].student);
-  const moved = link && (link.moodle_id !== course.courseId || link.moodle_user_id !== userId) && link.moodle_user_id !== null ? link : null;
+  const moved =
+    link && (link.moodle_id !== course.courseId || link.moodle_user_id !== userId) && link.moodle_user_id !== null
+      ? link
+      : null;
 
   const result: EntityResult = {
-    entity: 'enrollment', zohoId,
+    entity: 'enrollment',
+    zohoId,
     action: link ? 'updated' : 'created',
     moodleId: course.courseId,
     changes: link?.state === 'suspended' && !moved ? ['status'] : ['userid', 'courseid', 'roleid'],
-    details: { userId, roleId: roleid, ...(moved ? { previous: { userId: moved.moodle_user_id, courseId: moved.moodle_id, suspended: true } } : {}) },
+    details: {
+      userId,
+      roleId: roleid,
+      ...(moved ? { previous: { userId: moved.moodle_user_id, courseId: moved.moodle_id, suspended: true } } : {}),
+    },
     ...(dependencies.length ? { dependencies } : {}),
   };
   if (run.dryRun || course.courseId === null || userId === null) return result;
@@ -57,22 +75,60 @@ export async function syncEnrollment(run: ZohoSyncRun, zohoId: string): Promise<
     if (error instanceof PermanentError) await dropStaleLinks(run, { userId, courseId: course.courseId }, error);
     throw error;
   }
-  if (moved) await run.moodle.enrolUsers([{ userid: moved.moodle_user_id!, courseid: moved.moodle_id, roleid, suspend: true }]);
-  await saveLink(run.ctx.db, { entity: 'enrollment', zohoId, moodleId: course.courseId, moodleUserId: userId, fingerprint: print, eventId: run.event.id });
+  if (moved)
+    await run.moodle.enrolUsers([{ userid: moved.moodle_user_id!, courseid: moved.moodle_id, roleid, suspend: true }]);
+  await saveLink(run.ctx.db, {
+    entity: 'enrollment',
+    zohoId,
+    moodleId: course.courseId,
+    moodleUserId: userId,
+    fingerprint: print,
+    eventId: run.event.id,
+  });
   return result;
 }
 
 /** Deleted in Zoho: suspend the enrolment it made (known only through the link: the record is gone). */
 async function suspendEnrolment(run: ZohoSyncRun, zohoId: string, link: SyncLink | null): Promise<EntityResult> {
   if (!link || link.moodle_user_id === null) {
-    return { entity: 'enrollment', zohoId, action: 'skipped', moodleId: null, reason: 'BTEC_Enrollments record no longer exists in Zoho and never made a Moodle enrolment' };
+    return {
+      entity: 'enrollment',
+      zohoId,
+      action: 'skipped',
+      moodleId: null,
+      reason: 'BTEC_Enrollments record no longer exists in Zoho and never made a Moodle enrolment',
+    };
   }
   const details = { userId: link.moodle_user_id };
-  if (link.state === 'suspended') return { entity: 'enrollment', zohoId, action: 'unchanged', moodleId: link.moodle_id, details, reason: 'deleted in Zoho; the enrolment was already suspended' };
+  if (link.state === 'suspended')
+    return {
+      entity: 'enrollment',
+      zohoId,
+      action: 'unchanged',
+      moodleId: link.moodle_id,
+      details,
+      reason: 'deleted in Zoho; the enrolment was already suspended',
+    };
   if (!run.dryRun) {
     const roleid = resolveRoleId('student', run.settings['moodle.roles'].student);
     await run.moodle.enrolUsers([{ userid: link.moodle_user_id, courseid: link.moodle_id, roleid, suspend: true }]);
-    await saveLink(run.ctx.db, { entity: 'enrollment', zohoId, moodleId: link.moodle_id, moodleUserId: link.moodle_user_id, fingerprint: null, state: 'suspended', eventId: run.event.id });
+    await saveLink(run.ctx.db, {
+      entity: 'enrollment',
+      zohoId,
+      moodleId: link.moodle_id,
+      moodleUserId: link.moodle_user_id,
+      fingerprint: null,
+      state: 'suspended',
+      eventId: run.event.id,
+    });
   }
-  return { entity: 'enrollment', zohoId, action: 'suspended', moodleId: link.moodle_id, changes: ['status'], details, reason: 'deleted in Zoho: enrolment suspended (grades are kept)' };
+  return {
+    entity: 'enrollment',
+    zohoId,
+    action: 'suspended',
+    moodleId: link.moodle_id,
+    changes: ['status'],
+    details,
+    reason: 'deleted in Zoho: enrolment suspended (grades are kept)',
+  };
 }

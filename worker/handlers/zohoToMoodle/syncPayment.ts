@@ -18,7 +18,14 @@ export async function syncPayment(run: ZohoSyncRun, zohoId: string): Promise<Ent
 
   const dependencies: EntityResult[] = [];
   const userId = await paymentUser(run, payment, dependencies);
-  return applyDashboardRecord(run, { entity: 'payment', zohoId, link, mapped: mapPayment(payment, userId ?? 0), userId, dependencies });
+  return applyDashboardRecord(run, {
+    entity: 'payment',
+    zohoId,
+    link,
+    mapped: mapPayment(payment, userId ?? 0),
+    userId,
+    dependencies,
+  });
 }
 
 /**
@@ -27,13 +34,21 @@ export async function syncPayment(run: ZohoSyncRun, zohoId: string): Promise<Ent
  * known from the registration's link when it is on the dashboard already, else read from Zoho.
  * @throws PermanentError `dashboard.no_student` when neither gives a student.
  */
-async function paymentUser(run: ZohoSyncRun, payment: ZohoPayment, dependencies: EntityResult[]): Promise<number | null> {
+async function paymentUser(
+  run: ZohoSyncRun,
+  payment: ZohoPayment,
+  dependencies: EntityResult[],
+): Promise<number | null> {
   if (payment.student) return ensurePerson(run, 'student', payment.student.id, dependencies);
   if (payment.registration) {
     const registrationLink = await getLink(run.ctx.db, 'registration', payment.registration.id);
-    if (registrationLink?.state === 'active' && registrationLink.moodle_user_id !== null) return registrationLink.moodle_user_id;
+    if (registrationLink?.state === 'active' && registrationLink.moodle_user_id !== null)
+      return registrationLink.moodle_user_id;
     const registration = await run.zoho.fetchRecord('BTEC_Registrations', payment.registration.id);
     if (registration?.student) return ensurePerson(run, 'student', registration.student.id, dependencies);
   }
-  throw new PermanentError('dashboard.no_student', `BTEC_Payments ${payment.id}: Student_ID is empty and Registration_ID gives no student; the dashboard shows a payment only to its student`);
+  throw new PermanentError(
+    'dashboard.no_student',
+    `BTEC_Payments ${payment.id}: Student_ID is empty and Registration_ID gives no student; the dashboard shows a payment only to its student`,
+  );
 }

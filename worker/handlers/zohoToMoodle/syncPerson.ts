@@ -1,7 +1,11 @@
 import { getLink, saveLink, type SyncLink } from '../../../shared/db/queries/syncLinks.ts';
 import { PermanentError, SyncError } from '../../../shared/domain/errors.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
-import { mapStudentToMoodleUser, mapTeacherToMoodleUser, type DesiredMoodleUser } from '../../../shared/domain/sync/mapPersonToMoodleUser.ts';
+import {
+  mapStudentToMoodleUser,
+  mapTeacherToMoodleUser,
+  type DesiredMoodleUser,
+} from '../../../shared/domain/sync/mapPersonToMoodleUser.ts';
 import { planUserChanges } from '../../../shared/domain/sync/planUserChanges.ts';
 import type { ZohoStudent, ZohoTeacher } from '../../../shared/domain/zoho/zohoRecordSchemas.ts';
 import { findMoodleUser } from './findMoodleUser.ts';
@@ -39,10 +43,15 @@ export async function syncPerson(
 
   const desired: DesiredMoodleUser =
     entity === 'student'
-      ? mapStudentToMoodleUser(record as Parameters<typeof mapStudentToMoodleUser>[0], { suspendWhenStatus: run.settings['students.suspend_when_status'], fields: run.zoho.fields })
+      ? mapStudentToMoodleUser(record as Parameters<typeof mapStudentToMoodleUser>[0], {
+          suspendWhenStatus: run.settings['students.suspend_when_status'],
+          fields: run.zoho.fields,
+        })
       : mapTeacherToMoodleUser(record as Parameters<typeof mapTeacherToMoodleUser>[0], run.zoho.fields);
   const print = fingerprint(desired);
-  const warnings = desired.unknownCountry ? [`Country "${desired.unknownCountry}" has no ISO code; Moodle's country left as it is`] : undefined;
+  const warnings = desired.unknownCountry
+    ? [`Country "${desired.unknownCountry}" has no ISO code; Moodle's country left as it is`]
+    : undefined;
 
   let result: EntityResult;
   if (link && link.state === 'active' && link.fingerprint === print) {
@@ -51,7 +60,14 @@ export async function syncPerson(
     result = await applyPerson(run, entity, desired, link, record.moodleId);
     if (warnings) result.warnings = warnings;
     if (!run.dryRun && result.moodleId !== null) {
-      await saveLink(run.ctx.db, { entity, zohoId, moodleId: result.moodleId, fingerprint: print, state: desired.suspended ? 'suspended' : 'active', eventId: run.event.id });
+      await saveLink(run.ctx.db, {
+        entity,
+        zohoId,
+        moodleId: result.moodleId,
+        fingerprint: print,
+        state: desired.suspended ? 'suspended' : 'active',
+        eventId: run.event.id,
+      });
     }
   }
   if (result.moodleId !== null) {
@@ -69,26 +85,55 @@ async function applyPerson(
   zohoMoodleId: string | null,
 ): Promise<EntityResult> {
   const zohoId = desired.idnumber;
-  const lookup = { zohoId, username: desired.username, email: desired.email, linkedId: link?.moodle_id ?? null, zohoMoodleId, label: `${PERSON[entity].module} ${zohoId}` };
+  const lookup = {
+    zohoId,
+    username: desired.username,
+    email: desired.email,
+    linkedId: link?.moodle_id ?? null,
+    zohoMoodleId,
+    label: `${PERSON[entity].module} ${zohoId}`,
+  };
   const found = await findMoodleUser(run.moodle, lookup);
 
   if (!found) {
     if (desired.suspended) {
-      return { entity, zohoId, action: 'skipped', moodleId: null, reason: 'status means suspended and there is no Moodle account: none created' };
+      return {
+        entity,
+        zohoId,
+        action: 'skipped',
+        moodleId: null,
+        reason: 'status means suspended and there is no Moodle account: none created',
+      };
     }
-    const created: EntityResult = { entity, zohoId, action: 'created', moodleId: null, changes: ['username', 'email', 'firstname', 'lastname', 'idnumber', ...(desired.city ? ['city'] : []), ...(desired.country ? ['country'] : [])] };
+    const created: EntityResult = {
+      entity,
+      zohoId,
+      action: 'created',
+      moodleId: null,
+      changes: [
+        'username',
+        'email',
+        'firstname',
+        'lastname',
+        'idnumber',
+        ...(desired.city ? ['city'] : []),
+        ...(desired.country ? ['country'] : []),
+      ],
+    };
     if (run.dryRun) return created;
     try {
-      const [user] = await run.moodle.createUsers([{
-        username: desired.username,
-        email: desired.email,
-        firstname: desired.firstname,
-        lastname: desired.lastname,
-        idnumber: zohoId,
-        auth: run.settings['moodle.new_users'].auth,
-        ...(desired.city ? { city: desired.city } : {}),
-        ...(desired.country ? { country: desired.country } : {}),
-      }]);
+      const [user] = await run.moodle.createUsers([
+        {
+          username: desired.username,
+          email: desired.email,
+          firstname: desired.firstname,
+          lastname: desired.lastname,
+          idnumber: zohoId,
+          auth: run.settings['moodle.new_users'].auth,
+          ...(desired.city ? { city: desired.city } : {}),
+          ...(desired.country ? { country: desired.country } : {}),
+        },
+      ]);
       return { ...created, moodleId: user!.id };
     } catch (error) {
       // Another job (or a person) created it between our lookup and our create.
@@ -119,19 +164,44 @@ async function updateFound(
 }
 
 /** The Zoho record is gone (deleted): suspend the account, never delete it (grades and history stay). */
-async function suspendPerson(run: ZohoSyncRun, entity: PersonEntity, zohoId: string, link: SyncLink | null): Promise<EntityResult> {
+async function suspendPerson(
+  run: ZohoSyncRun,
+  entity: PersonEntity,
+  zohoId: string,
+  link: SyncLink | null,
+): Promise<EntityResult> {
   const { module } = PERSON[entity];
   const linkedId = link?.moodle_id ?? null;
   const users = linkedId !== null ? await run.moodle.getUsersByField('id', [linkedId]) : [];
   const user = users.find((u) => (u.idnumber ?? '') === zohoId) ?? (await run.moodle.findUser('idnumber', zohoId));
   if (!user) {
-    return { entity, zohoId, action: 'skipped', moodleId: null, reason: `${module} ${zohoId} no longer exists in Zoho and has no Moodle account` };
+    return {
+      entity,
+      zohoId,
+      action: 'skipped',
+      moodleId: null,
+      reason: `${module} ${zohoId} no longer exists in Zoho and has no Moodle account`,
+    };
   }
-  if (user.suspended) return { entity, zohoId, action: 'unchanged', moodleId: user.id, reason: 'deleted in Zoho; the Moodle account was already suspended' };
+  if (user.suspended)
+    return {
+      entity,
+      zohoId,
+      action: 'unchanged',
+      moodleId: user.id,
+      reason: 'deleted in Zoho; the Moodle account was already suspended',
+    };
   if (!run.dryRun) {
     await run.moodle.updateUsers([{ id: user.id, suspended: true }]);
     // No fingerprint: if the record comes back (restored from Zoho's recycle bin) it is applied again.
-    await saveLink(run.ctx.db, { entity, zohoId, moodleId: user.id, fingerprint: null, state: 'suspended', eventId: run.event.id });
+    await saveLink(run.ctx.db, {
+      entity,
+      zohoId,
+      moodleId: user.id,
+      fingerprint: null,
+      state: 'suspended',
+      eventId: run.event.id,
+    });
   }
   return { entity, zohoId, action: 'suspended', moodleId: user.id, changes: ['suspended'], reason: `deleted in Zoho` };
 }
@@ -141,7 +211,12 @@ async function suspendPerson(run: ZohoSyncRun, entity: PersonEntity, zohoId: str
  * student), syncing the person first when they have no account yet. Null only in a dry run.
  * @throws PermanentError when the person cannot have an account (no e-mail, suspended status…).
  */
-export async function ensurePerson(run: ZohoSyncRun, entity: PersonEntity, zohoId: string, dependencies: EntityResult[]): Promise<number | null> {
+export async function ensurePerson(
+  run: ZohoSyncRun,
+  entity: PersonEntity,
+  zohoId: string,
+  dependencies: EntityResult[],
+): Promise<number | null> {
   const link = await getLink(run.ctx.db, entity, zohoId);
   if (link && link.state === 'active') return link.moodle_id;
   const release = await run.ctx.lockRecord(`zoho:${PERSON[entity].module}:${zohoId}`);
@@ -149,7 +224,10 @@ export async function ensurePerson(run: ZohoSyncRun, entity: PersonEntity, zohoI
     const result = await syncPerson(run, entity, zohoId);
     dependencies.push(result);
     if (result.moodleId === null && !run.dryRun) {
-      throw new PermanentError('dependency.unavailable', `${entity} ${zohoId} has no Moodle account: ${result.reason ?? result.action}`);
+      throw new PermanentError(
+        'dependency.unavailable',
+        `${entity} ${zohoId} has no Moodle account: ${result.reason ?? result.action}`,
+      );
     }
     return result.moodleId;
   } finally {

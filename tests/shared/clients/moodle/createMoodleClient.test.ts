@@ -30,7 +30,11 @@ t.test('site info names the site and the functions of the service', async (t) =>
 t.test('creates users and finds them by idnumber, e-mail and username; unknown is null', async (t) => {
   const [created] = await client.createUsers([student(1)]);
   t.ok(created && created.id > 2);
-  for (const [field, value] of [['idnumber', student(1).idnumber], ['email', student(1).email], ['username', student(1).username]] as const) {
+  for (const [field, value] of [
+    ['idnumber', student(1).idnumber],
+    ['email', student(1).email],
+    ['username', student(1).username],
+  ] as const) {
     const found = await client.findUser(field, value!);
     t.equal(found?.id, created?.id, `by ${field}`);
     t.equal(found?.firstname, 'Zoë', 'unicode kept');
@@ -38,15 +42,22 @@ t.test('creates users and finds them by idnumber, e-mail and username; unknown i
   t.equal(await client.findUser('idnumber', 'nobody'), null);
 });
 
-t.test('one bad user in 50: the 49 others are created, the bad one reported with Moodle\'s reason', async (t) => {
+t.test("one bad user in 50: the 49 others are created, the bad one reported with Moodle's reason", async (t) => {
   await client.createUsers([student(900)]);
   const users = Array.from({ length: 50 }, (_, i) => student(i));
   users[31] = student(31, { username: student(900).username }); // taken
   const outcomes = await client.createUsersIsolated(users);
   t.equal(outcomes.filter((o) => o.ok).length, 49);
   const failed = outcomes.filter((o) => !o.ok);
-  t.same(failed.map((o) => o.item.idnumber), [student(31).idnumber]);
-  t.ok(!failed[0]!.ok && failed[0]!.error instanceof PermanentError && failed[0]!.error.code === 'moodle.invalid_parameter');
+  t.same(
+    failed.map((o) => o.item.idnumber),
+    [student(31).idnumber],
+  );
+  t.ok(
+    !failed[0]!.ok &&
+      failed[0]!.error instanceof PermanentError &&
+      failed[0]!.error.code === 'moodle.invalid_parameter',
+  );
   for (const i of [0, 30, 32, 49]) t.ok(await client.findUser('idnumber', student(i).idnumber!), `student ${i} exists`);
   t.equal(await client.findUser('idnumber', student(31).idnumber!), null, 'the bad one was not created');
   const createCalls = moodle.calls.filter((c) => c.wsfunction === 'core_user_create_users').length;
@@ -59,25 +70,39 @@ t.test('updating an unknown user is an error, not a silent success; suspend work
   await client.suspendUser(created!.id);
   t.equal((await client.findUser('id', created!.id))?.suspended, true);
   await client.createUsers([student(3)]);
-  await t.rejects(client.updateUsers([{ id: created!.id, email: student(3).email }]), { code: 'moodle.duplicate' }, 'a taken e-mail');
+  await t.rejects(
+    client.updateUsers([{ id: created!.id, email: student(3).email }]),
+    { code: 'moodle.duplicate' },
+    'a taken e-mail',
+  );
 });
 
 t.test('categories and courses: create, find by idnumber, refuse duplicates', async (t) => {
   const [category] = await client.createCategories([{ name: 'BTEC Level 3 IT', idnumber: '5725767000000000111' }]);
   t.equal((await client.getCategoryByIdnumber('5725767000000000111'))?.id, category?.id);
   t.equal(await client.getCategoryByIdnumber('missing'), null);
-  const [course] = await client.createCourses([{ fullname: 'Networking 2026', shortname: 'NET-2026', categoryid: category!.id, idnumber: '5725767000000000222', startdate: 1767225600 }]);
+  const [course] = await client.createCourses([
+    {
+      fullname: 'Networking 2026',
+      shortname: 'NET-2026',
+      categoryid: category!.id,
+      idnumber: '5725767000000000222',
+      startdate: 1767225600,
+    },
+  ]);
   const found = await client.getCourseByIdnumber('5725767000000000222');
   t.match(found, { id: course!.id, shortname: 'NET-2026', categoryid: category!.id });
   t.equal(await client.getCourseByIdnumber('missing'), null);
-  await t.rejects(client.createCourses([{ fullname: 'Again', shortname: 'NET-2026', categoryid: category!.id }]), { code: 'moodle.duplicate' });
+  await t.rejects(client.createCourses([{ fullname: 'Again', shortname: 'NET-2026', categoryid: category!.id }]), {
+    code: 'moodle.duplicate',
+  });
   const [other] = await client.createCourses([{ fullname: 'Other', shortname: 'OTHER', categoryid: category!.id }]);
   await t.rejects(client.updateCourses([{ id: other!.id, shortname: 'NET-2026' }]), { code: 'moodle.duplicate' });
   await client.updateCourses([{ id: other!.id, fullname: 'Other, renamed' }]);
   t.equal((await client.getCourseByField('id', other!.id))?.fullname, 'Other, renamed');
 });
 
-t.test('enrols with a role, lists enrolled users and a user\'s courses, unenrols', async (t) => {
+t.test("enrols with a role, lists enrolled users and a user's courses, unenrols", async (t) => {
   const [user] = await client.createUsers([student(4)]);
   const [course] = await client.createCourses([{ fullname: 'Maths', shortname: 'MATHS', categoryid: 1 }]);
   await client.enrolUsers([{ userid: user!.id, courseid: course!.id, roleid: 5 }]);
@@ -97,12 +122,20 @@ t.test('an enrolment batch with an unknown user: the others are enrolled', async
     { userid: 999999, courseid: course!.id, roleid: 5 },
     { userid: created[1]!.id, courseid: course!.id, roleid: 5 },
   ]);
-  t.same(outcomes.map((o) => o.ok), [true, false, true]);
+  t.same(
+    outcomes.map((o) => o.ok),
+    [true, false, true],
+  );
   t.equal((await client.getEnrolledUsers(course!.id)).length, 2);
 });
 
 t.test('transient failures are RetryableErrors with a code', async (t) => {
-  const cases = [['http503', 'moodle.unavailable'], ['http500', 'moodle.unavailable'], ['dbwrite', 'moodle.database'], ['reset', 'moodle.network']] as const;
+  const cases = [
+    ['http503', 'moodle.unavailable'],
+    ['http500', 'moodle.unavailable'],
+    ['dbwrite', 'moodle.database'],
+    ['reset', 'moodle.network'],
+  ] as const;
   for (const [kind, code] of cases) {
     moodle.failNext('core_webservice_get_site_info', kind);
     const error = await client.getSiteInfo().catch((e: unknown) => e);
@@ -128,18 +161,32 @@ t.test('the token travels only in the request body, never in the recorded calls'
   t.notMatch(JSON.stringify(moodle.calls), moodle.token);
 });
 
-t.test('"Message was not sent." from enrol_manual_enrol_users: the enrolment stands, a warning names the fix', async (t) => {
-  const lines: Record<string, unknown>[] = [];
-  const capture = createLogger({ service: 'test', level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
-  const mailless = createMoodleClient({ url: moodle.url, token: moodle.token, timeoutMs: 2000, log: capture });
-  const [teacher, learner] = await client.createUsers([student(7), student(8)]);
-  const [course] = await client.createCourses([{ fullname: 'Mail', shortname: 'MAIL', categoryid: 1 }]);
-  // The welcome e-mail needs a sender: a teacher enrolled first (as on the recorded site).
-  await client.enrolUsers([{ userid: teacher!.id, courseid: course!.id, roleid: 3 }]);
-  moodle.state.config.welcomeEmailFails = true;
-  await mailless.enrolUsers([{ userid: learner!.id, courseid: course!.id, roleid: 5 }]);
-  t.ok((await client.getEnrolledUsers(course!.id)).some((u) => u.id === learner!.id), 'the student is enrolled');
-  t.match(lines, [{ level: 40, code: 'moodle.email_failed', msg: /outgoing mail is broken.*noreplyaddress/ }], 'one warning with the fix, and no error line');
-  t.equal(lines.length, 1);
-  moodle.state.config.welcomeEmailFails = false;
-});
+t.test(
+  '"Message was not sent." from enrol_manual_enrol_users: the enrolment stands, a warning names the fix',
+  async (t) => {
+    const lines: Record<string, unknown>[] = [];
+    const capture = createLogger({
+      service: 'test',
+      level: 'warn',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const mailless = createMoodleClient({ url: moodle.url, token: moodle.token, timeoutMs: 2000, log: capture });
+    const [teacher, learner] = await client.createUsers([student(7), student(8)]);
+    const [course] = await client.createCourses([{ fullname: 'Mail', shortname: 'MAIL', categoryid: 1 }]);
+    // The welcome e-mail needs a sender: a teacher enrolled first (as on the recorded site).
+    await client.enrolUsers([{ userid: teacher!.id, courseid: course!.id, roleid: 3 }]);
+    moodle.state.config.welcomeEmailFails = true;
+    await mailless.enrolUsers([{ userid: learner!.id, courseid: course!.id, roleid: 5 }]);
+    t.ok(
+      (await client.getEnrolledUsers(course!.id)).some((u) => u.id === learner!.id),
+      'the student is enrolled',
+    );
+    t.match(
+      lines,
+      [{ level: 40, code: 'moodle.email_failed', msg: /outgoing mail is broken.*noreplyaddress/ }],
+      'one warning with the fix, and no error line',
+    );
+    t.equal(lines.length, 1);
+    moodle.state.config.welcomeEmailFails = false;
+  },
+);

@@ -31,7 +31,16 @@ async function stub(t: Test, answer: (req: IncomingMessage, res: ServerResponse,
 
 function logs() {
   const lines: string[] = [];
-  const log = createLogger({ service: 'test', level: 'debug', destination: new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }) });
+  const log = createLogger({
+    service: 'test',
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _e, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  });
   return { log, lines };
 }
 
@@ -40,23 +49,41 @@ const json = (res: ServerResponse, value: unknown) => {
   res.end(JSON.stringify(value));
 };
 
-t.test('posts the token, function and JSON format as a form to /webservice/rest/server.php under MOODLE_URL', async (t) => {
-  let path = '';
-  const moodle = await stub(t, (req, res) => {
-    path = req.url ?? '';
-    json(res, [{ id: 4, username: 'jdoe' }]);
-  });
-  const { log, lines } = logs();
-  const call = createMoodleTransport({ url: moodle.url, token: TOKEN, timeoutMs: 2000, log });
-  const result = await call('core_user_get_users_by_field', { field: 'email', values: ['j@example.com'] }, z.array(z.object({ id: z.number() })));
-  t.same(result, [{ id: 4 }]);
-  t.equal(path, '/moodle/webservice/rest/server.php');
-  t.same([...moodle.bodies[0]!], [['wstoken', TOKEN], ['wsfunction', 'core_user_get_users_by_field'], ['moodlewsrestformat', 'json'], ['field', 'email'], ['values[0]', 'j@example.com']]);
-  t.notMatch(lines.join(''), TOKEN, 'the token is never logged');
-});
+t.test(
+  'posts the token, function and JSON format as a form to /webservice/rest/server.php under MOODLE_URL',
+  async (t) => {
+    let path = '';
+    const moodle = await stub(t, (req, res) => {
+      path = req.url ?? '';
+      json(res, [{ id: 4, username: 'jdoe' }]);
+    });
+    const { log, lines } = logs();
+    const call = createMoodleTransport({ url: moodle.url, token: TOKEN, timeoutMs: 2000, log });
+    const result = await call(
+      'core_user_get_users_by_field',
+      { field: 'email', values: ['j@example.com'] },
+      z.array(z.object({ id: z.number() })),
+    );
+    t.same(result, [{ id: 4 }]);
+    t.equal(path, '/moodle/webservice/rest/server.php');
+    t.same(
+      [...moodle.bodies[0]!],
+      [
+        ['wstoken', TOKEN],
+        ['wsfunction', 'core_user_get_users_by_field'],
+        ['moodlewsrestformat', 'json'],
+        ['field', 'email'],
+        ['values[0]', 'j@example.com'],
+      ],
+    );
+    t.notMatch(lines.join(''), TOKEN, 'the token is never logged');
+  },
+);
 
 t.test('a call that takes longer than the timeout is a RetryableError moodle.timeout', async (t) => {
-  const moodle = await stub(t, () => { /* never answers */ });
+  const moodle = await stub(t, () => {
+    /* never answers */
+  });
   const call = createMoodleTransport({ url: moodle.url, token: TOKEN, timeoutMs: 300, log: logs().log });
   const error = await call('core_webservice_get_site_info', {}, z.unknown()).catch((e: unknown) => e);
   t.ok(error instanceof RetryableError);
@@ -69,7 +96,12 @@ t.test('a refused connection is a RetryableError moodle.network', async (t) => {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
-  const call = createMoodleTransport({ url: `http://127.0.0.1:${port}`, token: TOKEN, timeoutMs: 2000, log: logs().log });
+  const call = createMoodleTransport({
+    url: `http://127.0.0.1:${port}`,
+    token: TOKEN,
+    timeoutMs: 2000,
+    log: logs().log,
+  });
   const error = await call('core_webservice_get_site_info', {}, z.unknown()).catch((e: unknown) => e);
   t.ok(error instanceof RetryableError);
   t.equal((error as RetryableError).code, 'moodle.network');
@@ -79,12 +111,23 @@ t.test('a refused connection is a RetryableError moodle.network', async (t) => {
 t.test('HTTP 503 is transient; invalid JSON is transient; an unexpected shape is permanent', async (t) => {
   let mode = 'down';
   const moodle = await stub(t, (_req, res) => {
-    if (mode === 'down') { res.statusCode = 503; res.end('busy'); return; }
-    if (mode === 'garbled') { res.setHeader('content-type', 'application/json'); res.end('{"half":'); return; }
+    if (mode === 'down') {
+      res.statusCode = 503;
+      res.end('busy');
+      return;
+    }
+    if (mode === 'garbled') {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"half":');
+      return;
+    }
     json(res, { sitename: 42 });
   });
   const call = createMoodleTransport({ url: moodle.url, token: TOKEN, timeoutMs: 2000, log: logs().log });
-  const attempt = () => call('core_webservice_get_site_info', {}, z.object({ sitename: z.string() })).catch((e: unknown) => e as PermanentError);
+  const attempt = () =>
+    call('core_webservice_get_site_info', {}, z.object({ sitename: z.string() })).catch(
+      (e: unknown) => e as PermanentError,
+    );
   const down = await attempt();
   t.ok(down instanceof RetryableError && down.code === 'moodle.unavailable', 'HTTP 503');
   mode = 'garbled';
@@ -98,9 +141,18 @@ t.test('HTTP 503 is transient; invalid JSON is transient; an unexpected shape is
 
 t.test('a configuration error is logged loudly once per kind, and again after Moodle recovered', async (t) => {
   let broken = true;
-  const moodle = await stub(t, (_req, res) => json(res, broken
-    ? { exception: 'core\\exception\\moodle_exception', errorcode: 'invalidtoken', message: 'Invalid token - token not found' }
-    : { sitename: 'ok' }));
+  const moodle = await stub(t, (_req, res) =>
+    json(
+      res,
+      broken
+        ? {
+            exception: 'core\\exception\\moodle_exception',
+            errorcode: 'invalidtoken',
+            message: 'Invalid token - token not found',
+          }
+        : { sitename: 'ok' },
+    ),
+  );
   const { log, lines } = logs();
   const call = createMoodleTransport({ url: moodle.url, token: TOKEN, timeoutMs: 2000, log });
   const site = () => call('core_webservice_get_site_info', {}, z.object({ sitename: z.string() }));

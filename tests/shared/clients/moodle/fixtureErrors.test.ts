@@ -31,30 +31,34 @@ const BY_ERRORCODE: Record<string, Expected> = {
 };
 const BY_CASE: Record<string, Expected> = {
   // "Can't find data record in database table external_functions": the function does not exist.
-  'local_does_not_exist_function__unknown_function': [MoodleConfigurationError, 'moodle.function_missing'],
-  'local_does_not_exist_function__unknown_function_debuginfo': [MoodleConfigurationError, 'moodle.function_missing'],
-  'core_enrol_get_enrolled_users__bad_courseid': [PermanentError, 'moodle.not_found'],
-  'enrol_manual_unenrol_users__bad_courseid': [PermanentError, 'moodle.not_found'],
-  'enrol_manual_unenrol_users__bad_courseid_debuginfo': [PermanentError, 'moodle.not_found'],
+  local_does_not_exist_function__unknown_function: [MoodleConfigurationError, 'moodle.function_missing'],
+  local_does_not_exist_function__unknown_function_debuginfo: [MoodleConfigurationError, 'moodle.function_missing'],
+  core_enrol_get_enrolled_users__bad_courseid: [PermanentError, 'moodle.not_found'],
+  enrol_manual_unenrol_users__bad_courseid: [PermanentError, 'moodle.not_found'],
+  enrol_manual_unenrol_users__bad_courseid_debuginfo: [PermanentError, 'moodle.not_found'],
   // The password policy's HTML sentence is the errorcode.
-  'core_user_create_users__weak_password': [PermanentError, 'moodle.password_policy'],
-  'core_user_create_users__weak_password_debuginfo': [PermanentError, 'moodle.password_policy'],
-  'core_webservice_get_site_info__webservices_disabled': [MoodleConfigurationError, 'moodle.webservices_disabled'],
+  core_user_create_users__weak_password: [PermanentError, 'moodle.password_policy'],
+  core_user_create_users__weak_password_debuginfo: [PermanentError, 'moodle.password_policy'],
+  core_webservice_get_site_info__webservices_disabled: [MoodleConfigurationError, 'moodle.webservices_disabled'],
   // We always ask for JSON; XML means something between us and Moodle is off.
-  'core_webservice_get_site_info__xml_default_format': [RetryableError, 'moodle.bad_response'],
-  'core_user_get_users_by_field__xml_default_format_error': [RetryableError, 'moodle.bad_response'],
+  core_webservice_get_site_info__xml_default_format: [RetryableError, 'moodle.bad_response'],
+  core_user_get_users_by_field__xml_default_format_error: [RetryableError, 'moodle.bad_response'],
 };
 /** Batch updates answer per-item warnings with HTTP 200: the client turns them into errors. */
 const WARNING_CASES: Record<string, Expected> = {
-  'core_user_update_users__nonexistent_user': [PermanentError, 'moodle.not_found'],
-  'core_user_update_users__duplicate_email': [PermanentError, 'moodle.duplicate'],
-  'core_course_update_courses__nonexistent_course': [PermanentError, 'moodle.not_found'],
-  'core_course_update_courses__duplicate_shortname': [PermanentError, 'moodle.duplicate'],
+  core_user_update_users__nonexistent_user: [PermanentError, 'moodle.not_found'],
+  core_user_update_users__duplicate_email: [PermanentError, 'moodle.duplicate'],
+  core_course_update_courses__nonexistent_course: [PermanentError, 'moodle.not_found'],
+  core_course_update_courses__duplicate_shortname: [PermanentError, 'moodle.duplicate'],
 };
 
 function isFailure(fixture: MoodleFixture): boolean {
   const response = fixture.response as { exception?: unknown } | null;
-  return fixture.status !== 200 || fixture.response_raw !== undefined || (response !== null && typeof response === 'object' && 'exception' in response);
+  return (
+    fixture.status !== 200 ||
+    fixture.response_raw !== undefined ||
+    (response !== null && typeof response === 'object' && 'exception' in response)
+  );
 }
 
 /** A server that answers every request with one fixture's recorded status, type and body. */
@@ -82,18 +86,26 @@ t.ok(failures.length >= 40, `${failures.length} recorded failures`);
 
 for (const fixture of failures) {
   const name = fixture.file.replace(/\.json$/, '');
-  t.test(`${name} is a ${(BY_CASE[name] ?? BY_ERRORCODE[(fixture.response as { errorcode?: string } | null)?.errorcode ?? ''])?.[0].name ?? '(no expectation)'}`, async (t) => {
-    const expected = BY_CASE[name] ?? BY_ERRORCODE[(fixture.response as { errorcode?: string } | null)?.errorcode ?? ''];
-    if (!expected) {
-      t.fail(`no expectation for fixture ${fixture.file}: add it to BY_ERRORCODE or BY_CASE`);
-      return;
-    }
-    const client = createMoodleClient({ url: await replay(t, fixture), token: 'fixturetoken0123456789', log });
-    const error = await client.call(fixture.function, {}, z.unknown()).then(() => undefined, (e: unknown) => e);
-    t.ok(error instanceof expected[0], `${String((error as Error)?.name)} is ${expected[0].name}`);
-    t.equal((error as PermanentError).code, expected[1]);
-    if (expected[0] === PermanentError) t.notOk(error instanceof MoodleConfigurationError, 'not a configuration error');
-  });
+  t.test(
+    `${name} is a ${(BY_CASE[name] ?? BY_ERRORCODE[(fixture.response as { errorcode?: string } | null)?.errorcode ?? ''])?.[0].name ?? '(no expectation)'}`,
+    async (t) => {
+      const expected =
+        BY_CASE[name] ?? BY_ERRORCODE[(fixture.response as { errorcode?: string } | null)?.errorcode ?? ''];
+      if (!expected) {
+        t.fail(`no expectation for fixture ${fixture.file}: add it to BY_ERRORCODE or BY_CASE`);
+        return;
+      }
+      const client = createMoodleClient({ url: await replay(t, fixture), token: 'fixturetoken0123456789', log });
+      const error = await client.call(fixture.function, {}, z.unknown()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      t.ok(error instanceof expected[0], `${String((error as Error)?.name)} is ${expected[0].name}`);
+      t.equal((error as PermanentError).code, expected[1]);
+      if (expected[0] === PermanentError)
+        t.notOk(error instanceof MoodleConfigurationError, 'not a configuration error');
+    },
+  );
 }
 
 for (const [name, expected] of Object.entries(WARNING_CASES)) {
@@ -101,7 +113,9 @@ for (const [name, expected] of Object.entries(WARNING_CASES)) {
     const fixture = fixtures.find((f) => f.file === `${name}.json`);
     if (!fixture) return t.fail(`fixture ${name}.json is missing`);
     const client = createMoodleClient({ url: await replay(t, fixture), token: 'fixturetoken0123456789', log });
-    const update = name.startsWith('core_user') ? client.updateUsers([{ id: 999999, firstname: 'X' }]) : client.updateCourses([{ id: 999999, fullname: 'X' }]);
+    const update = name.startsWith('core_user')
+      ? client.updateUsers([{ id: 999999, firstname: 'X' }])
+      : client.updateCourses([{ id: 999999, fullname: 'X' }]);
     await t.rejects(update, expected[0]);
     await update.catch((error: PermanentError) => t.equal(error.code, expected[1]));
   });

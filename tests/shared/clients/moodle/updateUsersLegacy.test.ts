@@ -22,7 +22,13 @@ t.test('an update answered null is checked by looking the users up: a missing id
       res.setHeader('content-type', 'application/json');
       if (fn === 'core_user_update_users') return res.end('null');
       const ids = [...form.entries()].filter(([k]) => k.startsWith('values[')).map(([, v]) => Number(v));
-      res.end(JSON.stringify(ids.filter((id) => existing.has(id)).map((id) => ({ id, username: `u${id}`, email: `u${id}@college.example` }))));
+      res.end(
+        JSON.stringify(
+          ids
+            .filter((id) => existing.has(id))
+            .map((id) => ({ id, username: `u${id}`, email: `u${id}@college.example` })),
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

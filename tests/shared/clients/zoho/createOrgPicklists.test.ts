@@ -8,18 +8,40 @@ import { createLogger } from '../../../../shared/logging/createLogger.ts';
 
 function setup(answer: () => Promise<ZohoFieldMetadata[]>) {
   const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
   let clock = 1_000_000;
   let reads = 0;
   const picklists = createOrgPicklists({
-    fetchFields: async () => { reads++; return answer(); },
+    fetchFields: async () => {
+      reads++;
+      return answer();
+    },
     log: createLogger({ service: 'test', level: 'warn', destination }),
-    ttlMs: 60_000, refreshIntervalMs: 10_000, now: () => clock,
+    ttlMs: 60_000,
+    refreshIntervalMs: 10_000,
+    now: () => clock,
   });
-  return { picklists, lines, reads: () => reads, advance: (ms: number) => { clock += ms; } };
+  return {
+    picklists,
+    lines,
+    reads: () => reads,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
 }
 
-const STATUS: ZohoFieldMetadata = { apiName: 'Status', dataType: 'picklist', picklist: ['Active', 'Passive'], unique: false };
+const STATUS: ZohoFieldMetadata = {
+  apiName: 'Status',
+  dataType: 'picklist',
+  picklist: ['Active', 'Passive'],
+  unique: false,
+};
 
 t.test('cached for the TTL; one read for concurrent callers; refresh waits for its interval', async (t) => {
   const s = setup(async () => [STATUS, { apiName: 'Name', dataType: 'text', picklist: null, unique: false }]);

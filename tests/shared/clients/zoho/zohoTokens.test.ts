@@ -19,7 +19,12 @@ const logLines: string[] = [];
 const log = createLogger({
   service: 'test',
   level: 'debug',
-  destination: new Writable({ write(chunk: Buffer, _encoding, callback) { logLines.push(chunk.toString()); callback(); } }),
+  destination: new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(chunk.toString());
+      callback();
+    },
+  }),
 });
 
 /** A "process": its own pool and provider, sharing the database with the others. */
@@ -28,7 +33,12 @@ async function processTokens(options: { refreshToken?: string; key?: string } = 
   t.teardown(() => db.end());
   const tokens = createZohoTokenProvider({
     db,
-    credentials: { accountsUrl: zoho.accountsUrl, clientId: zoho.clientId, clientSecret: zoho.clientSecret, refreshToken: options.refreshToken ?? zoho.refreshToken },
+    credentials: {
+      accountsUrl: zoho.accountsUrl,
+      clientId: zoho.clientId,
+      clientSecret: zoho.clientSecret,
+      refreshToken: options.refreshToken ?? zoho.refreshToken,
+    },
     secretBox: createSecretBox(options.key ?? KEY),
     log,
   });
@@ -48,12 +58,23 @@ t.test('20 concurrent callers in two processes with no token cause exactly one r
 t.test('the stored token is not readable without ENCRYPTION_KEY', async (t) => {
   const { db, tokens } = await processTokens();
   const { accessToken } = await tokens.getAccessToken();
-  const row = await db.one(sql.type(z.object({ ciphertext: z.instanceof(Buffer), iv: z.instanceof(Buffer), auth_tag: z.instanceof(Buffer) }))`
+  const row = await db.one(sql.type(
+    z.object({ ciphertext: z.instanceof(Buffer), iv: z.instanceof(Buffer), auth_tag: z.instanceof(Buffer) }),
+  )`
     select ciphertext, iv, auth_tag from zoho_tokens where connection = ${zoho.clientId}`);
-  const everything = await db.oneFirst(sql.type(z.object({ text: z.string() }))`select row_to_json(z)::text as text from zoho_tokens z`);
+  const everything = await db.oneFirst(
+    sql.type(z.object({ text: z.string() }))`select row_to_json(z)::text as text from zoho_tokens z`,
+  );
   t.notMatch(everything, accessToken, 'the token appears nowhere in the row');
   t.notOk(row.ciphertext.includes(Buffer.from(accessToken)));
-  t.throws(() => createSecretBox(Buffer.alloc(32, 1).toString('base64')).open({ iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, zoho.clientId), 'another key cannot open it');
+  t.throws(
+    () =>
+      createSecretBox(Buffer.alloc(32, 1).toString('base64')).open(
+        { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag },
+        zoho.clientId,
+      ),
+    'another key cannot open it',
+  );
   // A process with another key refreshes instead of failing.
   const other = await processTokens({ key: Buffer.alloc(32, 3).toString('base64') });
   t.ok((await other.tokens.getAccessToken()).accessToken);
@@ -67,7 +88,10 @@ t.test('an expired token is refreshed once and the call succeeds', async (t) => 
   const before = zoho.tokenRequests;
   zoho.expireTokens();
   const results = await Promise.all(Array.from({ length: 20 }, () => client.getRecord('BTEC_Students', id!)));
-  t.ok(results.every((r) => r?.id === id), 'every call succeeded');
+  t.ok(
+    results.every((r) => r?.id === id),
+    'every call succeeded',
+  );
   t.equal(zoho.tokenRequests - before, 1, 'one refresh for 20 callers');
 });
 

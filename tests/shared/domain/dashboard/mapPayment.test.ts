@@ -10,15 +10,31 @@ const parse = (edit: Record<string, unknown> = {}) => parseZohoRecord('BTEC_Paym
 t.test('a payment', async (t) => {
   t.same(mapPayment(parse(), 7), {
     record: {
-      zohoid: IDS.payment, userid: 7, registrationzohoid: IDS.registration, paymentnumber: 'PAY-03310', paymentdate: '2025-12-20', amount: '1699.50',
-      currency: 'USD', method: 'Bank Transfer', paymenttype: 'Study Fees', installmentno: 2, voucher: 'V-7781', note: 'Paid late, approved by finance', voided: false,
+      zohoid: IDS.payment,
+      userid: 7,
+      registrationzohoid: IDS.registration,
+      paymentnumber: 'PAY-03310',
+      paymentdate: '2025-12-20',
+      amount: '1699.50',
+      currency: 'USD',
+      method: 'Bank Transfer',
+      paymenttype: 'Study Fees',
+      installmentno: 2,
+      voucher: 'V-7781',
+      note: 'Paid late, approved by finance',
+      voided: false,
     },
     warnings: [],
   });
 });
 
 const AMOUNTS: [input: unknown, expected: string][] = [
-  ['4400$', '4400.00'], [4400, '4400.00'], [0.1, '0.10'], [1699.5, '1699.50'], ['1,234,567.89 USD', '1234567.89'], [null, ''],
+  ['4400$', '4400.00'],
+  [4400, '4400.00'],
+  [0.1, '0.10'],
+  [1699.5, '1699.50'],
+  ['1,234,567.89 USD', '1234567.89'],
+  [null, ''],
 ];
 for (const [input, expected] of AMOUNTS) {
   t.test(`Payment_Amount ${JSON.stringify(input)} → "${expected}"`, async (t) => {
@@ -27,7 +43,16 @@ for (const [input, expected] of AMOUNTS) {
 }
 
 const ACCEPTED: [value: string | null, voided: boolean][] = [
-  [null, false], ['Yes', false], ['Accepted', false], ['', false], ['No', true], [' declined ', true], ['CANCELLED', true], ['Void', true], ['0', true], ['false', true],
+  [null, false],
+  ['Yes', false],
+  ['Accepted', false],
+  ['', false],
+  ['No', true],
+  [' declined ', true],
+  ['CANCELLED', true],
+  ['Void', true],
+  ['0', true],
+  ['false', true],
 ];
 for (const [value, voided] of ACCEPTED) {
   t.test(`SRM_Active ${JSON.stringify(value)} → voided ${voided}`, async (t) => {
@@ -37,7 +62,10 @@ for (const [value, voided] of ACCEPTED) {
 }
 
 t.test('empty lookups and numbers: "" and 0; a negative installment number is none, with a warning', async (t) => {
-  t.match(mapPayment(parse({ Registration_ID: null, Installment_No: null, Note: null, Payment_Method: '-None-' }), 1).record, { registrationzohoid: '', installmentno: 0, note: '', method: '' });
+  t.match(
+    mapPayment(parse({ Registration_ID: null, Installment_No: null, Note: null, Payment_Method: '-None-' }), 1).record,
+    { registrationzohoid: '', installmentno: 0, note: '', method: '' },
+  );
   const negative = mapPayment(parse({ Installment_No: -2 }), 1);
   t.equal(negative.record.installmentno, 0);
   t.same(negative.warnings, [`BTEC_Payments ${IDS.payment}: Installment_No is negative; sent as none`]);

@@ -1,26 +1,74 @@
 import t from 'tap';
-import { fitFeedback, gradeCompositeKey, mapGradeToZohoRecord, unixToZohoDate, ZOHO_FEEDBACK_MAX } from '../../../../shared/domain/grades/mapGradeToZohoRecord.ts';
+import {
+  fitFeedback,
+  gradeCompositeKey,
+  mapGradeToZohoRecord,
+  unixToZohoDate,
+  ZOHO_FEEDBACK_MAX,
+} from '../../../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import type { MoodleGradeData } from '../../../../shared/domain/moodle/moodleEventData.ts';
 
 /** A Moodle grade → its Zoho BTEC_Grades record (DESIGN.md "Moodle → Zoho", zoho-fields.md §1.9). */
 
 const GRADE: MoodleGradeData = {
-  source: 'assign', student_id: 45, student_email: 'layla@college.example', student_idnumber: '', student_username: 'layla',
-  student_fullname: 'Layla Hassan', course_id: 6, course_idnumber: '', course_shortname: 'U4', course_fullname: 'Unit 4 Marketing',
-  assignment_id: 7, assignment_name: 'Assignment 1', cm_id: 70, item_id: null, item_module: null, grade_id: 123,
-  grade: '3', grade_label: 'Merit', grade_type: 'scale', grade_max: '4', scale_id: 2, scale_name: 'BTEC', scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
-  grading_method: 'btec', workflow_state: null, attempt_number: 2, due_date: null, graded_at: 1_790_100_000, overridden: false,
-  feedback: 'Well done', grader_id: 3, grader_name: 'Omar Teacher', grader_role: 'teacher', learning_outcomes: [],
+  source: 'assign',
+  student_id: 45,
+  student_email: 'layla@college.example',
+  student_idnumber: '',
+  student_username: 'layla',
+  student_fullname: 'Layla Hassan',
+  course_id: 6,
+  course_idnumber: '',
+  course_shortname: 'U4',
+  course_fullname: 'Unit 4 Marketing',
+  assignment_id: 7,
+  assignment_name: 'Assignment 1',
+  cm_id: 70,
+  item_id: null,
+  item_module: null,
+  grade_id: 123,
+  grade: '3',
+  grade_label: 'Merit',
+  grade_type: 'scale',
+  grade_max: '4',
+  scale_id: 2,
+  scale_name: 'BTEC',
+  scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
+  grading_method: 'btec',
+  workflow_state: null,
+  attempt_number: 2,
+  due_date: null,
+  graded_at: 1_790_100_000,
+  overridden: false,
+  feedback: 'Well done',
+  grader_id: 3,
+  grader_name: 'Omar Teacher',
+  grader_role: 'teacher',
+  learning_outcomes: [],
 };
 const map = (overrides: Partial<MoodleGradeData>, classZohoId: string | null = '5725767000000000002') =>
-  mapGradeToZohoRecord({ grade: { ...GRADE, ...overrides }, letter: 'M', studentZohoId: '5725767000000000001', classZohoId });
+  mapGradeToZohoRecord({
+    grade: { ...GRADE, ...overrides },
+    letter: 'M',
+    studentZohoId: '5725767000000000001',
+    classZohoId,
+  });
 
 t.test('the record: key, letter, status, attempt, date, names, lookups', async (t) => {
   const { fields, learningOutcomes, warnings } = map({});
   t.strictSame(fields, {
-    compositeKey: '45_6_7', moodleGradeId: '123', gradeName: 'Layla Hassan - Unit 4 Marketing - M - 2026-09-22',
-    grade: 'M', gradeStatus: 'Released', attemptNumber: 2, attemptDate: '2026-09-22', feedback: 'Well done',
-    student: { id: '5725767000000000001' }, class: { id: '5725767000000000002' }, studentName: 'Layla Hassan', className: 'Unit 4 Marketing',
+    compositeKey: '45_6_7',
+    moodleGradeId: '123',
+    gradeName: 'Layla Hassan - Unit 4 Marketing - M - 2026-09-22',
+    grade: 'M',
+    gradeStatus: 'Released',
+    attemptNumber: 2,
+    attemptDate: '2026-09-22',
+    feedback: 'Well done',
+    student: { id: '5725767000000000001' },
+    class: { id: '5725767000000000002' },
+    studentName: 'Layla Hassan',
+    className: 'Unit 4 Marketing',
     graderName: 'Omar Teacher',
   });
   t.strictSame(learningOutcomes, [], 'no LOs: an empty subform (replaces whatever was there)');
@@ -45,8 +93,14 @@ t.test('grader: IV vs teacher vs other', async (t) => {
 
 t.test('Grade_Status only takes values of its picklist', async (t) => {
   const states: [string | null, string | undefined][] = [
-    [null, 'Released'], ['notmarked', 'Not Marked'], ['inmarking', 'In Marking'], ['readyforreview', 'Marking completed'],
-    ['inreview', 'In review'], ['readyforrelease', 'Ready for release'], ['released', 'Released'], ['something', undefined],
+    [null, 'Released'],
+    ['notmarked', 'Not Marked'],
+    ['inmarking', 'In Marking'],
+    ['readyforreview', 'Marking completed'],
+    ['inreview', 'In review'],
+    ['readyforrelease', 'Ready for release'],
+    ['released', 'Released'],
+    ['something', undefined],
   ];
   for (const [state, status] of states) {
     const { fields, warnings } = map({ workflow_state: state });
@@ -57,15 +111,43 @@ t.test('Grade_Status only takes values of its picklist', async (t) => {
 
 t.test('learning outcomes: one row per criterion, 20 P-criteria and more', async (t) => {
   const los = [
-    ...Array.from({ length: 20 }, (_, i) => ({ code: `P${i + 1}`, level: 'pass', description: `Pass ${i + 1}`, score: '1', feedback: null, achieved: true })),
+    ...Array.from({ length: 20 }, (_, i) => ({
+      code: `P${i + 1}`,
+      level: 'pass',
+      description: `Pass ${i + 1}`,
+      score: '1',
+      feedback: null,
+      achieved: true,
+    })),
     { code: 'M1', level: 'merit', description: 'Merit 1', score: '0', feedback: 'Try again', achieved: false },
     { code: 'D1', level: 'distinction', description: null, score: null, feedback: null, achieved: false },
   ];
   const { learningOutcomes } = map({ learning_outcomes: los });
   t.equal(learningOutcomes.length, 22);
-  t.strictSame(learningOutcomes[19], { code: 'P20', outcomeIdentification: 'P20', title: 'Pass 20', definition: 'Pass 20', score: '1', feedback: null });
-  t.strictSame(learningOutcomes[20], { code: 'M1', outcomeIdentification: 'M1', title: 'Merit 1', definition: 'Merit 1', score: '0', feedback: 'Try again' });
-  t.strictSame(learningOutcomes[21], { code: 'D1', outcomeIdentification: 'D1', title: null, definition: null, score: null, feedback: null });
+  t.strictSame(learningOutcomes[19], {
+    code: 'P20',
+    outcomeIdentification: 'P20',
+    title: 'Pass 20',
+    definition: 'Pass 20',
+    score: '1',
+    feedback: null,
+  });
+  t.strictSame(learningOutcomes[20], {
+    code: 'M1',
+    outcomeIdentification: 'M1',
+    title: 'Merit 1',
+    definition: 'Merit 1',
+    score: '0',
+    feedback: 'Try again',
+  });
+  t.strictSame(learningOutcomes[21], {
+    code: 'D1',
+    outcomeIdentification: 'D1',
+    title: null,
+    definition: null,
+    score: null,
+    feedback: null,
+  });
 });
 
 t.test('feedback: Zoho keeps 2,000 characters; longer is cut with a note and a warning, never silently', async (t) => {
@@ -77,9 +159,15 @@ t.test('feedback: Zoho keeps 2,000 characters; longer is cut with a note and a w
   const fitted = fitFeedback(long);
   t.equal(fitted.cut, true);
   t.ok([...fitted.text!].length <= ZOHO_FEEDBACK_MAX, 'fits');
-  t.match(fitted.text, /^word word .* \[…\] \(cut: 2600 characters in Moodle, Zoho keeps 2000; the full feedback is in Moodle\)$/s);
+  t.match(
+    fitted.text,
+    /^word word .* \[…\] \(cut: 2600 characters in Moodle, Zoho keeps 2000; the full feedback is in Moodle\)$/s,
+  );
   const emoji = '😀'.repeat(2001);
-  t.ok([...fitFeedback(emoji).text!].length <= ZOHO_FEEDBACK_MAX, 'counts characters, not UTF-16 units; never splits one');
+  t.ok(
+    [...fitFeedback(emoji).text!].length <= ZOHO_FEEDBACK_MAX,
+    'counts characters, not UTF-16 units; never splits one',
+  );
   const { warnings, fields } = map({ feedback: long });
   t.match(warnings, [/Feedback has 2600 characters; Zoho keeps 2000: cut with a note saying so/]);
   t.equal(fields.feedback, fitted.text);

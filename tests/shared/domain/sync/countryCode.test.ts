@@ -82,18 +82,31 @@ t.test('every two letters countryCode accepts give a code Moodle has, mostly the
     const got = countryCode(code);
     return got === null ? [] : [[code, got] as const];
   });
-  t.strictSame(accepted.filter(([, got]) => !MOODLE_COUNTRIES.includes(got)), [], 'no code outside Moodle\'s list');
-  t.strictSame(accepted.filter(([code, got]) => got !== code), [['UK', 'GB']], 'a code maps to itself; only the alias UK does not');
+  t.strictSame(
+    accepted.filter(([, got]) => !MOODLE_COUNTRIES.includes(got)),
+    [],
+    "no code outside Moodle's list",
+  );
+  t.strictSame(
+    accepted.filter(([code, got]) => got !== code),
+    [['UK', 'GB']],
+    'a code maps to itself; only the alias UK does not',
+  );
   // AN (Netherlands Antilles) was dissolved in 2010; ICU names it no more. Every other Moodle code is known.
   const accepts = new Set(accepted.map(([code]) => code));
-  t.strictSame(MOODLE_COUNTRIES.filter((code) => !accepts.has(code)), ['AN'], 'every current Moodle code is accepted');
+  t.strictSame(
+    MOODLE_COUNTRIES.filter((code) => !accepts.has(code)),
+    ['AN'],
+    'every current Moodle code is accepted',
+  );
 });
 
 t.test('every country name ICU knows maps to a code Moodle has', async (t) => {
   const display = new Intl.DisplayNames('en', { type: 'region', fallback: 'none' });
   const wrong: string[] = [];
   let named = 0;
-  for (const code of MOODLE_COUNTRIES.filter((c) => c !== 'AN')) { // ICU gives AN Curaçao's name (CW)
+  for (const code of MOODLE_COUNTRIES.filter((c) => c !== 'AN')) {
+    // ICU gives AN Curaçao's name (CW)
     const name = display.of(code);
     if (!name) continue;
     named++;
@@ -106,8 +119,15 @@ t.test('every country name ICU knows maps to a code Moodle has', async (t) => {
 
 t.test('names people pick that ICU spells otherwise, and "&" for "and"', async (t) => {
   const cases: [string, string | null][] = [
-    ['Hong Kong', 'HK'], ['Macao', 'MO'], ['Macau', 'MO'], ['Bosnia & Herzegovina', 'BA'], ['Bosnia and Herzegovina', 'BA'],
-    ['Trinidad & Tobago', 'TT'], ['Saint Lucia', 'LC'], ['St Lucia', 'LC'], ['Kosovo', null],
+    ['Hong Kong', 'HK'],
+    ['Macao', 'MO'],
+    ['Macau', 'MO'],
+    ['Bosnia & Herzegovina', 'BA'],
+    ['Bosnia and Herzegovina', 'BA'],
+    ['Trinidad & Tobago', 'TT'],
+    ['Saint Lucia', 'LC'],
+    ['St Lucia', 'LC'],
+    ['Kosovo', null],
   ];
   for (const [name, code] of cases) t.equal(countryCode(name), code, name);
 });

@@ -46,20 +46,40 @@ const LONG_NAME = `${'Ağ Temelleri ve Güvenlik '.repeat(11).slice(0, 254)}Z`;
 
 const MAP_CASES: { name: string; input: Record<string, unknown>; expected: Partial<DesiredCourse> }[] = [
   { name: 'the sample class', input: {}, expected: {} },
-  { name: 'no Class_Short_Name: the shortname is Class_Name', input: { Class_Short_Name: null }, expected: { shortname: 'Networking - L5 - T1 2026' } },
-  { name: 'a blank Class_Short_Name falls back too', input: { Class_Short_Name: '   ' }, expected: { shortname: 'Networking - L5 - T1 2026' } },
-  { name: 'names trimmed', input: { Class_Name: '  Networking  ', Class_Short_Name: ' NET ' }, expected: { fullname: 'Networking', shortname: 'NET' } },
+  {
+    name: 'no Class_Short_Name: the shortname is Class_Name',
+    input: { Class_Short_Name: null },
+    expected: { shortname: 'Networking - L5 - T1 2026' },
+  },
+  {
+    name: 'a blank Class_Short_Name falls back too',
+    input: { Class_Short_Name: '   ' },
+    expected: { shortname: 'Networking - L5 - T1 2026' },
+  },
+  {
+    name: 'names trimmed',
+    input: { Class_Name: '  Networking  ', Class_Short_Name: ' NET ' },
+    expected: { fullname: 'Networking', shortname: 'NET' },
+  },
   {
     name: 'Unicode names kept',
     input: { Class_Name: 'الشبكات - Ağ Temelleri', Class_Short_Name: 'İŞL-101' },
     expected: { fullname: 'الشبكات - Ağ Temelleri', shortname: 'İŞL-101' },
   },
-  { name: 'a 255-character Class_Name is also a valid shortname', input: { Class_Name: LONG_NAME, Class_Short_Name: null }, expected: { fullname: LONG_NAME, shortname: LONG_NAME } },
+  {
+    name: 'a 255-character Class_Name is also a valid shortname',
+    input: { Class_Name: LONG_NAME, Class_Short_Name: null },
+    expected: { fullname: LONG_NAME, shortname: LONG_NAME },
+  },
   { name: 'no teacher', input: { Teacher: null }, expected: { teacherZohoId: null } },
   { name: 'no dates', input: { Start_Date: null, End_Date: null }, expected: { startdate: null, enddate: null } },
   { name: 'only a start date', input: { End_Date: null }, expected: { enddate: null } },
   { name: 'only an end date', input: { Start_Date: null }, expected: { startdate: null } },
-  { name: 'a one-day class (end = start) is accepted', input: { End_Date: '2026-02-02' }, expected: { enddate: FEB_2_2026 } },
+  {
+    name: 'a one-day class (end = start) is accepted',
+    input: { End_Date: '2026-02-02' },
+    expected: { enddate: FEB_2_2026 },
+  },
   { name: 'the status does not matter to the mapping', input: { Class_Status: 'End' }, expected: {} },
 ];
 
@@ -69,20 +89,39 @@ t.test('mapClassToCourse', async (t) => {
 });
 
 const ERROR_CASES: { name: string; input: Record<string, unknown>; expected: { code: string; message: RegExp } }[] = [
-  { name: 'no Class_Name', input: { Class_Name: null }, expected: { code: 'zoho.missing_field', message: new RegExp(`^BTEC_Classes ${IDS.class}: Class_Name is empty`) } },
-  { name: 'a blank Class_Name', input: { Class_Name: ' \t ' }, expected: { code: 'zoho.missing_field', message: /Class_Name is empty/ } },
+  {
+    name: 'no Class_Name',
+    input: { Class_Name: null },
+    expected: { code: 'zoho.missing_field', message: new RegExp(`^BTEC_Classes ${IDS.class}: Class_Name is empty`) },
+  },
+  {
+    name: 'a blank Class_Name',
+    input: { Class_Name: ' \t ' },
+    expected: { code: 'zoho.missing_field', message: /Class_Name is empty/ },
+  },
   {
     name: 'no Class_Name, even with a Class_Short_Name',
     input: { Class_Name: null, Class_Short_Name: 'NET' },
     expected: { code: 'zoho.missing_field', message: /Class_Name is empty; it is the Moodle course name/ },
   },
-  { name: 'no BTEC_Program', input: { BTEC_Program: null }, expected: { code: 'zoho.missing_field', message: new RegExp(`^BTEC_Classes ${IDS.class}: BTEC_Program is empty`) } },
+  {
+    name: 'no BTEC_Program',
+    input: { BTEC_Program: null },
+    expected: { code: 'zoho.missing_field', message: new RegExp(`^BTEC_Classes ${IDS.class}: BTEC_Program is empty`) },
+  },
   {
     name: 'end date before start date',
     input: { Start_Date: '2026-05-29', End_Date: '2026-02-02' },
-    expected: { code: 'zoho.invalid_dates', message: new RegExp(`^BTEC_Classes ${IDS.class}: End_Date 2026-02-02 is before Start_Date 2026-05-29$`) },
+    expected: {
+      code: 'zoho.invalid_dates',
+      message: new RegExp(`^BTEC_Classes ${IDS.class}: End_Date 2026-02-02 is before Start_Date 2026-05-29$`),
+    },
   },
-  { name: 'end date one day before start', input: { Start_Date: '2026-02-02', End_Date: '2026-02-01' }, expected: { code: 'zoho.invalid_dates', message: /End_Date 2026-02-01 is before Start_Date 2026-02-02/ } },
+  {
+    name: 'end date one day before start',
+    input: { Start_Date: '2026-02-02', End_Date: '2026-02-01' },
+    expected: { code: 'zoho.invalid_dates', message: /End_Date 2026-02-01 is before Start_Date 2026-02-02/ },
+  },
 ];
 
 t.test('a class that cannot be a course is a PermanentError naming the record', async (t) => {
@@ -97,11 +136,23 @@ t.test('a class that cannot be a course is a PermanentError naming the record', 
 
 const READY: { name: string; input: { status: string | null; createWhenStatus: string[] }; expected: boolean }[] = [
   { name: 'Active with the default list', input: { status: 'Active', createWhenStatus: ['Active'] }, expected: true },
-  { name: 'Pending with the default list', input: { status: 'Pending', createWhenStatus: ['Active'] }, expected: false },
+  {
+    name: 'Pending with the default list',
+    input: { status: 'Pending', createWhenStatus: ['Active'] },
+    expected: false,
+  },
   { name: 'no status', input: { status: null, createWhenStatus: ['Active'] }, expected: false },
-  { name: 'a longer list', input: { status: 'Initial Evaluation', createWhenStatus: ['Active', 'Initial Evaluation'] }, expected: true },
+  {
+    name: 'a longer list',
+    input: { status: 'Initial Evaluation', createWhenStatus: ['Active', 'Initial Evaluation'] },
+    expected: true,
+  },
   { name: 'an empty list creates nothing', input: { status: 'Active', createWhenStatus: [] }, expected: false },
-  { name: 'case-sensitive, as Zoho picklists are', input: { status: 'Active', createWhenStatus: ['active'] }, expected: false },
+  {
+    name: 'case-sensitive, as Zoho picklists are',
+    input: { status: 'Active', createWhenStatus: ['active'] },
+    expected: false,
+  },
 ];
 
 t.test('classIsCourseReady', async (t) => {
@@ -143,7 +194,11 @@ const CANDIDATES: { name: string; input: { shortname: string; recordNumber: stri
 
 t.test('shortnameCandidates', async (t) => {
   for (const c of CANDIDATES) {
-    t.strictSame(shortnameCandidates(c.input.shortname, { id: ID, recordNumber: c.input.recordNumber }), c.expected, c.name);
+    t.strictSame(
+      shortnameCandidates(c.input.shortname, { id: ID, recordNumber: c.input.recordNumber }),
+      c.expected,
+      c.name,
+    );
   }
 });
 
@@ -158,11 +213,20 @@ t.test('shortname candidates of a 255-character shortname stay within 255 charac
     t.equal(own, c.shortname, `${c.name}: first the shortname itself`);
     t.equal(withNumber?.length, 255, `${c.name}: with record number, 255 long`);
     t.equal(withId?.length, 255, `${c.name}: with id, 255 long`);
-    t.ok(withNumber?.endsWith(' (CLS-00318)') && c.shortname.startsWith(withNumber.slice(0, -' (CLS-00318)'.length)), `${c.name}: shortname cut, record number kept`);
-    t.ok(withId?.endsWith(` (${ID})`) && c.shortname.startsWith(withId.slice(0, -` (${ID})`.length)), `${c.name}: shortname cut, id kept`);
+    t.ok(
+      withNumber?.endsWith(' (CLS-00318)') && c.shortname.startsWith(withNumber.slice(0, -' (CLS-00318)'.length)),
+      `${c.name}: shortname cut, record number kept`,
+    );
+    t.ok(
+      withId?.endsWith(` (${ID})`) && c.shortname.startsWith(withId.slice(0, -` (${ID})`.length)),
+      `${c.name}: shortname cut, id kept`,
+    );
   }
   const mapped = mapClassToCourse(zohoClass({ Class_Name: LONG_NAME, Class_Short_Name: null }));
   const all = shortnameCandidates(mapped.shortname, zohoClass({ Class_Name: LONG_NAME, Class_Short_Name: null }));
   t.equal(new Set(all).size, 3, 'three distinct candidates');
-  t.ok(all.every((s) => s.length <= 255), 'all within Moodle\'s limit');
+  t.ok(
+    all.every((s) => s.length <= 255),
+    "all within Moodle's limit",
+  );
 });

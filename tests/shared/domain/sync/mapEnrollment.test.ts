@@ -11,12 +11,20 @@ const CASES: { name: string; input: Record<string, unknown>; expected: DesiredEn
   { name: 'the sample enrollment', input: {}, expected: { studentZohoId: IDS.student, classZohoId: IDS.class } },
   {
     name: 'other lookups',
-    input: { Enrolled_Students: { name: 'ST-2026-0099', id: OTHER_STUDENT }, Classes: { name: 'Other', id: OTHER_CLASS } },
+    input: {
+      Enrolled_Students: { name: 'ST-2026-0099', id: OTHER_STUDENT },
+      Classes: { name: 'Other', id: OTHER_CLASS },
+    },
     expected: { studentZohoId: OTHER_STUDENT, classZohoId: OTHER_CLASS },
   },
   {
     name: 'dates, type and names do not change the enrolment',
-    input: { Start_Date: '2027-01-01', End_Date: '2027-06-30', Enrollment_Type: 'Recording', Student_Name: 'Someone Else' },
+    input: {
+      Start_Date: '2027-01-01',
+      End_Date: '2027-06-30',
+      Enrollment_Type: 'Recording',
+      Student_Name: 'Someone Else',
+    },
     expected: { studentZohoId: IDS.student, classZohoId: IDS.class },
   },
   {
@@ -31,5 +39,8 @@ t.test('mapEnrollment', async (t) => {
 });
 
 t.test('only the two lookups are read (a partial object is enough)', async (t) => {
-  t.strictSame(mapEnrollment({ student: { id: '1', name: '' }, class: { id: '2', name: '' } }), { studentZohoId: '1', classZohoId: '2' });
+  t.strictSame(mapEnrollment({ student: { id: '1', name: '' }, class: { id: '2', name: '' } }), {
+    studentZohoId: '1',
+    classZohoId: '2',
+  });
 });

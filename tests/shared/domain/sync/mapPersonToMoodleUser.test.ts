@@ -1,6 +1,10 @@
 import t from 'tap';
 import { PermanentError } from '../../../../shared/domain/errors.ts';
-import { mapStudentToMoodleUser, mapTeacherToMoodleUser, type DesiredMoodleUser } from '../../../../shared/domain/sync/mapPersonToMoodleUser.ts';
+import {
+  mapStudentToMoodleUser,
+  mapTeacherToMoodleUser,
+  type DesiredMoodleUser,
+} from '../../../../shared/domain/sync/mapPersonToMoodleUser.ts';
 import { emailOfLength, IDS, student, teacher, thrownBy } from './syncRecords.ts';
 
 /**
@@ -24,7 +28,11 @@ const LEYLA: DesiredMoodleUser = {
   unknownCountry: null,
 };
 
-const STUDENT_CASES: { name: string; input: { fields: Record<string, unknown>; suspendWhenStatus?: readonly string[] }; expected: Partial<DesiredMoodleUser> }[] = [
+const STUDENT_CASES: {
+  name: string;
+  input: { fields: Record<string, unknown>; suspendWhenStatus?: readonly string[] };
+  expected: Partial<DesiredMoodleUser>;
+}[] = [
   { name: 'the sample student', input: { fields: {} }, expected: {} },
   {
     name: 'upper-case academic e-mail is lower-cased for username and e-mail',
@@ -46,9 +54,21 @@ const STUDENT_CASES: { name: string; input: { fields: Record<string, unknown>; s
     input: { fields: { Academic_Email: emailOfLength(100) } },
     expected: { username: emailOfLength(100), email: emailOfLength(100) },
   },
-  { name: 'Arabic names kept', input: { fields: { First_Name: 'محمد', Last_Name: 'الأحمد' } }, expected: { firstname: 'محمد', lastname: 'الأحمد' } },
-  { name: 'Turkish İ and ç kept, not case-changed', input: { fields: { First_Name: 'İsmail', Last_Name: 'Çelik' } }, expected: { firstname: 'İsmail', lastname: 'Çelik' } },
-  { name: 'names trimmed', input: { fields: { First_Name: '  Leyla ', Last_Name: '\tQuahog  ' } }, expected: { firstname: 'Leyla', lastname: 'Quahog' } },
+  {
+    name: 'Arabic names kept',
+    input: { fields: { First_Name: 'محمد', Last_Name: 'الأحمد' } },
+    expected: { firstname: 'محمد', lastname: 'الأحمد' },
+  },
+  {
+    name: 'Turkish İ and ç kept, not case-changed',
+    input: { fields: { First_Name: 'İsmail', Last_Name: 'Çelik' } },
+    expected: { firstname: 'İsmail', lastname: 'Çelik' },
+  },
+  {
+    name: 'names trimmed',
+    input: { fields: { First_Name: '  Leyla ', Last_Name: '\tQuahog  ' } },
+    expected: { firstname: 'Leyla', lastname: 'Quahog' },
+  },
   {
     name: 'no first or last name: Display_Name split',
     input: { fields: { First_Name: null, Last_Name: null, Display_Name: 'Ayşe Nur Yılmaz' } },
@@ -80,23 +100,59 @@ const STUDENT_CASES: { name: string; input: { fields: Record<string, unknown>; s
     expected: { firstname: 'Leyla', lastname: '-' },
   },
   {
-    name: 'names cut to Moodle\'s 100 characters',
+    name: "names cut to Moodle's 100 characters",
     input: { fields: { First_Name: 'A'.repeat(150), Last_Name: 'ğ'.repeat(101) } },
     expected: { firstname: 'A'.repeat(100), lastname: 'ğ'.repeat(100) },
   },
-  { name: 'Status in the suspend list suspends', input: { fields: { Status: 'Withdraw' } }, expected: { suspended: true } },
+  {
+    name: 'Status in the suspend list suspends',
+    input: { fields: { Status: 'Withdraw' } },
+    expected: { suspended: true },
+  },
   { name: 'Graduated suspends', input: { fields: { Status: 'Graduated' } }, expected: { suspended: true } },
   { name: 'Active does not suspend', input: { fields: { Status: 'Active' } }, expected: { suspended: false } },
-  { name: 'no Status (-None-) does not suspend', input: { fields: { Status: '-None-' } }, expected: { suspended: false } },
-  { name: 'an empty suspend list suspends nobody', input: { fields: { Status: 'Blocked' }, suspendWhenStatus: [] }, expected: { suspended: false } },
-  { name: 'a custom suspend list', input: { fields: { Status: 'Freezed' }, suspendWhenStatus: ['Freezed'] }, expected: { suspended: true } },
-  { name: 'country by its ICU name', input: { fields: { Country: 'Türkiye' } }, expected: { country: 'TR', unknownCountry: null } },
-  { name: 'country by alias', input: { fields: { Country: 'Palestine' } }, expected: { country: 'PS', unknownCountry: null } },
-  { name: 'an unknown country is reported, not written', input: { fields: { Country: 'Nowhere' } }, expected: { country: null, unknownCountry: 'Nowhere' } },
-  { name: 'no country: nothing to write, nothing to report', input: { fields: { Country: null } }, expected: { country: null, unknownCountry: null } },
+  {
+    name: 'no Status (-None-) does not suspend',
+    input: { fields: { Status: '-None-' } },
+    expected: { suspended: false },
+  },
+  {
+    name: 'an empty suspend list suspends nobody',
+    input: { fields: { Status: 'Blocked' }, suspendWhenStatus: [] },
+    expected: { suspended: false },
+  },
+  {
+    name: 'a custom suspend list',
+    input: { fields: { Status: 'Freezed' }, suspendWhenStatus: ['Freezed'] },
+    expected: { suspended: true },
+  },
+  {
+    name: 'country by its ICU name',
+    input: { fields: { Country: 'Türkiye' } },
+    expected: { country: 'TR', unknownCountry: null },
+  },
+  {
+    name: 'country by alias',
+    input: { fields: { Country: 'Palestine' } },
+    expected: { country: 'PS', unknownCountry: null },
+  },
+  {
+    name: 'an unknown country is reported, not written',
+    input: { fields: { Country: 'Nowhere' } },
+    expected: { country: null, unknownCountry: 'Nowhere' },
+  },
+  {
+    name: 'no country: nothing to write, nothing to report',
+    input: { fields: { Country: null } },
+    expected: { country: null, unknownCountry: null },
+  },
   { name: 'city trimmed', input: { fields: { City: '  Gaziantep ' } }, expected: { city: 'Gaziantep' } },
-  { name: 'no city: null (Moodle\'s left alone)', input: { fields: { City: null } }, expected: { city: null } },
-  { name: 'city cut to Moodle\'s 120 characters', input: { fields: { City: 'Ş'.repeat(130) } }, expected: { city: 'Ş'.repeat(120) } },
+  { name: "no city: null (Moodle's left alone)", input: { fields: { City: null } }, expected: { city: null } },
+  {
+    name: "city cut to Moodle's 120 characters",
+    input: { fields: { City: 'Ş'.repeat(130) } },
+    expected: { city: 'Ş'.repeat(120) },
+  },
   { name: 'the personal e-mail is not used', input: { fields: { Email: 'someone.else@mail.example' } }, expected: {} },
 ];
 
@@ -132,13 +188,26 @@ const TEACHER_CASES: { name: string; input: Record<string, unknown>; expected: P
     expected: { username: 'selim.example@college.example', email: 'selim.example@college.example' },
   },
   { name: 'single-word Name', input: { Name: 'Selim' }, expected: { firstname: 'Selim', lastname: '-' } },
-  { name: 'Turkish Name kept', input: { Name: 'İlker Çağlar Öztürk' }, expected: { firstname: 'İlker', lastname: 'Çağlar Öztürk' } },
-  { name: 'Arabic Name kept', input: { Name: 'خالد بن الوليد' }, expected: { firstname: 'خالد', lastname: 'بن الوليد' } },
-  { name: 'Name with extra whitespace', input: { Name: '  Selim   Example  ' }, expected: { firstname: 'Selim', lastname: 'Example' } },
+  {
+    name: 'Turkish Name kept',
+    input: { Name: 'İlker Çağlar Öztürk' },
+    expected: { firstname: 'İlker', lastname: 'Çağlar Öztürk' },
+  },
+  {
+    name: 'Arabic Name kept',
+    input: { Name: 'خالد بن الوليد' },
+    expected: { firstname: 'خالد', lastname: 'بن الوليد' },
+  },
+  {
+    name: 'Name with extra whitespace',
+    input: { Name: '  Selim   Example  ' },
+    expected: { firstname: 'Selim', lastname: 'Example' },
+  },
 ];
 
 t.test('mapTeacherToMoodleUser', async (t) => {
-  for (const c of TEACHER_CASES) t.strictSame(mapTeacherToMoodleUser(teacher(c.input)), { ...SELIM, ...c.expected }, c.name);
+  for (const c of TEACHER_CASES)
+    t.strictSame(mapTeacherToMoodleUser(teacher(c.input)), { ...SELIM, ...c.expected }, c.name);
 });
 
 const ERROR_CASES: {
@@ -149,42 +218,74 @@ const ERROR_CASES: {
   {
     name: 'student without academic e-mail (the personal one is not a fallback)',
     input: () => mapStudentToMoodleUser(student({ Academic_Email: null }), SUSPEND),
-    expected: { code: 'zoho.missing_email', message: new RegExp(`^BTEC_Students ${IDS.student}: Academic_Email is empty`), notInMessage: ['leyla.private@mail.example'] },
+    expected: {
+      code: 'zoho.missing_email',
+      message: new RegExp(`^BTEC_Students ${IDS.student}: Academic_Email is empty`),
+      notInMessage: ['leyla.private@mail.example'],
+    },
   },
   {
     name: 'student with "+" in the e-mail (not a Moodle username)',
     input: () => mapStudentToMoodleUser(student({ Academic_Email: 'leyla+2026@students.college.example' }), SUSPEND),
-    expected: { code: 'zoho.invalid_email', message: new RegExp(`^BTEC_Students ${IDS.student}: Academic_Email cannot be a Moodle username`), notInMessage: ['leyla+2026', 'students.college.example'] },
+    expected: {
+      code: 'zoho.invalid_email',
+      message: new RegExp(`^BTEC_Students ${IDS.student}: Academic_Email cannot be a Moodle username`),
+      notInMessage: ['leyla+2026', 'students.college.example'],
+    },
   },
   {
     name: 'student with a 101-character e-mail',
     input: () => mapStudentToMoodleUser(student({ Academic_Email: emailOfLength(101) }), SUSPEND),
-    expected: { code: 'zoho.invalid_email', message: /at most 100 characters/, notInMessage: [emailOfLength(101), 'aaaaaaaaaa'] },
+    expected: {
+      code: 'zoho.invalid_email',
+      message: /at most 100 characters/,
+      notInMessage: [emailOfLength(101), 'aaaaaaaaaa'],
+    },
   },
   {
     name: 'student with a non-ASCII e-mail',
     input: () => mapStudentToMoodleUser(student({ Academic_Email: 'müller@college.example' }), SUSPEND),
-    expected: { code: 'zoho.invalid_email', message: new RegExp(`BTEC_Students ${IDS.student}`), notInMessage: ['müller', 'mÜller'] },
+    expected: {
+      code: 'zoho.invalid_email',
+      message: new RegExp(`BTEC_Students ${IDS.student}`),
+      notInMessage: ['müller', 'mÜller'],
+    },
   },
   {
     name: 'student with an apostrophe in the e-mail',
     input: () => mapStudentToMoodleUser(student({ Academic_Email: "o'neil@college.example" }), SUSPEND),
-    expected: { code: 'zoho.invalid_email', message: new RegExp(`BTEC_Students ${IDS.student}`), notInMessage: ["o'neil"] },
+    expected: {
+      code: 'zoho.invalid_email',
+      message: new RegExp(`BTEC_Students ${IDS.student}`),
+      notInMessage: ["o'neil"],
+    },
   },
   {
     name: 'student with no name at all',
     input: () => mapStudentToMoodleUser(student({ First_Name: null, Last_Name: null, Display_Name: '  ' }), SUSPEND),
-    expected: { code: 'zoho.missing_name', message: new RegExp(`^BTEC_Students ${IDS.student}: no name`), notInMessage: ['leyla.quahog'] },
+    expected: {
+      code: 'zoho.missing_name',
+      message: new RegExp(`^BTEC_Students ${IDS.student}: no name`),
+      notInMessage: ['leyla.quahog'],
+    },
   },
   {
     name: 'teacher with neither e-mail',
     input: () => mapTeacherToMoodleUser(teacher({ Academic_Email: null, Email: null })),
-    expected: { code: 'zoho.missing_email', message: new RegExp(`^BTEC_Teachers ${IDS.teacher}: Academic_Email \\(or Email\\) is empty`), notInMessage: ['Selim'] },
+    expected: {
+      code: 'zoho.missing_email',
+      message: new RegExp(`^BTEC_Teachers ${IDS.teacher}: Academic_Email \\(or Email\\) is empty`),
+      notInMessage: ['Selim'],
+    },
   },
   {
     name: 'teacher with "+" in the academic e-mail: no fallback to the other e-mail',
     input: () => mapTeacherToMoodleUser(teacher({ Academic_Email: 'selim+staff@college.example' })),
-    expected: { code: 'zoho.invalid_email', message: new RegExp(`^BTEC_Teachers ${IDS.teacher}: `), notInMessage: ['selim+staff', 'selim@mail.example'] },
+    expected: {
+      code: 'zoho.invalid_email',
+      message: new RegExp(`^BTEC_Teachers ${IDS.teacher}: `),
+      notInMessage: ['selim+staff', 'selim@mail.example'],
+    },
   },
 ];
 
@@ -195,7 +296,8 @@ t.test('a record that cannot be an account is a PermanentError naming the record
     if (!(error instanceof PermanentError)) continue;
     t.equal(error.code, c.expected.code, `${c.name}: code`);
     t.match(error.message, c.expected.message, `${c.name}: message`);
-    for (const secret of c.expected.notInMessage) t.notOk(error.message.includes(secret), `${c.name}: message does not contain "${secret}"`);
+    for (const secret of c.expected.notInMessage)
+      t.notOk(error.message.includes(secret), `${c.name}: message does not contain "${secret}"`);
   }
 });
 
@@ -203,5 +305,7 @@ t.test('the e-mail length boundary is exact', async (t) => {
   t.equal(emailOfLength(100).length, 100);
   t.equal(emailOfLength(101).length, 101);
   t.equal(mapStudentToMoodleUser(student({ Academic_Email: emailOfLength(100) }), SUSPEND).username.length, 100);
-  t.throws(() => mapStudentToMoodleUser(student({ Academic_Email: emailOfLength(101) }), SUSPEND), { code: 'zoho.invalid_email' });
+  t.throws(() => mapStudentToMoodleUser(student({ Academic_Email: emailOfLength(101) }), SUSPEND), {
+    code: 'zoho.invalid_email',
+  });
 });

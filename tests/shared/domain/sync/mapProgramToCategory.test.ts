@@ -17,11 +17,19 @@ const CASES: { name: string; input: Record<string, unknown>; expected: Partial<D
   { name: 'MoodleID 1 (the Miscellaneous category)', input: { MoodleID: '1' }, expected: { existingCategoryId: 1 } },
   { name: 'a large MoodleID', input: { MoodleID: '1234567890' }, expected: { existingCategoryId: 1234567890 } },
   { name: 'MoodleID 0 is no category', input: { MoodleID: '0' }, expected: { existingCategoryId: null } },
-  { name: 'MoodleID with a leading zero is refused', input: { MoodleID: '012' }, expected: { existingCategoryId: null } },
+  {
+    name: 'MoodleID with a leading zero is refused',
+    input: { MoodleID: '012' },
+    expected: { existingCategoryId: null },
+  },
   { name: 'negative MoodleID', input: { MoodleID: '-3' }, expected: { existingCategoryId: null } },
   { name: 'decimal MoodleID', input: { MoodleID: '12.5' }, expected: { existingCategoryId: null } },
   { name: 'MoodleID with text', input: { MoodleID: '12a' }, expected: { existingCategoryId: null } },
-  { name: 'MoodleID as a URL', input: { MoodleID: 'https://moodle.college.example/course/index.php?categoryid=12' }, expected: { existingCategoryId: null } },
+  {
+    name: 'MoodleID as a URL',
+    input: { MoodleID: 'https://moodle.college.example/course/index.php?categoryid=12' },
+    expected: { existingCategoryId: null },
+  },
 ];
 
 t.test('mapProgramToCategory', async (t) => {

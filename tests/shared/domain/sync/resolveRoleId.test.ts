@@ -26,16 +26,48 @@ t.test('resolveRoleId', async (t) => {
 });
 
 const ERRORS: { name: string; input: { setting: string; value: string }; expected: RegExp }[] = [
-  { name: 'shortnames are case-sensitive', input: { setting: 'student', value: 'Student' }, expected: /^app_settings moodle\.roles\.student = "Student" is not a standard Moodle role shortname/ },
-  { name: 'a custom role by shortname', input: { setting: 'teacher', value: 'internalverifier' }, expected: /^app_settings moodle\.roles\.teacher = "internalverifier" is not a standard/ },
-  { name: 'surrounding spaces', input: { setting: 'teacher', value: ' editingteacher ' }, expected: /moodle\.roles\.teacher = " editingteacher "/ },
-  { name: 'a signed number', input: { setting: 'non_editing_teacher', value: '-4' }, expected: /moodle\.roles\.non_editing_teacher = "-4"/ },
-  { name: 'a decimal number', input: { setting: 'student', value: '5.0' }, expected: /moodle\.roles\.student = "5\.0"/ },
+  {
+    name: 'shortnames are case-sensitive',
+    input: { setting: 'student', value: 'Student' },
+    expected: /^app_settings moodle\.roles\.student = "Student" is not a standard Moodle role shortname/,
+  },
+  {
+    name: 'a custom role by shortname',
+    input: { setting: 'teacher', value: 'internalverifier' },
+    expected: /^app_settings moodle\.roles\.teacher = "internalverifier" is not a standard/,
+  },
+  {
+    name: 'surrounding spaces',
+    input: { setting: 'teacher', value: ' editingteacher ' },
+    expected: /moodle\.roles\.teacher = " editingteacher "/,
+  },
+  {
+    name: 'a signed number',
+    input: { setting: 'non_editing_teacher', value: '-4' },
+    expected: /moodle\.roles\.non_editing_teacher = "-4"/,
+  },
+  {
+    name: 'a decimal number',
+    input: { setting: 'student', value: '5.0' },
+    expected: /moodle\.roles\.student = "5\.0"/,
+  },
   { name: 'empty', input: { setting: 'student', value: '' }, expected: /moodle\.roles\.student = ""/ },
   // Names every plain object inherits are no role either.
-  { name: 'constructor', input: { setting: 'student', value: 'constructor' }, expected: /moodle\.roles\.student = "constructor"/ },
-  { name: 'toString', input: { setting: 'teacher', value: 'toString' }, expected: /moodle\.roles\.teacher = "toString"/ },
-  { name: '__proto__', input: { setting: 'teacher', value: '__proto__' }, expected: /moodle\.roles\.teacher = "__proto__"/ },
+  {
+    name: 'constructor',
+    input: { setting: 'student', value: 'constructor' },
+    expected: /moodle\.roles\.student = "constructor"/,
+  },
+  {
+    name: 'toString',
+    input: { setting: 'teacher', value: 'toString' },
+    expected: /moodle\.roles\.teacher = "toString"/,
+  },
+  {
+    name: '__proto__',
+    input: { setting: 'teacher', value: '__proto__' },
+    expected: /moodle\.roles\.teacher = "__proto__"/,
+  },
 ];
 
 t.test('an unknown shortname is a PermanentError settings.invalid naming the setting', async (t) => {

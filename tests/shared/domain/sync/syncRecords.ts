@@ -17,11 +17,16 @@ export { IDS } from '../zoho/sampleRecords.ts';
 
 type Raw = Record<string, unknown>;
 
-export const student = (fields: Raw = {}): ZohoStudent => parseZohoRecord('BTEC_Students', { ...studentRecord(), ...fields });
-export const teacher = (fields: Raw = {}): ZohoTeacher => parseZohoRecord('BTEC_Teachers', { ...teacherRecord(), ...fields });
-export const zohoClass = (fields: Raw = {}): ZohoClass => parseZohoRecord('BTEC_Classes', { ...classRecord(), ...fields });
-export const program = (fields: Raw = {}): ZohoProgram => parseZohoRecord('Products', { ...programRecord(), ...fields });
-export const enrollment = (fields: Raw = {}): ZohoEnrollment => parseZohoRecord('BTEC_Enrollments', { ...enrollmentRecord(), ...fields });
+export const student = (fields: Raw = {}): ZohoStudent =>
+  parseZohoRecord('BTEC_Students', { ...studentRecord(), ...fields });
+export const teacher = (fields: Raw = {}): ZohoTeacher =>
+  parseZohoRecord('BTEC_Teachers', { ...teacherRecord(), ...fields });
+export const zohoClass = (fields: Raw = {}): ZohoClass =>
+  parseZohoRecord('BTEC_Classes', { ...classRecord(), ...fields });
+export const program = (fields: Raw = {}): ZohoProgram =>
+  parseZohoRecord('Products', { ...programRecord(), ...fields });
+export const enrollment = (fields: Raw = {}): ZohoEnrollment =>
+  parseZohoRecord('BTEC_Enrollments', { ...enrollmentRecord(), ...fields });
 
 /** What fn throws (undefined when it returns): the test asserts its class, code and message. */
 export function thrownBy(fn: () => unknown): unknown {

@@ -115,7 +115,8 @@ t.test('garbage and ambiguous forms are refused with a reason, without the value
     t.equal(error.reason, reason, String(input));
     t.ok(error instanceof PermanentError);
     t.equal(error.code, 'money.invalid');
-    if (typeof input === 'string' && /\d/.test(input)) t.notOk(error.message.includes(input.trim()), 'message omits the value');
+    if (typeof input === 'string' && /\d/.test(input))
+      t.notOk(error.message.includes(input.trim()), 'message omits the value');
   }
 });
 

@@ -7,11 +7,35 @@ import { unitRecord } from './sampleRecords.ts';
 
 t.test('criteria list P1–P10, then P11+ from the subform, then merits and distinctions', async (t) => {
   const criteria = unitCriteria(parseZohoRecord('BTEC', unitRecord()));
-  t.same(criteria.map((c) => c.code), [
-    'P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P12', 'P13',
-    'M1', 'M2', 'M3', 'M4', 'D1', 'D2',
-  ]);
-  t.same(criteria.map((c) => c.sortOrder), criteria.map((_, i) => i + 1), 'one running sort order');
+  t.same(
+    criteria.map((c) => c.code),
+    [
+      'P1',
+      'P2',
+      'P3',
+      'P4',
+      'P5',
+      'P6',
+      'P7',
+      'P8',
+      'P9',
+      'P10',
+      'P11',
+      'P12',
+      'P13',
+      'M1',
+      'M2',
+      'M3',
+      'M4',
+      'D1',
+      'D2',
+    ],
+  );
+  t.same(
+    criteria.map((c) => c.sortOrder),
+    criteria.map((_, i) => i + 1),
+    'one running sort order',
+  );
   t.match(criteria[10], { code: 'P11', level: 'pass', description: 'Configure a VLAN' });
   t.match(criteria[13], { code: 'M1', level: 'merit', description: 'Merit criterion 1' });
   t.match(criteria[17], { code: 'D1', level: 'distinction' });
@@ -27,6 +51,9 @@ t.test('a repeated subform column keeps the first filled value, and blanks are s
   raw.P3_description = null;
   const criteria = unitCriteria(parseZohoRecord('BTEC', raw));
   const passes = criteria.filter((c) => c.level === 'pass');
-  t.same(passes.map((c) => c.code), ['P1', 'P2', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P20']);
+  t.same(
+    passes.map((c) => c.code),
+    ['P1', 'P2', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P20'],
+  );
   t.equal(passes.find((c) => c.code === 'P11')?.description, 'First filled');
 });

@@ -1,6 +1,10 @@
 import t from 'tap';
 import { PermanentError } from '../../../../shared/domain/errors.ts';
-import { withFieldOverrides, ZOHO_FIELD_MAPPINGS, type ZohoModuleName } from '../../../../shared/domain/zoho/fieldMappings.ts';
+import {
+  withFieldOverrides,
+  ZOHO_FIELD_MAPPINGS,
+  type ZohoModuleName,
+} from '../../../../shared/domain/zoho/fieldMappings.ts';
 import {
   buildRecordSchema,
   parseZohoRecord,
@@ -42,82 +46,154 @@ const PROGRAM = { id: IDS.program, name: 'HND in Computing' };
 const STUDENT = { id: IDS.student, name: 'ST-2026-0042' };
 const CLASS = { id: IDS.class, name: 'Networking - L5 - T1 2026' };
 
-const MODULE_CASES: { module: ZohoModuleName; raw: () => Record<string, unknown>; expected: Record<string, unknown> }[] = [
+const MODULE_CASES: {
+  module: ZohoModuleName;
+  raw: () => Record<string, unknown>;
+  expected: Record<string, unknown>;
+}[] = [
   {
     module: 'BTEC_Students',
     raw: studentRecord,
     expected: {
-      id: IDS.student, studentNumber: 'ST-2026-0042', firstName: 'Leyla', lastName: 'Quahog',
-      academicEmail: 'leyla.quahog@students.college.example', phone: '+90 555 010 2030',
-      birthDate: '2001-04-17', gender: 'Female', status: 'Active', major: 'Computing',
-      subMajor: 'Cyber Security', nationality: 'Syria', moodleId: '4242', syncedToMoodle: true,
-      lastSyncDate: '2026-02-11T08:00:00+03:00', studyMode: 'Online', program: PROGRAM,
+      id: IDS.student,
+      studentNumber: 'ST-2026-0042',
+      firstName: 'Leyla',
+      lastName: 'Quahog',
+      academicEmail: 'leyla.quahog@students.college.example',
+      phone: '+90 555 010 2030',
+      birthDate: '2001-04-17',
+      gender: 'Female',
+      status: 'Active',
+      major: 'Computing',
+      subMajor: 'Cyber Security',
+      nationality: 'Syria',
+      moodleId: '4242',
+      syncedToMoodle: true,
+      lastSyncDate: '2026-02-11T08:00:00+03:00',
+      studyMode: 'Online',
+      program: PROGRAM,
       createdTime: '2026-01-05T09:12:44+03:00',
     },
   },
   {
     module: 'BTEC_Teachers',
     raw: teacherRecord,
-    expected: { id: IDS.teacher, name: 'Dr. Selim Example', academicEmail: 'selim.example@college.example', moodleId: '77' },
+    expected: {
+      id: IDS.teacher,
+      name: 'Dr. Selim Example',
+      academicEmail: 'selim.example@college.example',
+      moodleId: '77',
+    },
   },
   {
     module: 'Products',
     raw: programRecord,
     expected: {
-      id: IDS.program, name: 'HND in Computing', moodleCategoryId: '12', extensionMoodleId: 12,
-      price: '4400.00', unitPrice: '350.50', status: 'Approved', major: 'IT', award: 'None', description: null,
+      id: IDS.program,
+      name: 'HND in Computing',
+      moodleCategoryId: '12',
+      extensionMoodleId: 12,
+      price: '4400.00',
+      unitPrice: '350.50',
+      status: 'Approved',
+      major: 'IT',
+      award: 'None',
+      description: null,
     },
   },
   {
     module: 'BTEC',
     raw: unitRecord,
     expected: {
-      id: IDS.unit, name: 'Unit 2: Networking', p1Description: 'Pass criterion 1', p10Description: 'Pass criterion 10',
-      m4Description: 'Merit criterion 4', m9Description: null, d2Description: 'Distinction criterion 2',
-      d6Description: null, unitLevel: 'Level 5', program: PROGRAM, lastSyncWithMoodle: '2026-02-01T10:00:00+00:00',
+      id: IDS.unit,
+      name: 'Unit 2: Networking',
+      p1Description: 'Pass criterion 1',
+      p10Description: 'Pass criterion 10',
+      m4Description: 'Merit criterion 4',
+      m9Description: null,
+      d2Description: 'Distinction criterion 2',
+      d6Description: null,
+      unitLevel: 'Level 5',
+      program: PROGRAM,
+      lastSyncWithMoodle: '2026-02-01T10:00:00+00:00',
     },
   },
   {
     module: 'BTEC_Classes',
     raw: classRecord,
     expected: {
-      id: IDS.class, recordNumber: 'CLS-00318', name: 'Networking - L5 - T1 2026', shortName: 'NET-L5-T1-26',
-      status: 'Active', program: PROGRAM, teacher: { id: IDS.teacher, name: 'Dr. Selim Example' },
-      unit: { id: IDS.unit, name: 'Unit 2: Networking' }, startDate: '2026-02-02', endDate: '2026-05-29',
-      moodleClassId: null, term: 'T1',
+      id: IDS.class,
+      recordNumber: 'CLS-00318',
+      name: 'Networking - L5 - T1 2026',
+      shortName: 'NET-L5-T1-26',
+      status: 'Active',
+      program: PROGRAM,
+      teacher: { id: IDS.teacher, name: 'Dr. Selim Example' },
+      unit: { id: IDS.unit, name: 'Unit 2: Networking' },
+      startDate: '2026-02-02',
+      endDate: '2026-05-29',
+      moodleClassId: null,
+      term: 'T1',
     },
   },
   {
     module: 'BTEC_Enrollments',
     raw: enrollmentRecord,
     expected: {
-      id: IDS.enrollment, student: STUDENT, class: CLASS, startDate: '2026-02-02', endDate: null,
-      enrollmentType: 'Normal', moodleCourseId: null, syncedToMoodle: false,
+      id: IDS.enrollment,
+      student: STUDENT,
+      class: CLASS,
+      startDate: '2026-02-02',
+      endDate: null,
+      enrollmentType: 'Normal',
+      moodleCourseId: null,
+      syncedToMoodle: false,
     },
   },
   {
     module: 'BTEC_Registrations',
     raw: registrationRecord,
     expected: {
-      id: IDS.registration, student: STUDENT, program: PROGRAM, registrationStatus: 'Active',
-      programPrice: '4400.00', remainingAmount: '1200.50', currency: 'USD', discountPercentage: null,
+      id: IDS.registration,
+      student: STUDENT,
+      program: PROGRAM,
+      registrationStatus: 'Active',
+      programPrice: '4400.00',
+      remainingAmount: '1200.50',
+      currency: 'USD',
+      discountPercentage: null,
     },
   },
   {
     module: 'BTEC_Payments',
     raw: paymentRecord,
     expected: {
-      id: IDS.payment, paymentNumber: 'PAY-03310', registration: { id: IDS.registration, name: 'REG-00211' },
-      student: STUDENT, amount: '1699.50', paymentDate: '2025-12-20', method: 'Bank Transfer',
-      installmentNumber: 2, originalAmount: '55000.00', voucherNumber: 'V-7781',
+      id: IDS.payment,
+      paymentNumber: 'PAY-03310',
+      registration: { id: IDS.registration, name: 'REG-00211' },
+      student: STUDENT,
+      amount: '1699.50',
+      paymentDate: '2025-12-20',
+      method: 'Bank Transfer',
+      installmentNumber: 2,
+      originalAmount: '55000.00',
+      voucherNumber: 'V-7781',
     },
   },
   {
     module: 'BTEC_Grades',
     raw: gradeRecord,
     expected: {
-      id: IDS.grade, compositeKey: '4242_318_977', grade: 'M', gradeStatus: 'Released', attemptNumber: 1,
-      attemptDate: '2026-03-01', graderName: 'Dr. Selim Example', ivName: null, student: STUDENT, class: CLASS,
+      id: IDS.grade,
+      compositeKey: '4242_318_977',
+      grade: 'M',
+      gradeStatus: 'Released',
+      attemptNumber: 1,
+      attemptDate: '2026-03-01',
+      graderName: 'Dr. Selim Example',
+      ivName: null,
+      student: STUDENT,
+      class: CLASS,
       unitName: 'Unit 2: Networking',
     },
   },
@@ -127,7 +203,11 @@ t.test('each module reads a realistic record into canonical properties', async (
   for (const { module, raw, expected } of MODULE_CASES) {
     const parsed = parseZohoRecord(module, raw()) as Record<string, unknown>;
     t.match(parsed, expected, module);
-    t.same(Object.keys(parsed).sort(), ['id', ...Object.keys(ZOHO_FIELD_MAPPINGS[module])].sort(), `${module}: exactly id + mapped properties`);
+    t.same(
+      Object.keys(parsed).sort(),
+      ['id', ...Object.keys(ZOHO_FIELD_MAPPINGS[module])].sort(),
+      `${module}: exactly id + mapped properties`,
+    );
   }
 });
 
@@ -141,7 +221,13 @@ t.test('fields outside the mapping are ignored, and missing optional fields read
 });
 
 t.test('empty strings and -None- read as null', async (t) => {
-  const student = parseZohoRecord('BTEC_Students', { ...studentRecord(), City: '', Gender: '-None-', Email: '  ', Birth_Date: '' });
+  const student = parseZohoRecord('BTEC_Students', {
+    ...studentRecord(),
+    City: '',
+    Gender: '-None-',
+    Email: '  ',
+    Birth_Date: '',
+  });
   t.same([student.city, student.gender, student.email, student.birthDate], [null, null, null, null]);
 });
 
@@ -153,15 +239,29 @@ t.test('picklists read any text: whether the org knows a value is checked after 
     { module: 'BTEC_Payments', field: 'Payment_Method', property: 'method', value: 'Card' },
   ];
   const samples: Record<string, () => Record<string, unknown>> = {
-    BTEC_Students: studentRecord, BTEC_Classes: classRecord, BTEC_Grades: gradeRecord, BTEC_Payments: paymentRecord,
+    BTEC_Students: studentRecord,
+    BTEC_Classes: classRecord,
+    BTEC_Grades: gradeRecord,
+    BTEC_Payments: paymentRecord,
   };
   for (const { module, field, property, value } of cases) {
-    const record = parseZohoRecord(module, { ...samples[module]!(), [field]: value }) as unknown as Record<string, unknown>;
+    const record = parseZohoRecord(module, { ...samples[module]!(), [field]: value }) as unknown as Record<
+      string,
+      unknown
+    >;
     t.equal(record[property], value, `${module}.${field} = ${JSON.stringify(value)} kept`);
   }
   const error = recordError(() => parseZohoRecord('BTEC_Enrollments', { ...enrollmentRecord(), Enrollment_Type: 3 }));
-  t.same(error.problems, [{ field: 'Enrollment_Type', reason: 'is not a picklist value (text)' }], 'a value that is no text is still refused');
-  t.equal(parseZohoRecord('BTEC_Students', { ...studentRecord(), Status: '-None-' }).status, null, "Zoho's empty choice reads as null");
+  t.same(
+    error.problems,
+    [{ field: 'Enrollment_Type', reason: 'is not a picklist value (text)' }],
+    'a value that is no text is still refused',
+  );
+  t.equal(
+    parseZohoRecord('BTEC_Students', { ...studentRecord(), Status: '-None-' }).status,
+    null,
+    "Zoho's empty choice reads as null",
+  );
 });
 
 t.test('lookups read as { id, name } or null', async (t) => {
@@ -181,12 +281,19 @@ t.test('lookups read as { id, name } or null', async (t) => {
   for (const { value, expected, reason } of cases) {
     const raw = { ...classRecord(), Teacher: value };
     if (reason === undefined) t.same(parseZohoRecord('BTEC_Classes', raw).teacher, expected, JSON.stringify(value));
-    else t.same(recordError(() => parseZohoRecord('BTEC_Classes', raw)).problems, [{ field: 'Teacher', reason }], JSON.stringify(value));
+    else
+      t.same(
+        recordError(() => parseZohoRecord('BTEC_Classes', raw)).problems,
+        [{ field: 'Teacher', reason }],
+        JSON.stringify(value),
+      );
   }
 });
 
 t.test('required lookups of an enrollment must be present', async (t) => {
-  const error = recordError(() => parseZohoRecord('BTEC_Enrollments', { ...enrollmentRecord(), Classes: null, Enrolled_Students: undefined }));
+  const error = recordError(() =>
+    parseZohoRecord('BTEC_Enrollments', { ...enrollmentRecord(), Classes: null, Enrolled_Students: undefined }),
+  );
   t.same(error.problems, [
     { field: 'Enrolled_Students', reason: 'is required but empty' },
     { field: 'Classes', reason: 'is required but empty' },
@@ -194,30 +301,109 @@ t.test('required lookups of an enrollment must be present', async (t) => {
 });
 
 t.test('scalar types are checked', async (t) => {
-  const cases: { module: ZohoModuleName; raw: () => Record<string, unknown>; field: string; value: unknown; reason: string }[] = [
-    { module: 'BTEC_Classes', raw: classRecord, field: 'Start_Date', value: '2026-02-30', reason: 'is not a date (YYYY-MM-DD)' },
-    { module: 'BTEC_Classes', raw: classRecord, field: 'Start_Date', value: '02/02/2026', reason: 'is not a date (YYYY-MM-DD)' },
-    { module: 'BTEC_Classes', raw: classRecord, field: 'Start_Date', value: '2026-02-02T00:00:00+03:00', reason: 'is not a date (YYYY-MM-DD)' },
-    { module: 'BTEC_Students', raw: studentRecord, field: 'Last_Sync_Date', value: '2026-02-11T08:00:00', reason: 'is not a datetime with offset (YYYY-MM-DDTHH:MM:SS±HH:MM)' },
-    { module: 'BTEC_Students', raw: studentRecord, field: 'Modified_Time', value: '2026-13-11T08:00:00Z', reason: 'is not a datetime with offset (YYYY-MM-DDTHH:MM:SS±HH:MM)' },
-    { module: 'BTEC_Students', raw: studentRecord, field: 'Academic_Email', value: 'not-an-email', reason: 'is not a valid e-mail address' },
-    { module: 'BTEC_Students', raw: studentRecord, field: 'Synced_to_Moodle', value: 'true', reason: 'is not a boolean' },
+  const cases: {
+    module: ZohoModuleName;
+    raw: () => Record<string, unknown>;
+    field: string;
+    value: unknown;
+    reason: string;
+  }[] = [
+    {
+      module: 'BTEC_Classes',
+      raw: classRecord,
+      field: 'Start_Date',
+      value: '2026-02-30',
+      reason: 'is not a date (YYYY-MM-DD)',
+    },
+    {
+      module: 'BTEC_Classes',
+      raw: classRecord,
+      field: 'Start_Date',
+      value: '02/02/2026',
+      reason: 'is not a date (YYYY-MM-DD)',
+    },
+    {
+      module: 'BTEC_Classes',
+      raw: classRecord,
+      field: 'Start_Date',
+      value: '2026-02-02T00:00:00+03:00',
+      reason: 'is not a date (YYYY-MM-DD)',
+    },
+    {
+      module: 'BTEC_Students',
+      raw: studentRecord,
+      field: 'Last_Sync_Date',
+      value: '2026-02-11T08:00:00',
+      reason: 'is not a datetime with offset (YYYY-MM-DDTHH:MM:SS±HH:MM)',
+    },
+    {
+      module: 'BTEC_Students',
+      raw: studentRecord,
+      field: 'Modified_Time',
+      value: '2026-13-11T08:00:00Z',
+      reason: 'is not a datetime with offset (YYYY-MM-DDTHH:MM:SS±HH:MM)',
+    },
+    {
+      module: 'BTEC_Students',
+      raw: studentRecord,
+      field: 'Academic_Email',
+      value: 'not-an-email',
+      reason: 'is not a valid e-mail address',
+    },
+    {
+      module: 'BTEC_Students',
+      raw: studentRecord,
+      field: 'Synced_to_Moodle',
+      value: 'true',
+      reason: 'is not a boolean',
+    },
     { module: 'BTEC_Students', raw: studentRecord, field: 'First_Name', value: 42, reason: 'is not text' },
-    { module: 'BTEC_Students', raw: studentRecord, field: 'Phone_Number', value: '+90 555 010 2030 ext 1234567890123', reason: 'is longer than 30 characters' },
+    {
+      module: 'BTEC_Students',
+      raw: studentRecord,
+      field: 'Phone_Number',
+      value: '+90 555 010 2030 ext 1234567890123',
+      reason: 'is longer than 30 characters',
+    },
     { module: 'BTEC_Grades', raw: gradeRecord, field: 'Attempt_Number', value: 1.5, reason: 'is not an integer' },
-    { module: 'BTEC_Grades', raw: gradeRecord, field: 'Feedback', value: 'x'.repeat(2001), reason: 'is longer than 2000 characters' },
+    {
+      module: 'BTEC_Grades',
+      raw: gradeRecord,
+      field: 'Feedback',
+      value: 'x'.repeat(2001),
+      reason: 'is longer than 2000 characters',
+    },
     { module: 'Products', raw: programRecord, field: 'Product_Name', value: '', reason: 'is required but empty' },
     { module: 'BTEC_Teachers', raw: teacherRecord, field: 'Name', value: null, reason: 'is required but empty' },
-    { module: 'BTEC_Payments', raw: paymentRecord, field: 'Payment_Amount', value: '12,50', reason: 'is not money: it uses a decimal comma, which is ambiguous (use "." for decimals)' },
-    { module: 'BTEC_Payments', raw: paymentRecord, field: 'Payment_Amount', value: 10.005, reason: 'is not money: it has more than 2 decimal places' },
+    {
+      module: 'BTEC_Payments',
+      raw: paymentRecord,
+      field: 'Payment_Amount',
+      value: '12,50',
+      reason: 'is not money: it uses a decimal comma, which is ambiguous (use "." for decimals)',
+    },
+    {
+      module: 'BTEC_Payments',
+      raw: paymentRecord,
+      field: 'Payment_Amount',
+      value: 10.005,
+      reason: 'is not money: it has more than 2 decimal places',
+    },
   ];
   for (const { module, raw, field, value, reason } of cases) {
     const error = recordError(() => parseZohoRecord(module, { ...raw(), [field]: value }));
     t.same(error.problems, [{ field, reason }], `${module}.${field}`);
   }
-  t.equal(parseZohoRecord('BTEC_Grades', { ...gradeRecord(), Attempt_Number: '2' }).attemptNumber, 2, 'an integer may arrive as digits');
+  t.equal(
+    parseZohoRecord('BTEC_Grades', { ...gradeRecord(), Attempt_Number: '2' }).attemptNumber,
+    2,
+    'an integer may arrive as digits',
+  );
   t.equal(parseZohoRecord('BTEC_Grades', { ...gradeRecord(), Feedback: 'x'.repeat(2000) }).feedback?.length, 2000);
-  t.equal(parseZohoRecord('BTEC_Students', { ...studentRecord(), Last_Sync_Date: '2026-02-11T05:00:00.123Z' }).lastSyncDate, '2026-02-11T05:00:00.123Z');
+  t.equal(
+    parseZohoRecord('BTEC_Students', { ...studentRecord(), Last_Sync_Date: '2026-02-11T05:00:00.123Z' }).lastSyncDate,
+    '2026-02-11T05:00:00.123Z',
+  );
 });
 
 t.test('the record id must be a Zoho record id', async (t) => {
@@ -238,12 +424,37 @@ t.test('the record id must be a Zoho record id', async (t) => {
 t.test('registration installments read from the Payment_Schedule subform', async (t) => {
   const registration: ZohoRegistration = parseZohoRecord('BTEC_Registrations', registrationRecord());
   t.same(registration.paymentSchedule, [
-    { id: '5843210000007890001', installmentNumber: 1, dueDate: '2025-09-15', amount: '1500.00', status: 'Paid', paidDate: '2025-09-10' },
-    { id: '5843210000007890002', installmentNumber: 2, dueDate: '2025-12-15', amount: '1699.50', status: 'Paid', paidDate: '2025-12-20' },
-    { id: '5843210000007890003', installmentNumber: 3, dueDate: '2026-03-15', amount: '1200.50', status: 'Pending', paidDate: null },
+    {
+      id: '5843210000007890001',
+      installmentNumber: 1,
+      dueDate: '2025-09-15',
+      amount: '1500.00',
+      status: 'Paid',
+      paidDate: '2025-09-10',
+    },
+    {
+      id: '5843210000007890002',
+      installmentNumber: 2,
+      dueDate: '2025-12-15',
+      amount: '1699.50',
+      status: 'Paid',
+      paidDate: '2025-12-20',
+    },
+    {
+      id: '5843210000007890003',
+      installmentNumber: 3,
+      dueDate: '2026-03-15',
+      amount: '1200.50',
+      status: 'Pending',
+      paidDate: null,
+    },
   ]);
   for (const empty of [null, undefined, []]) {
-    t.same(parseZohoRecord('BTEC_Registrations', { ...registrationRecord(), Payment_Schedule: empty }).paymentSchedule, [], `${String(empty)} → []`);
+    t.same(
+      parseZohoRecord('BTEC_Registrations', { ...registrationRecord(), Payment_Schedule: empty }).paymentSchedule,
+      [],
+      `${String(empty)} → []`,
+    );
   }
 });
 
@@ -259,25 +470,63 @@ t.test('a bad subform row is named by index and column', async (t) => {
     { field: 'Payment_Schedule[1].Installment_Amount', reason: 'is not money: it is not a money amount' },
     { field: 'Payment_Schedule[2].Due_Date', reason: 'is not a date (YYYY-MM-DD)' },
   ]);
-  const notList = recordError(() => parseZohoRecord('BTEC_Registrations', { ...registrationRecord(), Payment_Schedule: { id: '1' } }));
+  const notList = recordError(() =>
+    parseZohoRecord('BTEC_Registrations', { ...registrationRecord(), Payment_Schedule: { id: '1' } }),
+  );
   t.same(notList.problems, [{ field: 'Payment_Schedule', reason: 'is not a list of subform rows' }]);
-  const notRow = recordError(() => parseZohoRecord('BTEC_Registrations', { ...registrationRecord(), Payment_Schedule: ['row'] }));
+  const notRow = recordError(() =>
+    parseZohoRecord('BTEC_Registrations', { ...registrationRecord(), Payment_Schedule: ['row'] }),
+  );
   t.same(notRow.problems, [{ field: 'Payment_Schedule[0]', reason: 'is not a subform row' }]);
 });
 
 t.test('P11+ pass criteria read from the BTEC_Grading_Template_P1 subform', async (t) => {
   const unit = parseZohoRecord('BTEC', unitRecord());
   t.equal(unit.gradingTemplateP1.length, 2);
-  t.match(unit.gradingTemplateP1[0], { id: '5843210000004560001', p11Description: 'Configure a VLAN', p12Description: 'Document the test plan', p13Description: null, p20Description: null });
-  t.match(unit.gradingTemplateP1[1], { id: '5843210000004560002', p13Description: 'Evaluate the topology', p14Description: null });
+  t.match(unit.gradingTemplateP1[0], {
+    id: '5843210000004560001',
+    p11Description: 'Configure a VLAN',
+    p12Description: 'Document the test plan',
+    p13Description: null,
+    p20Description: null,
+  });
+  t.match(unit.gradingTemplateP1[1], {
+    id: '5843210000004560002',
+    p13Description: 'Evaluate the topology',
+    p14Description: null,
+  });
 });
 
 t.test('learning outcomes read from the Learning_Outcomes_Assessm subform', async (t) => {
   const grade: ZohoGrade = parseZohoRecord('BTEC_Grades', gradeRecord());
   t.same(grade.learningOutcomes, [
-    { id: '5843210000009010001', code: 'P1', outcomeIdentification: 'P1', title: 'Explain protocols', definition: 'Explain protocols', score: '1', feedback: 'Clear' },
-    { id: '5843210000009010002', code: 'M1', outcomeIdentification: 'M1', title: 'Analyse', definition: 'Analyse', score: '1', feedback: null },
-    { id: '5843210000009010003', code: 'D1', outcomeIdentification: 'D1', title: 'Evaluate', definition: 'Evaluate', score: '0', feedback: null },
+    {
+      id: '5843210000009010001',
+      code: 'P1',
+      outcomeIdentification: 'P1',
+      title: 'Explain protocols',
+      definition: 'Explain protocols',
+      score: '1',
+      feedback: 'Clear',
+    },
+    {
+      id: '5843210000009010002',
+      code: 'M1',
+      outcomeIdentification: 'M1',
+      title: 'Analyse',
+      definition: 'Analyse',
+      score: '1',
+      feedback: null,
+    },
+    {
+      id: '5843210000009010003',
+      code: 'D1',
+      outcomeIdentification: 'D1',
+      title: 'Evaluate',
+      definition: 'Evaluate',
+      score: '0',
+      feedback: null,
+    },
   ]);
   const bad = gradeRecord();
   (bad.Learning_Outcomes_Assessm as Record<string, unknown>[])[2]!.LO_Score = { value: 1 };
@@ -320,14 +569,25 @@ t.test('a renamed API name from overrides is read', async (t) => {
   const student = parseZohoRecord('BTEC_Students', raw, mappings);
   t.equal(student.academicEmail, 'other@college.example');
   t.equal(student.moodleId, '9');
-  t.equal(parseZohoRecord('BTEC_Students', raw).academicEmail, 'leyla.quahog@students.college.example', 'the defaults are untouched');
+  t.equal(
+    parseZohoRecord('BTEC_Students', raw).academicEmail,
+    'leyla.quahog@students.college.example',
+    'the defaults are untouched',
+  );
 
   const registration = registrationRecord();
   for (const row of registration.Payment_Schedule as Record<string, unknown>[]) row.Amount = '10$';
-  t.same(parseZohoRecord('BTEC_Registrations', registration, mappings).paymentSchedule.map((row) => row.amount), ['10.00', '10.00', '10.00']);
+  t.same(
+    parseZohoRecord('BTEC_Registrations', registration, mappings).paymentSchedule.map((row) => row.amount),
+    ['10.00', '10.00', '10.00'],
+  );
 
   const error = recordError(() => parseZohoRecord('BTEC_Students', { ...raw, College_Email: 'x' }, mappings));
-  t.same(error.problems, [{ field: 'College_Email', reason: 'is not a valid e-mail address' }], 'errors name the renamed field');
+  t.same(
+    error.problems,
+    [{ field: 'College_Email', reason: 'is not a valid e-mail address' }],
+    'errors name the renamed field',
+  );
 });
 
 t.test('buildRecordSchema is a zod schema of the mapping', async (t) => {
@@ -349,15 +609,30 @@ t.test('a custom mapping may use the multiselect, number and url types', async (
     rate: { apiName: 'Exchange_Rate', type: 'number' },
     form: { apiName: 'Teacher_Evaluation_Form', type: 'url' },
   } as const);
-  const good = schema.safeParse({ id: IDS.class, Days: ['Mon'], Tags: ['x', 'y'], Exchange_Rate: 34.25, Teacher_Evaluation_Form: 'https://forms.example/abc' });
+  const good = schema.safeParse({
+    id: IDS.class,
+    Days: ['Mon'],
+    Tags: ['x', 'y'],
+    Exchange_Rate: 34.25,
+    Teacher_Evaluation_Form: 'https://forms.example/abc',
+  });
   t.same(good.data, { id: IDS.class, days: ['Mon'], tags: ['x', 'y'], rate: 34.25, form: 'https://forms.example/abc' });
   // A value the mapping does not list ('Sun') is read: the org's lists are checked after parsing.
   t.same(schema.safeParse({ id: IDS.class, Days: ['Mon', 'Sun'] }).data?.days, ['Mon', 'Sun']);
-  const bad = schema.safeParse({ id: IDS.class, Days: ['Mon', 7], Tags: 'x', Exchange_Rate: '34.25', Teacher_Evaluation_Form: 'javascript:alert(1)' });
-  t.same(bad.error?.issues.map((i) => [i.path.join('.'), i.message]), [
-    ['Days', 'is not a picklist value (text)'],
-    ['Tags', 'is not a list of picklist values'],
-    ['Exchange_Rate', 'is not a number'],
-    ['Teacher_Evaluation_Form', 'is not an http(s) URL'],
-  ]);
+  const bad = schema.safeParse({
+    id: IDS.class,
+    Days: ['Mon', 7],
+    Tags: 'x',
+    Exchange_Rate: '34.25',
+    Teacher_Evaluation_Form: 'javascript:alert(1)',
+  });
+  t.same(
+    bad.error?.issues.map((i) => [i.path.join('.'), i.message]),
+    [
+      ['Days', 'is not a picklist value (text)'],
+      ['Tags', 'is not a list of picklist values'],
+      ['Exchange_Rate', 'is not a number'],
+      ['Teacher_Evaluation_Form', 'is not an http(s) URL'],
+    ],
+  );
 });
