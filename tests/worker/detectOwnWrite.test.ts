@@ -2,7 +2,7 @@ import t from 'tap';
 import { createZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 import { findOwnWrite, pruneOwnWrites, saveOwnWrites } from '../../shared/db/queries/zohoOwnWrites.ts';
 import type { NotificationPayload } from '../../shared/domain/zoho/zohoNotifications.ts';
-import { detectOwnWrite } from '../../worker/handlers/zohoToMoodle/detectOwnWrite.ts';
+import { detectOwnWrite } from '../../worker/pipeline/detectOwnWrite.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 

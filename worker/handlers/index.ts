@@ -1,3 +1,5 @@
+import { flows } from '../flows/index.ts';
+import { runFlow } from '../pipeline/runFlow.ts';
 import {
   moodleEnrolmentDataSchema,
   moodleGradeDataSchema,
@@ -14,10 +16,8 @@ import { syncClass } from './zohoToMoodle/syncClass.ts';
 import { syncDashboardGrade } from './zohoToMoodle/syncDashboardGrade.ts';
 import { syncEnrollment } from './zohoToMoodle/syncEnrollment.ts';
 import { syncPayment } from './zohoToMoodle/syncPayment.ts';
-import { syncPerson } from './zohoToMoodle/syncPerson.ts';
 import { syncProgram } from './zohoToMoodle/syncProgram.ts';
 import { syncRegistration } from './zohoToMoodle/syncRegistration.ts';
-import { syncStudent } from './zohoToMoodle/syncStudent.ts';
 import { syncUnit } from './zohoToMoodle/syncUnit.ts';
 
 const gradeHandler = createMoodleToZohoHandler({
@@ -41,8 +41,8 @@ const applyBtecRuleHandler = createMoodleToZohoHandler({
  */
 export const handlers: HandlerRegistry = {
   // The student's account, then their finance summary on the dashboard (syncStudent).
-  'zoho.student': createZohoToMoodleHandler('student', syncStudent),
-  'zoho.teacher': createZohoToMoodleHandler('teacher', (run, id) => syncPerson(run, 'teacher', id)),
+  'zoho.student': (ctx, event) => runFlow(flows, ctx, event),
+  'zoho.teacher': (ctx, event) => runFlow(flows, ctx, event),
   'zoho.program': createZohoToMoodleHandler('program', syncProgram),
   'zoho.class': createZohoToMoodleHandler('class', syncClass),
   'zoho.enrollment': createZohoToMoodleHandler('enrollment', syncEnrollment),

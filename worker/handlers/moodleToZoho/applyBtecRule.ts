@@ -7,7 +7,7 @@ import type { SyncOutcome } from '../syncHandler.ts';
 import type { MoodleSyncRun } from './moodleSyncRun.ts';
 import { resolveZohoStudent } from './resolveZohoRecords.ts';
 import { queueDashboardCopy } from './syncGradeToZoho.ts';
-import { findZohoGrade, upsertZohoGrade } from './upsertZohoGrade.ts';
+import { findZohoGrade, upsertZohoGrade } from '../../../shared/clients/zoho/upsertZohoGrade.ts';
 
 const id = z.number().int().positive();
 /** `{userid}_{courseid}_{assignmentid}` (see gradeCompositeKey). */

@@ -10,7 +10,7 @@ import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import type { SyncOutcome } from '../syncHandler.ts';
 import type { MoodleSyncRun } from './moodleSyncRun.ts';
 import { resolveZohoClass, resolveZohoStudent } from './resolveZohoRecords.ts';
-import { findZohoGrade, upsertZohoGrade } from './upsertZohoGrade.ts';
+import { findZohoGrade, upsertZohoGrade } from '../../../shared/clients/zoho/upsertZohoGrade.ts';
 
 /**
  * A Moodle assignment grade → its Zoho `BTEC_Grades` record (DESIGN.md "Moodle → Zoho"):

@@ -6,7 +6,7 @@ import { PermanentError } from '../../../shared/domain/errors.ts';
 import { ZOHO_MODULES } from '../../../shared/domain/events.ts';
 import { flowsToMoodle } from '../../../shared/domain/sync/syncDirections.ts';
 import type { SyncHandler, SyncOutcome } from '../syncHandler.ts';
-import { detectOwnWrite } from './detectOwnWrite.ts';
+import { detectOwnWrite } from '../../pipeline/detectOwnWrite.ts';
 import type { EntityResult, ZohoSyncRun } from './zohoSyncRun.ts';
 
 export type ZohoToMoodleEntity =

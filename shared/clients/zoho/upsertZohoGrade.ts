@@ -1,8 +1,8 @@
-import type { ZohoClient } from '../../../shared/clients/zoho/createZohoClient.ts';
-import { coqlString } from '../../../shared/clients/zoho/createZohoClient.ts';
-import { ZohoDuplicateError } from '../../../shared/clients/zoho/zohoErrors.ts';
-import type { ZohoLearningOutcomeValues } from '../../../shared/domain/grades/mapGradeToZohoRecord.ts';
-import type { ZohoWriteValues } from '../../../shared/domain/zoho/zohoFieldNames.ts';
+import type { ZohoClient } from './createZohoClient.ts';
+import { coqlString } from './createZohoClient.ts';
+import { ZohoDuplicateError } from './zohoErrors.ts';
+import type { ZohoLearningOutcomeValues } from '../../domain/grades/mapGradeToZohoRecord.ts';
+import type { ZohoWriteValues } from '../../domain/zoho/zohoFieldNames.ts';
 
 /** The BTEC_Grades record holding `compositeKey`, under the org's name of the key field (COQL: exact, no index lag). */
 export async function findZohoGrade(

@@ -1,8 +1,8 @@
 import type { CommonQueryMethods } from 'slonik';
-import type { ZohoClient } from '../../../shared/clients/zoho/createZohoClient.ts';
-import type { EventRow } from '../../../shared/db/queries/integrationEventsLog.ts';
-import { findOwnWrite } from '../../../shared/db/queries/zohoOwnWrites.ts';
-import { isNotificationPayload } from '../../../shared/domain/zoho/zohoNotifications.ts';
+import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
+import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
+import { findOwnWrite } from '../../shared/db/queries/zohoOwnWrites.ts';
+import { isNotificationPayload } from '../../shared/domain/zoho/zohoNotifications.ts';
 
 /** The fields only this service writes (the Moodle ids it writes back), as canonical properties. */
 const SERVICE_OWNED = [

@@ -1,0 +1,13 @@
+import type { FlowRegistry } from '../pipeline/flow.ts';
+import { zohoTeacher } from './zohoPerson.ts';
+import { zohoStudent } from './zohoStudent.ts';
+
+/**
+ * Every sync flow, one line per event kind (docs/pipeline.md "A new flow"). A kind without a
+ * flow fails its events permanently with "no flow for <kind>": visible, and re-queueable with
+ * `bin/jobs retry` once a version that has it is deployed.
+ */
+export const flows: Partial<FlowRegistry> = {
+  'zoho.student': zohoStudent,
+  'zoho.teacher': zohoTeacher,
+};
