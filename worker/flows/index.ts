@@ -1,5 +1,8 @@
 import type { FlowRegistry } from '../pipeline/flow.ts';
+import { zohoClass } from './zohoClass.ts';
+import { zohoEnrollment } from './zohoEnrollment.ts';
 import { zohoTeacher } from './zohoPerson.ts';
+import { zohoProgram } from './zohoProgram.ts';
 import { zohoStudent } from './zohoStudent.ts';
 
 /**
@@ -10,4 +13,7 @@ import { zohoStudent } from './zohoStudent.ts';
 export const flows: Partial<FlowRegistry> = {
   'zoho.student': zohoStudent,
   'zoho.teacher': zohoTeacher,
+  'zoho.program': zohoProgram,
+  'zoho.class': zohoClass,
+  'zoho.enrollment': zohoEnrollment,
 };

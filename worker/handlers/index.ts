@@ -12,11 +12,8 @@ import { syncEnrolmentToZoho } from './moodleToZoho/syncEnrolmentToZoho.ts';
 import { syncGradeToZoho } from './moodleToZoho/syncGradeToZoho.ts';
 import type { HandlerRegistry } from './syncHandler.ts';
 import { createZohoToMoodleHandler } from './zohoToMoodle/createZohoToMoodleHandler.ts';
-import { syncClass } from './zohoToMoodle/syncClass.ts';
 import { syncDashboardGrade } from './zohoToMoodle/syncDashboardGrade.ts';
-import { syncEnrollment } from './zohoToMoodle/syncEnrollment.ts';
 import { syncPayment } from './zohoToMoodle/syncPayment.ts';
-import { syncProgram } from './zohoToMoodle/syncProgram.ts';
 import { syncRegistration } from './zohoToMoodle/syncRegistration.ts';
 import { syncUnit } from './zohoToMoodle/syncUnit.ts';
 
@@ -43,9 +40,9 @@ export const handlers: HandlerRegistry = {
   // The student's account, then their finance summary on the dashboard (syncStudent).
   'zoho.student': (ctx, event) => runFlow(flows, ctx, event),
   'zoho.teacher': (ctx, event) => runFlow(flows, ctx, event),
-  'zoho.program': createZohoToMoodleHandler('program', syncProgram),
-  'zoho.class': createZohoToMoodleHandler('class', syncClass),
-  'zoho.enrollment': createZohoToMoodleHandler('enrollment', syncEnrollment),
+  'zoho.program': (ctx, event) => runFlow(flows, ctx, event),
+  'zoho.class': (ctx, event) => runFlow(flows, ctx, event),
+  'zoho.enrollment': (ctx, event) => runFlow(flows, ctx, event),
   // Dashboard data, pushed into the Moodle plugin's tables (moodle-plugin/README.md).
   'zoho.registration': createZohoToMoodleHandler('registration', syncRegistration),
   'zoho.payment': createZohoToMoodleHandler('payment', syncPayment),
