@@ -1,9 +1,13 @@
 import type { FlowRegistry } from '../pipeline/flow.ts';
 import { zohoClass } from './zohoClass.ts';
 import { zohoEnrollment } from './zohoEnrollment.ts';
+import { zohoGrade } from './zohoGrade.ts';
+import { zohoPayment } from './zohoPayment.ts';
 import { zohoTeacher } from './zohoPerson.ts';
 import { zohoProgram } from './zohoProgram.ts';
+import { zohoRegistration } from './zohoRegistration.ts';
 import { zohoStudent } from './zohoStudent.ts';
+import { zohoUnit } from './zohoUnit.ts';
 
 /**
  * Every sync flow, one line per event kind (docs/pipeline.md "A new flow"). A kind without a
@@ -16,4 +20,8 @@ export const flows: Partial<FlowRegistry> = {
   'zoho.program': zohoProgram,
   'zoho.class': zohoClass,
   'zoho.enrollment': zohoEnrollment,
+  'zoho.registration': zohoRegistration,
+  'zoho.payment': zohoPayment,
+  'zoho.grade': zohoGrade,
+  'zoho.unit': zohoUnit,
 };

@@ -11,11 +11,6 @@ import { linkUserToZoho } from './moodleToZoho/linkUserToZoho.ts';
 import { syncEnrolmentToZoho } from './moodleToZoho/syncEnrolmentToZoho.ts';
 import { syncGradeToZoho } from './moodleToZoho/syncGradeToZoho.ts';
 import type { HandlerRegistry } from './syncHandler.ts';
-import { createZohoToMoodleHandler } from './zohoToMoodle/createZohoToMoodleHandler.ts';
-import { syncDashboardGrade } from './zohoToMoodle/syncDashboardGrade.ts';
-import { syncPayment } from './zohoToMoodle/syncPayment.ts';
-import { syncRegistration } from './zohoToMoodle/syncRegistration.ts';
-import { syncUnit } from './zohoToMoodle/syncUnit.ts';
 
 const gradeHandler = createMoodleToZohoHandler({
   module: 'BTEC_Grades',
@@ -44,10 +39,10 @@ export const handlers: HandlerRegistry = {
   'zoho.class': (ctx, event) => runFlow(flows, ctx, event),
   'zoho.enrollment': (ctx, event) => runFlow(flows, ctx, event),
   // Dashboard data, pushed into the Moodle plugin's tables (moodle-plugin/README.md).
-  'zoho.registration': createZohoToMoodleHandler('registration', syncRegistration),
-  'zoho.payment': createZohoToMoodleHandler('payment', syncPayment),
-  'zoho.grade': createZohoToMoodleHandler('grade', syncDashboardGrade),
-  'zoho.unit': createZohoToMoodleHandler('unit', syncUnit),
+  'zoho.registration': (ctx, event) => runFlow(flows, ctx, event),
+  'zoho.payment': (ctx, event) => runFlow(flows, ctx, event),
+  'zoho.grade': (ctx, event) => runFlow(flows, ctx, event),
+  'zoho.unit': (ctx, event) => runFlow(flows, ctx, event),
   // Grades from the plugin, and the F / RR actions the nightly BTEC rules queue (event type btec_rule).
   'moodle.grade': (ctx, event) => (event.event_type === 'btec_rule' ? applyBtecRuleHandler : gradeHandler)(ctx, event),
   'moodle.enrollment': createMoodleToZohoHandler({
