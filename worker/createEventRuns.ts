@@ -10,7 +10,7 @@ import {
   type RunOutcome,
 } from '../shared/db/queries/eventRuns.ts';
 import type { EventRow } from '../shared/db/queries/integrationEventsLog.ts';
-import { recordLockKey } from './withRecordLock.ts';
+import { eventRecordKey } from '../shared/domain/recordKey.ts';
 
 /** The claims and outcomes of one worker pool's jobs, written together. */
 export interface EventRuns {
@@ -162,7 +162,7 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
             batch.map((p) => p.request),
             { heldKeys: [...held], busyDelayMs: deps.busyDelayMs },
           );
-          for (const claim of results) if (claim?.state === 'started') held.add(recordLockKey(claim.event));
+          for (const claim of results) if (claim?.state === 'started') held.add(eventRecordKey(claim.event));
           return results;
         });
       }
@@ -189,7 +189,7 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
     },
     finish(event, outcome) {
       return new Promise((resolve, reject) => {
-        finishes.push({ request: { eventLogId: event.id, outcome, key: recordLockKey(event) }, resolve, reject });
+        finishes.push({ request: { eventLogId: event.id, outcome, key: eventRecordKey(event) }, resolve, reject });
         schedule();
       });
     },

@@ -8,7 +8,6 @@ import { migrateDatabase } from '../shared/db/migrateDatabase.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { createMetrics } from '../shared/metrics/createMetrics.ts';
 import { runProcess } from '../shared/runProcess.ts';
-import { handlers } from './handlers/index.ts';
 import { startMetricsServer } from './startMetricsServer.ts';
 import { startWorker, workerDbPoolOptions } from './startWorker.ts';
 
@@ -30,7 +29,6 @@ await runProcess('worker', async () => {
     connectionString: config.DATABASE_URL,
     db,
     log,
-    handlers,
     clients: {
       zoho: createZohoClientFromConfig(config, db, log, metrics),
       moodle:

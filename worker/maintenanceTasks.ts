@@ -6,7 +6,7 @@ import type { ZohoClient } from '../shared/clients/zoho/createZohoClient.ts';
 import { loadSyncSettings } from '../shared/db/queries/appSettings.ts';
 import { pruneEventsByRetention } from '../shared/db/queries/eventOperations.ts';
 import { ZOHO_CATCH_UP_TASK, zohoCatchUpPayloadSchema } from '../shared/db/queries/zohoCatchUp.ts';
-import { queueBtecRules } from './btecRules/queueBtecRules.ts';
+import { queueBtecRules } from './flows/nightlyBtecRules.ts';
 import { queueReconciliation } from './reconcile/queueReconciliation.ts';
 import { pruneOwnWrites } from '../shared/db/queries/zohoOwnWrites.ts';
 import { renewZohoChannels } from './zohoChannels/manageZohoChannels.ts';

@@ -11,14 +11,17 @@ import {
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
 import type { EventKind } from '../shared/domain/events.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
-import type { HandlerRegistry, SyncClients, SyncOutcome } from './handlers/syncHandler.ts';
+import { flows } from './flows/index.ts';
+import { runFlow } from './pipeline/runFlow.ts';
+import type { HandlerRegistry, SyncClients, SyncOutcome } from './pipeline/runContext.ts';
 import type { EventRuns } from './createEventRuns.ts';
-import { holdRecordLock } from './withRecordLock.ts';
+import { holdRecordLock } from '../shared/db/queries/recordLocks.ts';
 
 export interface RunSyncTaskDeps {
   db: DatabasePool;
   log: Logger;
-  handlers: HandlerRegistry;
+  /** Stand-ins for the flows (tests and benchmarks); by default every event runs its flow. */
+  handlers?: HandlerRegistry | undefined;
   clients?: SyncClients;
   /** The pool's claims and outcomes (createEventRuns). */
   runs: EventRuns;
@@ -97,8 +100,7 @@ async function runClaimed(
   // Dependency locks a handler takes (lockRecord), each on a connection of its own: released when it ends.
   const dependencies: (() => Promise<void>)[] = [];
   try {
-    const handler = deps.handlers[kind];
-    if (!handler) throw new PermanentError('handler.missing', `no handler for ${kind} events in this version`);
+    const handler = deps.handlers?.[kind] ?? ((ctx, e) => runFlow(flows, ctx, e));
     outcome = await handler(
       {
         db: deps.db,

@@ -13,11 +13,11 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { createZohoClientFromConfig } from '../../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { workerEnvSchema } from '../../shared/config/env.ts';
-import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
-import { syncGradeToZoho } from '../../worker/handlers/moodleToZoho/syncGradeToZoho.ts';
+import { flows } from '../../worker/flows/index.ts';
+import { runFlow } from '../../worker/pipeline/runFlow.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
@@ -164,7 +164,7 @@ async function runRound(
   return { name, samples, throughput: samples.length / ((Math.max(...creates.values()) - started) / 1000) };
 }
 
-/** The baseline: the handler itself, one grade at a time, from this process. */
+/** The baseline: the flow itself (`runFlow` of moodle.grade), one grade at a time, from this process. */
 async function runDirect(stack: SyncStack, userIds: number[], assignmentId: number) {
   const log = createLogger({ service: 'bench', level: 'warn' });
   const config = workerEnvSchema.parse({
@@ -178,19 +178,31 @@ async function runDirect(stack: SyncStack, userIds: number[], assignmentId: numb
   });
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
   const ctx = testHandlerContext(stack.db, log, { zoho });
-  const settings = await loadSyncSettings(stack.db);
   const durations: number[] = [];
   for (const userId of userIds) {
     const started = Date.now();
-    const outcome = await syncGradeToZoho({
-      ctx,
-      event: { id: 0 } as EventRow,
-      settings,
-      dryRun: false,
-      zoho,
-      moodle: undefined,
-      data: grade(userId, assignmentId),
-    });
+    const data = grade(userId, assignmentId);
+    // An event row as the ingress would store the plugin's webhook, never written: no queue, no claim.
+    const event = {
+      id: 0,
+      event_id: `direct-${userId}`,
+      source: 'moodle',
+      entity: 'grade',
+      module: 'assign_grades',
+      record_id: String(data.grade_id),
+      event_type: '\\mod_assign\\event\\submission_graded',
+      payload: {
+        event_id: `direct-${userId}`,
+        event_type: '\\mod_assign\\event\\submission_graded',
+        entity_type: 'assign_grades',
+        entity_id: data.grade_id,
+        user_id: userId,
+        course_id: COURSE,
+        timestamp: 1_790_000_000,
+        data,
+      },
+    } as unknown as EventRow;
+    const outcome = await runFlow(flows, ctx, event);
     if (outcome.status !== 'completed') throw new Error(`direct grade of ${userId}: ${outcome.status}`);
     // Measured like the rounds: until Zoho received the create.
     const key = `${userId}_${COURSE}_${assignmentId}`;

@@ -14,10 +14,10 @@ import { z } from 'zod';
 import { createMoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
 import { createZohoClientFromConfig } from '../../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { workerEnvSchema } from '../../shared/config/env.ts';
-import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
-import { syncPerson } from '../../worker/handlers/zohoToMoodle/syncPerson.ts';
+import { flows } from '../../worker/flows/index.ts';
+import { runFlow } from '../../worker/pipeline/runFlow.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
@@ -114,8 +114,8 @@ async function runRound(stack: SyncStack, name: string, studentIds: string[], ra
 }
 
 /**
- * The baseline: the same handler (`syncPerson`: Zoho fetch, Moodle look-ups, create, Zoho
- * write-back, link) called directly from this process, one event at a time, with no ingress,
+ * The baseline: the same flow (`runFlow` of zoho.student: Zoho fetch, Moodle look-ups, create,
+ * Zoho write-back, link) called directly from this process, one event at a time, with no ingress,
  * no event row and no queue. What the service adds on top of this is its overhead.
  */
 async function runDirect(stack: SyncStack, studentIds: string[]) {
@@ -133,13 +133,22 @@ async function runDirect(stack: SyncStack, studentIds: string[]) {
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
   const moodle = createMoodleClient({ url: stack.moodle.url, token: stack.moodle.token, log });
   const ctx = testHandlerContext(stack.db, log, { zoho, moodle });
-  const event = { id: 0 } as EventRow;
-  const settings = await loadSyncSettings(stack.db);
   const durations: number[] = [];
   for (const id of studentIds) {
     const started = Date.now();
-    const result = await syncPerson({ ctx, event, settings, dryRun: false, zoho, moodle }, 'student', id);
-    if (result.action !== 'created') throw new Error(`direct sync of ${id}: ${result.action}`);
+    // An event row as the ingress would store it, never written: no queue, no claim.
+    const event = {
+      id: 0,
+      event_id: `direct-${id}`,
+      source: 'zoho',
+      entity: 'student',
+      module: 'BTEC_Students',
+      record_id: id,
+      event_type: 'updated',
+      payload: {},
+    } as unknown as EventRow;
+    const { result } = await runFlow(flows, ctx, event);
+    if (result.action !== 'created') throw new Error(`direct sync of ${id}: ${String(result.action)}`);
     // Measured like the rounds: until the Moodle simulator applied the create.
     const create = stack.moodle.calls.findLast(
       (c) => c.wsfunction === 'core_user_create_users' && JSON.stringify(c.params).includes(id),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
-import type { HandlerContext, SyncClients } from '../../worker/handlers/syncHandler.ts';
+import type { HandlerContext, SyncClients } from '../../worker/pipeline/runContext.ts';
 
 /**
  * What the worker hands a handler, for calling one directly (tests, benchmarks): the first

@@ -3,7 +3,7 @@ import type { Test } from 'tap';
 import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import type { Metrics } from '../../shared/metrics/createMetrics.ts';
-import type { HandlerRegistry } from '../../worker/handlers/syncHandler.ts';
+import type { HandlerRegistry } from '../../worker/pipeline/runContext.ts';
 import { startWorker, workerDbPoolOptions, type RunningWorker } from '../../worker/startWorker.ts';
 
 export interface TestWorker extends RunningWorker {

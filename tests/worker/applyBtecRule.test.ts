@@ -1,10 +1,10 @@
 import t from 'tap';
-import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
-import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { getGradePush } from '../../shared/db/queries/gradePushes.ts';
-import { applyBtecRule, btecRuleSchema, type BtecRuleEvent } from '../../worker/handlers/moodleToZoho/applyBtecRule.ts';
+import { flows } from '../../worker/flows/index.ts';
+import { btecRuleSchema, type BtecRuleEvent } from '../../worker/flows/moodleBtecRule.ts';
+import { runFlow } from '../../worker/pipeline/runFlow.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
-import { addTestEvent } from '../helpers/testEvents.ts';
+import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
 /**
@@ -22,7 +22,7 @@ const [student] = zohoSim.seed('BTEC_Students', [
 ]);
 
 async function apply(userId: number, assignmentId: number) {
-  const data: BtecRuleEvent = btecRuleSchema.parse({
+  const payload: BtecRuleEvent = btecRuleSchema.parse({
     btec_rule: {
       rule: 'F',
       compositeKey: `${userId}_80_${assignmentId}`,
@@ -33,17 +33,17 @@ async function apply(userId: number, assignmentId: number) {
       dueDate: DUE,
     },
   });
-  const id = await addTestEvent(db);
-  const ctx = testHandlerContext(db, log, { zoho });
-  return applyBtecRule({
-    ctx,
-    event: { id } as EventRow,
-    settings: await loadSyncSettings(db),
-    dryRun: false,
-    zoho,
-    moodle: undefined,
-    data,
+  // As the nightly rules queue it: a moodle grade event of type btec_rule, the action as its payload.
+  const id = await addTestEvent(db, {
+    source: 'moodle',
+    entity: 'grade',
+    module: 'BTEC_Grades',
+    eventType: 'btec_rule',
+    recordId: payload.btec_rule.compositeKey,
+    taskIdentifier: 'moodle_grade',
+    payload,
   });
+  return runFlow(flows, testHandlerContext(db, log, { zoho }), await eventById(db, id));
 }
 
 t.test('a grade Zoho already holds for the key is not overwritten with F', async (t) => {

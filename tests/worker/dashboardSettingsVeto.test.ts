@@ -1,7 +1,7 @@
 import t from 'tap';
 import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
 import { flowsToMoodle, flowsToZoho } from '../../shared/domain/sync/syncDirections.ts';
-import { isDryRun, settingsVeto } from '../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
+import { isZohoDryRun, zohoEventVeto } from '../helpers/flowGates.ts';
 
 /**
  * Which settings govern the dashboard data: registrations and payments are finance
@@ -63,7 +63,7 @@ for (const { name, input, expected } of CASES) {
   t.test(name, async (t) => {
     const settings = parseSyncSettings(input);
     for (const [entity, veto] of Object.entries(expected))
-      t.equal(settingsVeto(settings, entity as keyof typeof expected, 'updated'), veto, entity);
+      t.equal(zohoEventVeto(settings, entity as keyof typeof expected, 'updated'), veto, entity);
   });
 }
 
@@ -84,5 +84,5 @@ t.test('flowsToMoodle: unset, zoho_to_moodle and bidirectional flow; the others 
 
 t.test('dry run limited to some modules', async (t) => {
   const settings = parseSyncSettings({ 'system.dry_run': { enabled: true, modules: ['BTEC_Payments'] } });
-  t.same([isDryRun(settings, 'payment'), isDryRun(settings, 'registration')], [true, false]);
+  t.same([isZohoDryRun(settings, 'payment'), isZohoDryRun(settings, 'registration')], [true, false]);
 });

@@ -6,7 +6,8 @@ import type { NewEvent } from '../../shared/db/queries/integrationEventsLog.ts';
 import { RetryableError } from '../../shared/domain/errors.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { createEventRuns, type EventRuns } from '../../worker/createEventRuns.ts';
-import { holdRecordLock, recordLockKey, withRecordLock } from '../../worker/withRecordLock.ts';
+import { holdRecordLock, withRecordLock } from '../../shared/db/queries/recordLocks.ts';
+import { eventRecordKey } from '../../shared/domain/recordKey.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 
@@ -94,7 +95,7 @@ t.test('the claims of concurrent jobs are one statement, and so are their outcom
     t.match(claim!.event, { status: 'processing', attempts: 1 }, 'marked processing, its attempt counted');
     t.ok(claim!.event.started_at, 'with its start time');
     t.same(
-      await withRecordLock(db, recordLockKey(claim!.event), async () => 'taken'),
+      await withRecordLock(db, eventRecordKey(claim!.event), async () => 'taken'),
       { acquired: false },
       'its record is held',
     );
@@ -112,7 +113,7 @@ t.test('the claims of concurrent jobs are one statement, and so are their outcom
       error_code: null,
     });
     t.same(
-      await withRecordLock(db, recordLockKey(claim!.event), async () => 'taken'),
+      await withRecordLock(db, eventRecordKey(claim!.event), async () => 'taken'),
       { acquired: true, value: 'taken' },
       'its record is free again',
     );
@@ -133,7 +134,7 @@ t.test(
     const runs = runsFor(t, db, 5000);
     const id = await addTestEvent(db);
     const event = await eventById(db, id);
-    const claim = await withRecordLock(db, recordLockKey(event), () => claimOf(runs, id));
+    const claim = await withRecordLock(db, eventRecordKey(event), () => claimOf(runs, id));
     t.match(claim, { acquired: true, value: { state: 'busy' } });
     t.match(await eventById(db, id), { status: 'pending', attempts: 0 }, 'not started, no attempt spent');
     const job = await jobOf(`event:${id}`);
@@ -320,7 +321,7 @@ t.test("a handler's dependency lock waits for the record the pool holds, and is 
   const runs = runsFor(t);
   const id = await addTestEvent(db, { recordId: '1111' });
   const run = await claimOf(runs, id);
-  const key = recordLockKey(run!.event);
+  const key = eventRecordKey(run!.event);
   const error = await holdRecordLock(db, key, 200).then(
     () => null,
     (e: unknown) => e,

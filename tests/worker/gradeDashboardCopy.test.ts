@@ -1,12 +1,11 @@
 import { sql, type DatabasePool } from 'slonik';
 import t from 'tap';
 import { z } from 'zod';
-import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
-import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData.ts';
-import { syncGradeToZoho } from '../../worker/handlers/moodleToZoho/syncGradeToZoho.ts';
+import { flows } from '../../worker/flows/index.ts';
+import { runFlow } from '../../worker/pipeline/runFlow.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
-import { addTestEvent } from '../helpers/testEvents.ts';
+import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
 /**
@@ -89,20 +88,21 @@ t.test('a crash before the dashboard copy is queued: the retry still queues it',
     entity: 'grade',
     module: 'assign_grades',
     taskIdentifier: 'moodle_grade',
+    recordId: '500',
+    payload: {
+      event_id: 'graded-500',
+      event_type: '\\mod_assign\\event\\submission_graded',
+      entity_type: 'grade',
+      entity_id: 500,
+      user_id: 45,
+      course_id: 6,
+      timestamp: 1_790_100_000,
+      data: grade,
+    },
   });
   const db = failingOnce(pool);
-  const run = async () => {
-    const ctx = testHandlerContext(db, log, { zoho });
-    return syncGradeToZoho({
-      ctx,
-      event: { id: eventId } as EventRow,
-      settings: await loadSyncSettings(pool),
-      dryRun: false,
-      zoho,
-      moodle: undefined,
-      data: grade,
-    });
-  };
+  const event = await eventById(pool, eventId);
+  const run = () => runFlow(flows, testHandlerContext(db, log, { zoho }), event);
   await t.rejects(run(), /Connection terminated/, 'the first attempt dies');
   const retry = await run();
   t.match(retry, { status: 'completed', result: { letter: 'M' } });

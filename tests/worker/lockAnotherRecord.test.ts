@@ -1,7 +1,8 @@
 import t from 'tap';
 import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { RetryableError } from '../../shared/domain/errors.ts';
-import { lockAnotherRecord, withRecordLock } from '../../worker/withRecordLock.ts';
+import { lockAnotherRecord, withRecordLock } from '../../shared/db/queries/recordLocks.ts';
+import { recordKey } from '../../shared/domain/recordKey.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 
 /**
@@ -17,31 +18,31 @@ t.test('waits, gives up retryably, and releases', async (t) => {
   const held = new Promise<void>((resolve) => (release = resolve));
   let holding: (() => void) | undefined;
   const holderReady = new Promise<void>((resolve) => (holding = resolve));
-  const holder = withRecordLock(db, 'zoho:BTEC_Classes:1', async () => {
+  const holder = withRecordLock(db, recordKey('zoho', 'BTEC_Classes', '1'), async () => {
     holding!();
     await held;
   });
   await holderReady;
 
-  await withRecordLock(db, 'zoho:BTEC_Enrollments:9', async (connection) => {
-    const error = await lockAnotherRecord(connection, 'zoho:BTEC_Classes:1', 200).then(
+  await withRecordLock(db, recordKey('zoho', 'BTEC_Enrollments', '9'), async (connection) => {
+    const error = await lockAnotherRecord(connection, recordKey('zoho', 'BTEC_Classes', '1'), 200).then(
       () => null,
       (e: unknown) => e,
     );
     t.ok(error instanceof RetryableError, 'a busy dependency is retryable');
     t.equal((error as RetryableError).code, 'dependency.busy');
     // The connection is still usable after the failed wait.
-    const unlock = await lockAnotherRecord(connection, 'zoho:Products:5', 200);
+    const unlock = await lockAnotherRecord(connection, recordKey('zoho', 'Products', '5'), 200);
     await unlock();
   });
   release!();
   await holder;
 
-  const taken = await withRecordLock(db, 'zoho:BTEC_Enrollments:9', async (connection) => {
-    const unlock = await lockAnotherRecord(connection, 'zoho:BTEC_Classes:1', 200);
-    const other = await withRecordLock(db, 'zoho:BTEC_Classes:1', async () => 'ran');
+  const taken = await withRecordLock(db, recordKey('zoho', 'BTEC_Enrollments', '9'), async (connection) => {
+    const unlock = await lockAnotherRecord(connection, recordKey('zoho', 'BTEC_Classes', '1'), 200);
+    const other = await withRecordLock(db, recordKey('zoho', 'BTEC_Classes', '1'), async () => 'ran');
     await unlock();
-    const after = await withRecordLock(db, 'zoho:BTEC_Classes:1', async () => 'ran');
+    const after = await withRecordLock(db, recordKey('zoho', 'BTEC_Classes', '1'), async () => 'ran');
     return { other, after };
   });
   t.same(

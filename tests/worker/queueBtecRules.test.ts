@@ -5,7 +5,7 @@ import { createMoodleClient } from '../../shared/clients/moodle/createMoodleClie
 import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { saveSetting } from '../../shared/db/queries/appSettings.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
-import { queueBtecRules } from '../../worker/btecRules/queueBtecRules.ts';
+import { queueBtecRules } from '../../worker/flows/nightlyBtecRules.ts';
 import { createMoodleSimulator } from '../fakes/moodleSimulator.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 

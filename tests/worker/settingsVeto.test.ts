@@ -1,10 +1,7 @@
 import t from 'tap';
 import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
-import {
-  isDryRun,
-  settingsVeto,
-  type ZohoToMoodleEntity,
-} from '../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
+import { isZohoDryRun, zohoEventVeto } from '../helpers/flowGates.ts';
+import type { ZohoEntity } from '../../shared/domain/events.ts';
 
 /**
  * Which Zoho → Moodle events the settings let through: a disabled module or workflow, or a
@@ -12,7 +9,7 @@ import {
  * naming the setting. Dry run applies to all modules, or only to those listed.
  */
 
-const ENTITIES: ZohoToMoodleEntity[] = ['student', 'teacher', 'program', 'class', 'enrollment'];
+const ENTITIES: ZohoEntity[] = ['student', 'teacher', 'program', 'class', 'enrollment'];
 const EVENT_TYPES = ['created', 'updated', 'deleted'];
 
 /** The values the migrations seed (sql/2_app_settings.sql, sql/5_sync_links.sql). */
@@ -38,7 +35,7 @@ const SEEDED = {
   'system.dry_run': { enabled: false, modules: [] },
 };
 
-type Vetoes = Partial<Record<ZohoToMoodleEntity, string | Partial<Record<string, string>>>>;
+type Vetoes = Partial<Record<ZohoEntity, string | Partial<Record<string, string>>>>;
 
 const VETO_CASES: { name: string; input: Record<string, unknown>; expected: Vetoes }[] = [
   { name: 'defaults (no rows): everything runs', input: {}, expected: {} },
@@ -138,20 +135,20 @@ const VETO_CASES: { name: string; input: Record<string, unknown>; expected: Veto
   },
 ];
 
-t.test('settingsVeto', async (t) => {
+t.test('zohoEventVeto', async (t) => {
   for (const c of VETO_CASES) {
     const settings = parseSyncSettings(c.input);
     for (const entity of ENTITIES) {
       for (const eventType of EVENT_TYPES) {
         const wanted = c.expected[entity];
         const expected = typeof wanted === 'string' ? wanted : (wanted?.[eventType] ?? null);
-        t.equal(settingsVeto(settings, entity, eventType), expected, `${c.name}: ${entity} ${eventType}`);
+        t.equal(zohoEventVeto(settings, entity, eventType), expected, `${c.name}: ${entity} ${eventType}`);
       }
     }
   }
 });
 
-const DRY_RUN_CASES: { name: string; input: unknown; expected: ZohoToMoodleEntity[] }[] = [
+const DRY_RUN_CASES: { name: string; input: unknown; expected: ZohoEntity[] }[] = [
   { name: 'off by default', input: undefined, expected: [] },
   { name: 'off as seeded', input: { enabled: false, modules: [] }, expected: [] },
   { name: 'on, no modules listed: every module', input: { enabled: true, modules: [] }, expected: ENTITIES },
@@ -180,11 +177,11 @@ const DRY_RUN_CASES: { name: string; input: unknown; expected: ZohoToMoodleEntit
   },
 ];
 
-t.test('isDryRun', async (t) => {
+t.test('isZohoDryRun', async (t) => {
   for (const c of DRY_RUN_CASES) {
     const settings = parseSyncSettings({ 'system.dry_run': c.input });
     for (const entity of ENTITIES)
-      t.equal(isDryRun(settings, entity), c.expected.includes(entity), `${c.name}: ${entity}`);
+      t.equal(isZohoDryRun(settings, entity), c.expected.includes(entity), `${c.name}: ${entity}`);
   }
 });
 
@@ -193,7 +190,7 @@ t.test('dry run does not veto, and a veto does not depend on dry run', async (t)
     'system.dry_run': { enabled: true },
     'modules.enabled': { BTEC_Students: false },
   });
-  t.equal(settingsVeto(settings, 'teacher', 'updated'), null);
-  t.equal(settingsVeto(settings, 'student', 'updated'), 'module disabled (modules.enabled.BTEC_Students is false)');
-  t.equal(isDryRun(settings, 'student'), true);
+  t.equal(zohoEventVeto(settings, 'teacher', 'updated'), null);
+  t.equal(zohoEventVeto(settings, 'student', 'updated'), 'module disabled (modules.enabled.BTEC_Students is false)');
+  t.equal(isZohoDryRun(settings, 'student'), true);
 });

@@ -1,10 +1,14 @@
 import t from 'tap';
-import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
-import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
+import { changeSetting } from '../../shared/db/queries/appSettings.ts';
+import { getLink, saveLink } from '../../shared/db/queries/syncLinks.ts';
 import type { MoodleEnrolmentData } from '../../shared/domain/moodle/moodleEventData.ts';
-import { syncEnrolmentToZoho } from '../../worker/handlers/moodleToZoho/syncEnrolmentToZoho.ts';
+import { flows } from '../../worker/flows/index.ts';
+import { planStudentLink, readZohoStudentOf } from '../../worker/flows/zohoRecordsOfMoodle.ts';
+import type { FlowIO } from '../../worker/pipeline/flow.ts';
+import { runFlow } from '../../worker/pipeline/runFlow.ts';
+import { applySteps } from '../../worker/pipeline/applySteps.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
-import { addTestEvent } from '../helpers/testEvents.ts';
+import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
 /**
@@ -37,26 +41,51 @@ const enrolment = (roles: string[]): MoodleEnrolmentData => ({
   last_enrolment: null,
 });
 
+/** The plugin's enrolment event through the runner, as the worker runs it. */
+async function runEnrolment(data: MoodleEnrolmentData) {
+  const payload = {
+    event_id: `e-${Math.random()}`,
+    event_type: '\\core\\event\\user_enrolment_created',
+    entity_type: 'enrollment',
+    entity_id: data.user_enrolment_id,
+    user_id: data.user_id,
+    course_id: data.course_id,
+    timestamp: 1_790_000_000,
+    data,
+  };
+  const id = await addTestEvent(db, {
+    source: 'moodle',
+    entity: 'enrollment',
+    module: 'user_enrolments',
+    recordId: String(data.user_enrolment_id),
+    taskIdentifier: 'moodle_enrollment',
+    payload,
+  });
+  return runFlow(flows, testHandlerContext(db, log, { zoho }), await eventById(db, id));
+}
+
+/** Under `system.dry_run` (nothing written), with `moodle.roles.student` as given. */
 async function run(studentRole: string | number, roles: string[]) {
-  const id = await addTestEvent(db);
-  const settings = parseSyncSettings({
-    'moodle.roles': { student: studentRole, teacher: 'editingteacher', non_editing_teacher: 'teacher' },
-  });
-  const ctx = testHandlerContext(db, log, { zoho });
-  return syncEnrolmentToZoho({
-    ctx,
-    event: { id } as EventRow,
-    settings,
-    dryRun: true,
-    zoho,
-    moodle: undefined,
-    data: enrolment(roles),
-  });
+  await changeSetting(
+    db,
+    'moodle.roles',
+    { student: studentRole, teacher: 'editingteacher', non_editing_teacher: 'teacher' },
+    'test',
+  );
+  await changeSetting(db, 'system.dry_run', { enabled: true, modules: [] }, 'test');
+  try {
+    return await runEnrolment(enrolment(roles));
+  } finally {
+    await changeSetting(db, 'system.dry_run', { enabled: false, modules: [] }, 'test');
+  }
 }
 
 t.test('a student role given by id as a string does not skip student enrolments', async (t) => {
-  t.match(await run('5', ['student']), { status: 'completed', result: { action: 'created', moodleUserId: 45 } });
-  t.match(await run(5, ['student']), { status: 'completed', result: { action: 'created' } });
+  t.match(await run('5', ['student']), {
+    status: 'skipped',
+    result: { dryRun: true, action: 'created', moodleUserId: 45 },
+  });
+  t.match(await run(5, ['student']), { status: 'skipped', result: { dryRun: true, action: 'created' } });
 });
 
 t.test('by shortname, other roles are still skipped', async (t) => {
@@ -64,38 +93,42 @@ t.test('by shortname, other roles are still skipped', async (t) => {
     status: 'skipped',
     result: { reason: /not a student enrolment/ },
   });
-  t.match(await run('student', ['student']), { status: 'completed', result: { action: 'created' } });
+  t.match(await run('student', ['student']), { status: 'skipped', result: { dryRun: true, action: 'created' } });
+  await changeSetting(
+    db,
+    'moodle.roles',
+    { student: 'student', teacher: 'editingteacher', non_editing_teacher: 'teacher' },
+    'test',
+  );
   t.ok(student && classId);
 });
 
 t.test(
   'a Zoho student found by e-mail who is already another Moodle account is not re-pointed to this user',
   async (t) => {
-    const { resolveZohoStudent } = await import('../../worker/handlers/moodleToZoho/resolveZohoRecords.ts');
-    const { getLink } = await import('../../shared/db/queries/syncLinks.ts');
     const [sami] = zohoSim.seed('BTEC_Students', [
       { First_Name: 'Sami', Last_Name: 'Nasser', Academic_Email: 'sami@college.example', Student_Moodle_ID: '46' },
     ]);
     const id = await addTestEvent(db);
-    const ctx = testHandlerContext(db, log, { zoho });
-    const run = {
-      ctx,
-      event: { id } as EventRow,
-      settings: parseSyncSettings({}),
-      dryRun: false,
-      zoho,
-      moodle: undefined,
-      data: null,
+    const io = { db, log, zoho, settings: {}, event: await eventById(db, id) } as unknown as FlowIO;
+    // Read, plan, apply: what the grade and enrolment flows do with the student of a Moodle user.
+    const resolve = async (moodleUserId: number) => {
+      const { studentZohoId, steps } = planStudentLink(
+        await readZohoStudentOf(io, moodleUserId, 'sami@college.example'),
+        moodleUserId,
+      );
+      await applySteps(steps, { db, zoho, moodle: undefined as never, event: io.event });
+      return studentZohoId;
     };
     // Moodle user 99 is a second account with Sami's e-mail.
-    await t.rejects(resolveZohoStudent(run, 99, 'sami@college.example'), {
+    await t.rejects(resolve(99), {
       code: 'zoho.conflict',
       message: /BTEC_Students \d+ has its e-mail but belongs to Moodle user 46/,
     });
     t.equal(zohoSim.record('BTEC_Students', sami!)!.Student_Moodle_ID, '46', 'Zoho keeps the Moodle id it has');
     t.equal(await getLink(db, 'student', sami!), null, 'not linked to user 99');
     // The account Zoho names is resolved as before.
-    t.equal(await resolveZohoStudent(run, 46, 'sami@college.example'), sami);
+    t.equal(await resolve(46), sami);
     t.match(await getLink(db, 'student', sami!), { moodle_id: 46 });
   },
 );
@@ -103,7 +136,6 @@ t.test(
 t.test(
   're-enrolled by hand after its Zoho enrollment was deleted: a new one is made; a suspended enrolment makes none',
   async (t) => {
-    const { saveLink } = await import('../../shared/db/queries/syncLinks.ts');
     await saveLink(db, {
       entity: 'enrollment',
       zohoId: '5725767099999999999',
@@ -112,33 +144,14 @@ t.test(
       fingerprint: null,
       state: 'suspended',
     });
-    const id = await addTestEvent(db);
-    const ctx = testHandlerContext(db, log, { zoho });
-    const settings = parseSyncSettings({});
-    const again = await syncEnrolmentToZoho({
-      ctx,
-      event: { id } as EventRow,
-      settings,
-      dryRun: false,
-      zoho,
-      moodle: undefined,
-      data: enrolment(['student']),
-    });
+    const again = await runEnrolment(enrolment(['student']));
     t.match(
       again,
       { status: 'completed', result: { action: 'created' } },
       'a suspended link is no reason to stay silent',
     );
     t.ok(zohoSim.record('BTEC_Enrollments', (again.result as { zohoId: string }).zohoId), 'the Zoho enrollment exists');
-    const suspended = await syncEnrolmentToZoho({
-      ctx,
-      event: { id } as EventRow,
-      settings,
-      dryRun: false,
-      zoho,
-      moodle: undefined,
-      data: { ...enrolment(['student']), user_id: 46, status: 1 },
-    });
+    const suspended = await runEnrolment({ ...enrolment(['student']), user_enrolment_id: 501, user_id: 46, status: 1 });
     t.match(suspended, { status: 'skipped', result: { reason: 'the enrolment is suspended in Moodle' } });
   },
 );

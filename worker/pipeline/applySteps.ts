@@ -5,7 +5,7 @@ import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 import { saveGradePush } from '../../shared/db/queries/gradePushes.ts';
 import { recordWebhookEvent, type EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { dropLinksToMissingMoodleObjects } from '../../shared/db/queries/staleLinks.ts';
-import { saveLink } from '../../shared/db/queries/syncLinks.ts';
+import { deleteLink, saveLink } from '../../shared/db/queries/syncLinks.ts';
 import { PermanentError, RetryableError, SyncError } from '../../shared/domain/errors.ts';
 import { internalEvent } from '../../shared/domain/internalEvent.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';
@@ -17,11 +17,13 @@ export interface ApplyDeps {
   db: DatabasePool;
   zoho: ZohoClient;
   moodle: MoodleClient;
-  /** The event whose plan this is: links and pushes name it; follow-up events are its children. */
-  event: EventRow;
+  /** The event whose plan this is: links and pushes name it; follow-up events are its children. None for the nightly rules. */
+  event: Pick<EventRow, 'id'> | null;
 }
 
 export interface Applied {
+  /** What the steps made, by name (their refs, `queued:<event id>` for queued events…). */
+  made: ReadonlyMap<string, unknown>;
   /** `value` with every `{ ref }` replaced by what the step of that ref made. */
   resolve<T>(value: T): T;
   /** What the writes themselves reported (a shortname taken meanwhile, a course gone…). */
@@ -53,7 +55,7 @@ export async function applySteps(steps: SyncStep[], deps: ApplyDeps): Promise<Ap
     const step = resolve(planned);
     await applyStep(step, deps, made, warnings);
   }
-  return { resolve, warnings };
+  return { made, resolve, warnings };
 }
 
 async function applyStep(
@@ -62,7 +64,8 @@ async function applyStep(
   made: Map<string, unknown>,
   warnings: string[],
 ): Promise<void> {
-  const { db, zoho, moodle, event } = deps;
+  const { db, zoho, moodle } = deps;
+  const eventId = deps.event?.id ?? null;
   switch (step.op) {
     case 'moodle.create_user': {
       try {
@@ -160,6 +163,15 @@ async function applyStep(
       made.set(step.ref, id);
       return;
     }
+    case 'zoho.delete': {
+      const existed = await zoho.deleteOne(step.module, step.recordId);
+      made.set(`${step.ref}:action`, existed ? 'deleted' : 'unchanged');
+      made.set(`${step.ref}:note`, existed ? undefined : step.goneNote);
+      return;
+    }
+    case 'link.delete':
+      await deleteLink(db, step.entity, step.zohoId);
+      return;
     case 'zoho.upsert_grade': {
       const written = await upsertZohoGrade(
         zoho,
@@ -184,11 +196,11 @@ async function applyStep(
             ? fingerprint(step.fingerprint.of)
             : step.fingerprint,
         ...(step.state ? { state: step.state } : {}),
-        eventId: event.id,
+        eventId,
       });
       return;
     case 'grade_push.save': {
-      const push = { ...step.push, zoho_grade_id: step.push.zoho_grade_id as string, lastEventId: event.id };
+      const push = { ...step.push, zoho_grade_id: step.push.zoho_grade_id as string, lastEventId: eventId };
       const copyOf = step.dashboardCopyOf as string | null;
       // The push row and the dashboard copy's event commit together: a crash between them would
       // leave a retry finding the grade unchanged and the dashboard copy never queued.
@@ -197,10 +209,10 @@ async function applyStep(
         if (copyOf === null) return false;
         const copy = internalEvent({
           kind: 'zoho.grade',
-          eventId: `moodle-grade:${event.id}:${copyOf}`,
+          eventId: `moodle-grade:${eventId}:${copyOf}`,
           eventType: 'updated',
           recordId: copyOf,
-          payload: { cause: 'grade written from Moodle', caused_by_event: event.id },
+          payload: { cause: 'grade written from Moodle', caused_by_event: eventId },
         });
         return (await recordWebhookEvent(transaction, copy)) !== null;
       });
@@ -222,10 +234,10 @@ async function applyStep(
           db,
           internalEvent({
             kind: 'zoho.enrollment',
-            eventId: `class-course:${event.id}:${row.id}`,
+            eventId: `class-course:${eventId}:${row.id}`,
             eventType: 'updated',
             recordId: row.id,
-            payload: { cause: 'class became a Moodle course', class_id: step.classZohoId, caused_by_event: event.id },
+            payload: { cause: 'class became a Moodle course', class_id: step.classZohoId, caused_by_event: eventId },
           }),
         );
         if (inserted !== null) queued++;

@@ -43,6 +43,12 @@ export interface Flow<S = unknown, D = unknown> {
   gate: FlowGate;
   /** Moodle events: where the flow's data is in the payload (the plugin's envelope, or the payload itself for events we queue). */
   data?: { schema: ZodType<D>; in: 'envelope' | 'payload' };
+  /**
+   * Another record key to hold while this flow runs, besides the event's own (which the worker
+   * holds): a grade's composite key, since each new attempt is another assign_grades row (another
+   * event record) of the same Zoho grade. Null: none.
+   */
+  lock?(subject: FlowSubject<D>): string | null;
   read(io: FlowIO, subject: FlowSubject<D>): Promise<S>;
   plan(state: S, settings: SyncSettings): SyncPlan;
 }

@@ -10,7 +10,7 @@ import { moodleEnvelopeSchema } from '../../shared/domain/moodle/moodleEventData
 import { recordKey } from '../../shared/domain/recordKey.ts';
 import { gateVeto, isDryRunFor } from '../../shared/domain/sync/flowGate.ts';
 import { isRef, type EntityResult, type Ref, type SyncStep } from '../../shared/domain/sync/syncPlan.ts';
-import type { HandlerContext, SyncOutcome } from '../handlers/syncHandler.ts';
+import type { HandlerContext, SyncOutcome } from './runContext.ts';
 import { applySteps, Replan } from './applySteps.ts';
 import { detectOwnWrite } from './detectOwnWrite.ts';
 import type { Flow, FlowIO, FlowRegistry, FlowSubject } from './flow.ts';
@@ -61,8 +61,14 @@ export async function runFlow(
       }
     },
   };
-  const result = await runPlanned(flow, io, subject, dryRun);
-  return toOutcome(result, dryRun, readWarnings);
+  const key = flow.lock?.(subject) ?? null;
+  const release = key ? await ctx.lockRecord(key) : null;
+  try {
+    const result = await runPlanned(flow, io, subject, dryRun);
+    return toOutcome(result, dryRun, readWarnings);
+  } finally {
+    await release?.();
+  }
 }
 
 /** Read, plan, and unless a dry run, apply; the result with its plan and the ids the writes made. */
@@ -178,8 +184,7 @@ function withoutRefs(result: EntityResult, steps: SyncStep[]): EntityResult {
   const stepOf = (value: Ref) => steps.find((step) => 'ref' in step && step.ref === value.ref.split(':')[0]);
   if (isRef(result.action)) {
     const step = stepOf(result.action);
-    copy.action =
-      step?.op === 'dashboard.remove' ? 'deleted' : step?.op === 'dashboard.upsert' ? step.wouldBe : 'updated';
+    copy.action = wouldBe(step) as EntityResult['action'];
   }
   if (isRef(result.reason)) {
     const step = stepOf(result.reason);
@@ -187,6 +192,21 @@ function withoutRefs(result: EntityResult, steps: SyncStep[]): EntityResult {
     else delete copy.reason;
   }
   return steps.length ? { ...copy, plan: steps } : copy;
+}
+
+/** What a step whose outcome only the write tells would be, for a dry run's result. */
+function wouldBe(step: SyncStep | undefined): string {
+  switch (step?.op) {
+    case 'dashboard.remove':
+    case 'zoho.delete':
+      return 'deleted';
+    case 'dashboard.upsert':
+      return step.wouldBe;
+    case 'zoho.upsert_grade':
+      return step.existingId ? 'updated' : 'created';
+    default:
+      return 'updated';
+  }
 }
 
 function toOutcome(result: EntityResult, dryRun: boolean, readWarnings: string[]): SyncOutcome {

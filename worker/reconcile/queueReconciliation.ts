@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog.ts';
-import { taskIdentifierFor, ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
+import { ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
+import { internalEvent } from '../../shared/domain/internalEvent.ts';
 
 /**
  * Zoho modules in the order a bulk load queues them: the records others depend on first, so
@@ -62,18 +63,15 @@ export async function queueReconciliation(
       const value = record[modifiedTime];
       const modified = typeof value === 'string' ? Date.parse(value) : Number.NaN;
       if (since !== undefined && !(modified >= since)) continue;
-      const id = await recordWebhookEvent(deps.db, {
-        source: 'zoho',
-        eventId: `sync:${options.runId}:${record.id}`,
-        eventType: 'updated',
-        entity,
-        module,
-        recordId: record.id,
-        dedupe: 'event_id',
-        taskIdentifier: taskIdentifierFor(`zoho.${entity}`),
-        jobKey: null,
-        payload: { cause: 'reconciliation', run: options.runId, ...(options.dryRun ? { dry_run: true } : {}) },
-      });
+      const id = await recordWebhookEvent(
+        deps.db,
+        internalEvent({
+          kind: `zoho.${entity}`,
+          eventId: `sync:${options.runId}:${record.id}`,
+          recordId: record.id,
+          payload: { cause: 'reconciliation', run: options.runId, ...(options.dryRun ? { dry_run: true } : {}) },
+        }),
+      );
       if (id !== null) queued++;
     }
     result.queued[entity] = queued;

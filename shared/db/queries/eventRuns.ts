@@ -55,7 +55,7 @@ const SNAPSHOT_TYPES = sql.fragment`array[${literalList(MOODLE_SNAPSHOT_EVENT_TY
  */
 const ASYNC_COMMIT = sql.fragment`set_config('synchronous_commit', 'off', true)`;
 
-/** SQL: the record lock key of the row `alias`, exactly as worker/withRecordLock.ts `recordLockKey` builds it. */
+/** SQL: the record lock key of the row `alias`, exactly as shared/domain/recordKey.ts `eventRecordKey` builds it. */
 export function recordLockKeySql(alias: string) {
   const e = sql.identifier([alias]);
   return sql.fragment`${e}.source || ':' || ${e}.module || ':' || coalesce(${e}.record_id, 'event-' || ${e}.id)`;

@@ -56,3 +56,12 @@ export async function gradePushesOfAssignment(
   `)),
   ];
 }
+
+/** The grades written for the given courses, for the nightly BTEC rules. */
+export async function gradePushesOfCourses(db: CommonQueryMethods, courseIds: readonly number[]): Promise<GradePush[]> {
+  return [
+    ...(await db.any(sql.type(pushRowSchema)`
+    select ${COLUMNS} from moodle_grade_pushes where course_moodle_id = any(${sql.array([...courseIds], 'int8')})
+  `)),
+  ];
+}

@@ -74,3 +74,17 @@ export async function saveLink(db: CommonQueryMethods, link: LinkUpdate): Promis
       synced_at = now()
   `);
 }
+
+/** Forgets a link (its Zoho record was deleted because the Moodle object it mirrored is gone). */
+export async function deleteLink(db: CommonQueryMethods, entity: LinkEntity, zohoId: string): Promise<void> {
+  await db.query(sql.unsafe`delete from sync_links where entity = ${entity} and zoho_id = ${zohoId}`);
+}
+
+/** The Moodle courses of the classes linked and live, in id order (the nightly BTEC rules' scope). */
+export async function activeClassCourseIds(db: CommonQueryMethods): Promise<number[]> {
+  const rows = await db.any(
+    sql.type(z.object({ moodle_id: z.coerce.number() }))`
+      select moodle_id from sync_links where entity = 'class' and state = 'active' order by moodle_id`,
+  );
+  return rows.map((row) => row.moodle_id);
+}

@@ -124,6 +124,14 @@ export type SyncStep =
   | { op: 'zoho.update'; module: string; recordId: ZohoIdOrRef; values: Record<string, unknown> }
   | { op: 'zoho.insert'; ref: string; module: string; values: Record<string, unknown> }
   | {
+      op: 'zoho.delete';
+      ref: string;
+      module: string;
+      recordId: string;
+      /** What the result says when Zoho no longer had it (`<ref>:note`); `<ref>:action` is deleted or unchanged. */
+      goneNote: string;
+    }
+  | {
       op: 'zoho.upsert_grade';
       ref: string;
       compositeKey: string;
@@ -143,6 +151,7 @@ export type SyncStep =
       fingerprint: string | null | { of: unknown };
       state?: 'active' | 'suspended';
     }
+  | { op: 'link.delete'; entity: LinkEntityName; zohoId: string }
   | { op: 'grade_push.save'; push: GradePushValues; dashboardCopyOf: ZohoIdOrRef | null }
   | { op: 'event.queue'; event: InternalEventSpec }
   | { op: 'zoho.queue_class_enrollments'; classZohoId: string };

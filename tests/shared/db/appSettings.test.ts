@@ -9,11 +9,8 @@ import {
   type SyncSettings,
 } from '../../../shared/db/queries/appSettings.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
-import {
-  isDryRun,
-  settingsVeto,
-  type ZohoToMoodleEntity,
-} from '../../../worker/handlers/zohoToMoodle/createZohoToMoodleHandler.ts';
+import { isZohoDryRun, zohoEventVeto } from '../../helpers/flowGates.ts';
+import type { ZohoEntity } from '../../../shared/domain/events.ts';
 import { createTestDatabase } from '../../helpers/testDatabase.ts';
 
 /**
@@ -261,16 +258,16 @@ t.test('a deleted row behaves like a fresh install', async (t) => {
     t.strictSame(empty[key], seeded[key], `${key}: default = seed`);
   }
   // modules.enabled and sync.directions seed explicit values; their empty defaults must decide the same.
-  const entities: ZohoToMoodleEntity[] = ['student', 'teacher', 'program', 'class', 'enrollment'];
+  const entities: ZohoEntity[] = ['student', 'teacher', 'program', 'class', 'enrollment'];
   for (const entity of entities) {
     for (const eventType of ['created', 'updated', 'deleted']) {
       t.equal(
-        settingsVeto(empty, entity, eventType),
-        settingsVeto(seeded, entity, eventType),
+        zohoEventVeto(empty, entity, eventType),
+        zohoEventVeto(seeded, entity, eventType),
         `${entity} ${eventType}: same veto`,
       );
     }
-    t.equal(isDryRun(empty, entity), isDryRun(seeded, entity), `${entity}: same dry run`);
+    t.equal(isZohoDryRun(empty, entity), isZohoDryRun(seeded, entity), `${entity}: same dry run`);
   }
 });
 

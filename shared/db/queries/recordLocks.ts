@@ -1,14 +1,14 @@
 import { sql, type DatabasePool, type DatabasePoolConnection } from 'slonik';
 import { z } from 'zod';
-import { RECORD_LOCK_CLASS } from '../shared/db/queries/eventRuns.ts';
-import { RetryableError } from '../shared/domain/errors.ts';
+import { RECORD_LOCK_CLASS } from './eventRuns.ts';
+import { RetryableError } from '../../domain/errors.ts';
 
 /**
  * Runs `fn` while holding a session advisory lock on `key` (one record), on a
  * connection kept for the duration. Non-blocking: when another job holds the record it
  * returns `{ acquired: false }`. Event runs take the same lock inside their claim statement
  * (shared/db/queries/eventRuns.ts `claimEvents`, with the key built in SQL as `recordLockKey`
- * builds it); this is the same lock for code that holds a record outside an event run.
+ * builds it, as shared/domain/recordKey.ts does); this is the same lock for code that holds a record outside an event run.
  *
  * If the process dies, PostgreSQL ends its session and frees the lock; the short TCP
  * keepalives set here make that happen within about 30 s even when the machine
@@ -112,8 +112,3 @@ function lockTimedOut(error: unknown): boolean {
 }
 
 const acquiredSchema = z.object({ acquired: z.boolean() });
-
-/** The lock key of an event's record: source, module and record id (eventRuns.ts `recordLockKeySql` is the same in SQL). */
-export function recordLockKey(event: { source: string; module: string; record_id: string | null; id: number }): string {
-  return `${event.source}:${event.module}:${event.record_id ?? `event-${event.id}`}`;
-}

@@ -11,18 +11,18 @@ export interface SyncClients {
   zoho?: ZohoClient;
 }
 
-/** What a sync handler gets besides the event: its I/O, and how to stop early. */
+/** What the runner of an event gets besides the event: its I/O, and how to stop early. */
 export interface HandlerContext {
   db: DatabasePool;
   log: Logger;
-  /** The external systems; a handler that needs one that is not configured throws a configuration error. */
+  /** The external systems; a flow that needs one that is not configured fails with a configuration error. */
   clients: SyncClients;
   /** 1-based attempt of this event's job. */
   attempt: number;
   /** Aborted when the worker is shutting down forcefully. */
   signal: AbortSignal;
   /**
-   * Holds another record's lock (as `recordLockKey` names it) while this handler syncs that
+   * Holds another record's lock (a key of shared/domain/recordKey.ts) while the flow syncs that
    * record as a dependency, so it never applies twice at once with that record's own event.
    * Waits a few seconds for it; returns the release function.
    * @throws RetryableError `dependency.busy` when the record stays busy.
@@ -30,15 +30,17 @@ export interface HandlerContext {
   lockRecord: (key: string) => Promise<() => Promise<void>>;
 }
 
-/** What a handler did; stored in `integration_events_log.result`. Failures are thrown, not returned. */
+/** What a run did; stored in `integration_events_log.result`. Failures are thrown, not returned. */
 export type SyncOutcome =
   | { status: 'completed'; result: Record<string, unknown> }
   | { status: 'skipped'; result: Record<string, unknown> & { reason: string } };
 
 /**
- * One sync flow: read the current state, plan (pure), write through the clients.
+ * What runs one event: `runFlow` with the registry of worker/flows, or a stand-in given by a
+ * test or a benchmark (`RunSyncTaskDeps.handlers`).
  * @throws RetryableError for transient trouble, PermanentError for what will never work.
  */
 export type SyncHandler = (ctx: HandlerContext, event: EventRow) => Promise<SyncOutcome>;
 
+/** Stand-in runners by event kind, in place of the flows (tests and benchmarks only). */
 export type HandlerRegistry = Partial<Record<EventKind, SyncHandler>>;
