@@ -22,9 +22,47 @@ export default tseslint.config(
   {
     // A promise nobody awaits loses its failure: in the service, every one is awaited, caught or marked `void`.
     // (Tests are left out: tap's top-level `t.test(...)` calls are promises tap itself tracks.)
-    files: ['api/**/*.ts', 'worker/**/*.ts', 'shared/**/*.ts', 'bin/**/*.ts'],
+    files: ['api/**/*.ts', 'worker/**/*.ts', 'shared/**/*.ts', 'bin/**/*.ts', 'sandbox/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
+  },
+  {
+    // The boundaries (docs/design.md "Layers"): SQL only in shared/db; slonik's types may travel (a pool is passed around).
+    files: [
+      'api/**/*.ts',
+      'worker/**/*.ts',
+      'bin/**/*.ts',
+      'sandbox/**/*.ts',
+      'shared/clients/**/*.ts',
+      'shared/domain/**/*.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'slonik', importNames: ['sql'], message: 'SQL lives in shared/db/queries/.' }],
+          patterns: [
+            { group: ['**/tests/**'], message: 'product code never imports tests/ (simulators live in sandbox/).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain is pure: it knows no database and no client, only data.
+    files: ['shared/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'slonik', message: 'the domain is pure: no database.' }],
+          patterns: [
+            { group: ['**/db/**', '**/clients/**'], message: 'the domain is pure: give it plain data types.' },
+            { group: ['**/tests/**'], message: 'product code never imports tests/.' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests read JSON answers and assert on their shape: typing every answer would only restate the assertion.

@@ -1,11 +1,11 @@
 // `npm run sandbox`: the whole service (`npm start`) against simulated Zoho CRM and Moodle
-// (the test simulators in tests/fakes, which answer like the real systems), so a newcomer
+// (the simulators of sandbox/, which answer like the real systems and which the tests use too), so a newcomer
 // can watch events flow without credentials. Nothing leaves this machine. Not for production.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createMoodleSimulator } from '../tests/fakes/moodleSimulator.ts';
-import { createZohoSimulator } from '../tests/fakes/zohoSimulator.ts';
+import { createMoodleSimulator } from '../sandbox/moodleSimulator.ts';
+import { createZohoSimulator } from '../sandbox/zohoSimulator.ts';
 
 const whsec = () => `whsec_${randomBytes(32).toString('base64')}`;
 const zoho = await createZohoSimulator();

@@ -6,14 +6,8 @@ import { hideBin } from 'yargs/helpers';
 import { cliEnvSchema, loadConfig } from '../shared/config/env.ts';
 import { createDbPool, type DatabasePool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
-import {
-  changeSetting,
-  listSettingHistory,
-  listSettings,
-  resetSetting,
-  SettingError,
-  validateSetting,
-} from '../shared/db/queries/appSettings.ts';
+import { changeSetting, listSettingHistory, listSettings, resetSetting } from '../shared/db/queries/appSettings.ts';
+import { SettingError, validateSetting } from '../shared/domain/settings/syncSettings.ts';
 import { CliError, runCli } from './lib/runCli.ts';
 
 let pool: DatabasePool | undefined;

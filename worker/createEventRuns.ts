@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { sql, type DatabasePool, type DatabasePoolConnection } from 'slonik';
+import type { DatabasePool, DatabasePoolConnection } from 'slonik';
 import { isConnectionLoss } from '../shared/db/isConnectionLoss.ts';
 import {
   claimEvents,
@@ -10,6 +10,7 @@ import {
   type RunOutcome,
 } from '../shared/db/queries/eventRuns.ts';
 import type { EventRow } from '../shared/db/queries/integrationEventsLog.ts';
+import { keepSessionAlive } from '../shared/db/queries/recordLocks.ts';
 import { eventRecordKey } from '../shared/domain/recordKey.ts';
 
 /** The claims and outcomes of one worker pool's jobs, written together. */
@@ -219,9 +220,7 @@ async function startLockSession(db: DatabasePool, onEnd: () => void): Promise<Lo
   return new Promise<LockSession>((resolve, reject) => {
     let ready = false;
     const held = db.connect(async (connection) => {
-      await connection.query(sql.unsafe`
-        select set_config('tcp_keepalives_idle', '15', false), set_config('tcp_keepalives_interval', '5', false),
-               set_config('tcp_keepalives_count', '3', false)`);
+      await keepSessionAlive(connection);
       let end!: (error?: unknown) => void;
       const ended = new Promise<never>((_resolve, rejectEnded) => {
         end = (error) => rejectEnded(error ?? new SessionEnded('lock session ended'));

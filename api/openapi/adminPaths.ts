@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
-import { SETTING_KEYS, settingChangeSchema } from '../../shared/db/queries/appSettings.ts';
+import { settingChangeSchema } from '../../shared/db/queries/appSettings.ts';
+import { SETTING_KEYS } from '../../shared/domain/settings/syncSettings.ts';
 import { eventRowSchema } from '../../shared/db/queries/integrationEventsLog.ts';
 import { eventListQuerySchema, settingBodySchema, settingHistoryQuerySchema } from '../routes/admin.ts';
 import { errorResponse, queueStatusSchema, settingChangeResultSchema, settingRowSchema } from './responseSchemas.ts';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createDocument, type oas32, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { ALL_SETTING_SCHEMAS, settingChangeSchema } from '../../shared/db/queries/appSettings.ts';
+import { settingChangeSchema } from '../../shared/db/queries/appSettings.ts';
+import { ALL_SETTING_SCHEMAS } from '../../shared/domain/settings/syncSettings.ts';
 import { eventRowSchema } from '../../shared/db/queries/integrationEventsLog.ts';
 import {
   moodleEventEnvelopeSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiResponseObject } from 'zod-openapi';
-import { SETTING_KEYS } from '../../shared/db/queries/appSettings.ts';
+import { SETTING_KEYS } from '../../shared/domain/settings/syncSettings.ts';
 import { EVENT_STATUSES } from '../../shared/db/queries/integrationEventsLog.ts';
 
 /**

@@ -3,14 +3,8 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { getQueueStatus, listEvents } from '../../shared/db/queries/eventOperations.ts';
 import { EVENT_STATUSES } from '../../shared/db/queries/integrationEventsLog.ts';
-import {
-  changeSetting,
-  listSettingHistory,
-  listSettings,
-  resetSetting,
-  SettingError,
-  validateSetting,
-} from '../../shared/db/queries/appSettings.ts';
+import { changeSetting, listSettingHistory, listSettings, resetSetting } from '../../shared/db/queries/appSettings.ts';
+import { SettingError, validateSetting } from '../../shared/domain/settings/syncSettings.ts';
 import { timeWindowSchema } from '../../shared/domain/timeWindow.ts';
 import { describeZodIssues, HttpError } from '../httpError.ts';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IntegrationStatus } from '../../shared/clients/moodle/moodleSchemas.ts';
 import { decodeWebhookSecret } from '../../shared/crypto/webhookSecret.ts';
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import type { Check } from './checkSetup.ts';
 
 const SETUP_SCRIPT = 'php local/zohosync/cli/setup_integration.php';

@@ -1,7 +1,7 @@
 import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
 import { REQUIRED_MOODLE_FUNCTIONS } from '../../shared/clients/moodle/createMoodleHealthCheck.ts';
 import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { checkPluginStatus } from './checkPluginStatus.ts';
 import { BTEC_LETTERS } from '../../shared/domain/grades/convertToBtecLetter.ts';
 import { GRADE_STATUS } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';

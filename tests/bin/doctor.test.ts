@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
-import { createMoodleSimulator } from '../fakes/moodleSimulator.ts';
-import { createZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { SETUP_CAPABILITIES } from '../../sandbox/integrationRequirements.ts';
+import { createMoodleSimulator } from '../../sandbox/moodleSimulator.ts';
+import { createZohoSimulator } from '../../sandbox/zohoSimulator.ts';
 import { PROJECT_ROOT, runProcess } from '../helpers/spawnProcess.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 import { MOODLE_SECRET } from '../helpers/signing.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
+import { SETUP_CAPABILITIES } from '../../sandbox/integrationRequirements.ts';
 import { retryEvents } from '../../shared/db/queries/eventOperations.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { waitFor } from '../helpers/waitFor.ts';

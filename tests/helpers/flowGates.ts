@@ -1,4 +1,4 @@
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import type { ZohoEntity } from '../../shared/domain/events.ts';
 import { gateVeto, isDryRunFor } from '../../shared/domain/sync/flowGate.ts';
 import type { Flow } from '../../worker/pipeline/flow.ts';

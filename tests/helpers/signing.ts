@@ -1,7 +1,9 @@
 import { Webhook } from 'standardwebhooks';
+import { SIMULATED_MOODLE_SECRET } from '../../sandbox/simulatorSecrets.ts';
 
 export const ZOHO_SECRET = `whsec_${Buffer.from('zoho-test-secret-of-32-bytes-len').toString('base64')}`;
-export const MOODLE_SECRET = `whsec_${Buffer.from('moodle-test-secret-32-bytes-long').toString('base64')}`;
+/** What the simulated Moodle plugin signs with by default. */
+export const MOODLE_SECRET = SIMULATED_MOODLE_SECRET;
 export const ZOHO_TOKEN = 'zoho-shared-token-0123456789abcdef0123';
 
 /** Standard Webhooks headers for `body`, as the Moodle plugin or a Deluge function sends them. */

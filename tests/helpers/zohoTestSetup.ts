@@ -4,7 +4,7 @@ import { createZohoTokenProvider, type ZohoTokenProvider } from '../../shared/cl
 import { createSecretBox } from '../../shared/crypto/secretBox.ts';
 import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts';
 import { createLogger, type Logger } from '../../shared/logging/createLogger.ts';
-import { createZohoSimulator, type ZohoSimulator } from '../fakes/zohoSimulator.ts';
+import { createZohoSimulator, type ZohoSimulator } from '../../sandbox/zohoSimulator.ts';
 import { createTestDatabase } from './testDatabase.ts';
 
 /**

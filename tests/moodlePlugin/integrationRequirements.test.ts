@@ -6,7 +6,7 @@ import {
   SETUP_CAPABILITIES,
   SETUP_CORE_FUNCTIONS,
   SETUP_PLUGIN_FUNCTIONS,
-} from '../helpers/integrationRequirements.ts';
+} from '../../sandbox/integrationRequirements.ts';
 import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
 
 /**

@@ -56,14 +56,12 @@ async function record(wsfunction: string, name: string, params: Record<string, s
   return fixture.response;
 }
 
-const [user] = z
-  .array(z.object({ id: z.number(), username: z.string(), email: z.string() }))
-  .parse(
-    await record('core_user_get_users_by_field', 'setup_role_by_idnumber', {
-      field: 'idnumber',
-      'values[0]': idnumber,
-    }),
-  );
+const [user] = z.array(z.object({ id: z.number(), username: z.string(), email: z.string() })).parse(
+  await record('core_user_get_users_by_field', 'setup_role_by_idnumber', {
+    field: 'idnumber',
+    'values[0]': idnumber,
+  }),
+);
 if (!user) throw new Error(`no user with idnumber ${idnumber} visible to this token`);
 await record('core_user_get_users_by_field', 'setup_role_by_id', { field: 'id', 'values[0]': String(user.id) });
 await record('core_user_get_users_by_field', 'setup_role_by_username', {

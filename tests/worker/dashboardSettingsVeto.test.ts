@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseSyncSettings } from '../../shared/db/queries/appSettings.ts';
+import { parseSyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { flowsToMoodle, flowsToZoho } from '../../shared/domain/sync/syncDirections.ts';
 import { isZohoDryRun, zohoEventVeto } from '../helpers/flowGates.ts';
 

@@ -6,7 +6,7 @@ import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { saveSetting } from '../../shared/db/queries/appSettings.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { queueBtecRules } from '../../worker/flows/nightlyBtecRules.ts';
-import { createMoodleSimulator } from '../fakes/moodleSimulator.ts';
+import { createMoodleSimulator } from '../../sandbox/moodleSimulator.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 
 /**

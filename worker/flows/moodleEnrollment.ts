@@ -1,4 +1,4 @@
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { findLinkByMoodleId, type SyncLink } from '../../shared/db/queries/syncLinks.ts';
 import { unixToZohoDate } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import { moodleEnrolmentDataSchema, type MoodleEnrolmentData } from '../../shared/domain/moodle/moodleEventData.ts';

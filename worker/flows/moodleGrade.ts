@@ -1,5 +1,5 @@
 import { findZohoGrade } from '../../shared/clients/zoho/upsertZohoGrade.ts';
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { getGradePush, type GradePush } from '../../shared/db/queries/gradePushes.ts';
 import { PermanentError } from '../../shared/domain/errors.ts';
 import { convertToBtecLetter, type BtecLetter } from '../../shared/domain/grades/convertToBtecLetter.ts';

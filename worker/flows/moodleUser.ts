@@ -1,5 +1,5 @@
 import { coqlString } from '../../shared/clients/zoho/createZohoClient.ts';
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { findLinkByMoodleId } from '../../shared/db/queries/syncLinks.ts';
 import { PermanentError } from '../../shared/domain/errors.ts';
 import { moodleUserDataSchema, type MoodleUserData } from '../../shared/domain/moodle/moodleEventData.ts';

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
-import { loadSyncSettings, type SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { gradePushesOfCourses } from '../../shared/db/queries/gradePushes.ts';
 import { activeClassCourseIds } from '../../shared/db/queries/syncLinks.ts';
 import { unixToZohoDate } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';

@@ -1,5 +1,5 @@
 import type { MoodleCourse } from '../../shared/clients/moodle/moodleSchemas.ts';
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { getLink, type SyncLink } from '../../shared/db/queries/syncLinks.ts';
 import { PermanentError } from '../../shared/domain/errors.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';

@@ -1,4 +1,4 @@
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import { getLink, type SyncLink } from '../../shared/db/queries/syncLinks.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';
 import { mapEnrollment, type DesiredEnrolment } from '../../shared/domain/sync/mapEnrollment.ts';

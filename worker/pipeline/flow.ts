@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import type { MoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
 import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
-import type { SyncSettings } from '../../shared/db/queries/appSettings.ts';
+import type { SyncSettings } from '../../shared/domain/settings/syncSettings.ts';
 import type { EventKind } from '../../shared/domain/events.ts';
 import type { FlowGate } from '../../shared/domain/sync/flowGate.ts';
 import type { EntityResult, SyncPlan } from '../../shared/domain/sync/syncPlan.ts';

@@ -7,7 +7,7 @@ import { RetryableError } from '../../domain/errors.ts';
  * Runs `fn` while holding a session advisory lock on `key` (one record), on a
  * connection kept for the duration. Non-blocking: when another job holds the record it
  * returns `{ acquired: false }`. Event runs take the same lock inside their claim statement
- * (shared/db/queries/eventRuns.ts `claimEvents`, with the key built in SQL as `recordLockKey`
+ * (shared/db/queries/eventRuns.ts `claimEvents`, with the key built in SQL by `recordLockKeySql`
  * builds it, as shared/domain/recordKey.ts does); this is the same lock for code that holds a record outside an event run.
  *
  * If the process dies, PostgreSQL ends its session and frees the lock; the short TCP
@@ -112,3 +112,13 @@ function lockTimedOut(error: unknown): boolean {
 }
 
 const acquiredSchema = z.object({ acquired: z.boolean() });
+
+/**
+ * Short TCP keepalives for a session that holds record locks, so that a vanished worker's
+ * session (and with it its locks) ends within about 30 s (15 s idle, then 3 probes 5 s apart).
+ */
+export async function keepSessionAlive(connection: DatabasePoolConnection): Promise<void> {
+  await connection.query(sql.unsafe`
+    select set_config('tcp_keepalives_idle', '15', false), set_config('tcp_keepalives_interval', '5', false),
+           set_config('tcp_keepalives_count', '3', false)`);
+}

@@ -1,5 +1,12 @@
-import type { GradePush } from '../../db/queries/gradePushes.ts';
 import { gradeCompositeKey } from './mapGradeToZohoRecord.ts';
+
+/** What was last written to Zoho for one grade (a grade_pushes row, shared/db/queries/gradePushes.ts). */
+export interface LastGradePush {
+  letter: 'D' | 'M' | 'P' | 'R' | 'RR' | 'F';
+  attempt_number: number;
+  graded_at: number | null;
+  zoho_grade_id: string;
+}
 
 /** What the nightly BTEC rules need to know of one assignment. */
 export interface RuleAssignment {
@@ -26,7 +33,7 @@ export interface RuleFacts {
   /** `${assignmentId}:${userId}` → the latest grade row Moodle has (0-based attempt, grade; −1 = none). */
   latestGrades: ReadonlyMap<string, { attemptNumber: number; grade: number }>;
   /** What was last written to Zoho, by composite key. */
-  pushes: ReadonlyMap<string, Pick<GradePush, 'letter' | 'attempt_number' | 'graded_at' | 'zoho_grade_id'>>;
+  pushes: ReadonlyMap<string, LastGradePush>;
   /** Days after a first-attempt Refer was graded before a missing second attempt makes it RR. */
   rrAfterDays: number;
 }

@@ -1,4 +1,4 @@
-import type { SyncSettings } from '../../db/queries/appSettings.ts';
+import type { SyncSettings } from '../settings/syncSettings.ts';
 import { flowsToMoodle, flowsToZoho } from './syncDirections.ts';
 
 /**

@@ -1,4 +1,3 @@
-import type { MoodleCourse } from '../../clients/moodle/moodleSchemas.ts';
 import type { DesiredCourse } from './mapClassToCourse.ts';
 
 export interface MoodleCourseChanges {
@@ -10,13 +9,23 @@ export interface MoodleCourseChanges {
   visible?: boolean;
 }
 
+/** The fields of a Moodle course (core_course_get_courses_by_field) this plan compares. */
+export interface ExistingMoodleCourse {
+  fullname: string;
+  shortname: string;
+  categoryid?: number | undefined;
+  startdate?: number | undefined;
+  enddate?: number | undefined;
+  visible?: number | undefined;
+}
+
 /**
  * What must change on an existing course to match its class. `acceptedShortnames` are the
  * class's shortname and its made-unique variants: a course already carrying one of them
  * keeps it. A date Zoho does not have leaves Moodle's alone; a hidden course is shown again.
  */
 export function planCourseChanges(
-  existing: MoodleCourse,
+  existing: ExistingMoodleCourse,
   desired: DesiredCourse,
   categoryId: number,
   acceptedShortnames: readonly string[],

@@ -1,4 +1,3 @@
-import type { MoodleUser } from '../../clients/moodle/moodleSchemas.ts';
 import type { DesiredMoodleUser } from './mapPersonToMoodleUser.ts';
 
 export type MoodleUserChanges = Partial<
@@ -8,12 +7,24 @@ export type MoodleUserChanges = Partial<
   country?: string;
 };
 
+/** The fields of a Moodle account (core_user_get_users_by_field) this plan compares. */
+export interface ExistingMoodleUser {
+  username: string;
+  firstname?: string | undefined;
+  lastname?: string | undefined;
+  email?: string | undefined;
+  idnumber?: string | undefined;
+  suspended?: boolean | undefined;
+  city?: string | undefined;
+  country?: string | undefined;
+}
+
 /**
  * What must change on an existing Moodle account to match the desired one: only the
  * fields that differ (an empty object = nothing to write). Null desired values (no city
  * or no known country in Zoho) leave Moodle's value alone.
  */
-export function planUserChanges(existing: MoodleUser, desired: DesiredMoodleUser): MoodleUserChanges {
+export function planUserChanges(existing: ExistingMoodleUser, desired: DesiredMoodleUser): MoodleUserChanges {
   const changes: MoodleUserChanges = {};
   if (existing.username !== desired.username) changes.username = desired.username;
   if ((existing.email ?? '').toLowerCase() !== desired.email) changes.email = desired.email;

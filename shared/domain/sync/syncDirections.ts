@@ -1,4 +1,4 @@
-import type { SyncSettings } from '../../db/queries/appSettings.ts';
+import type { SyncSettings } from '../settings/syncSettings.ts';
 
 /**
  * Whether `sync.directions[key]` lets data flow Zoho → Moodle: `zoho_to_moodle` or

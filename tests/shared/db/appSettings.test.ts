@@ -2,12 +2,8 @@ import t from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { createDbPool } from '../../../shared/db/createDbPool.ts';
-import {
-  loadSyncSettings,
-  parseSyncSettings,
-  saveSetting,
-  type SyncSettings,
-} from '../../../shared/db/queries/appSettings.ts';
+import { loadSyncSettings, saveSetting } from '../../../shared/db/queries/appSettings.ts';
+import { parseSyncSettings, type SyncSettings } from '../../../shared/domain/settings/syncSettings.ts';
 import { PermanentError } from '../../../shared/domain/errors.ts';
 import { isZohoDryRun, zohoEventVeto } from '../../helpers/flowGates.ts';
 import type { ZohoEntity } from '../../../shared/domain/events.ts';

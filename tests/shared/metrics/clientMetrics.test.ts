@@ -6,7 +6,7 @@ import { createZohoClient } from '../../../shared/clients/zoho/createZohoClient.
 import { createZohoTokenProvider } from '../../../shared/clients/zoho/createZohoTokenProvider.ts';
 import { createSecretBox } from '../../../shared/crypto/secretBox.ts';
 import { createMetrics } from '../../../shared/metrics/createMetrics.ts';
-import { createMoodleSimulator } from '../../fakes/moodleSimulator.ts';
+import { createMoodleSimulator } from '../../../sandbox/moodleSimulator.ts';
 import { parseScrape } from '../../helpers/scrapeMetrics.ts';
 import { startZohoTestSetup } from '../../helpers/zohoTestSetup.ts';
 

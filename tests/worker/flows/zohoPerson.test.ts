@@ -1,6 +1,6 @@
 // The person flows' plans as data: states (what read found) → result and steps. Pure: no database, no simulators.
 import t from 'tap';
-import { parseSyncSettings } from '../../../shared/db/queries/appSettings.ts';
+import { parseSyncSettings } from '../../../shared/domain/settings/syncSettings.ts';
 import type { SyncLink } from '../../../shared/db/queries/syncLinks.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import type { DesiredMoodleUser } from '../../../shared/domain/sync/mapPersonToMoodleUser.ts';

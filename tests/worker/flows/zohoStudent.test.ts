@@ -1,6 +1,6 @@
 // The student flow's plan as data: the account (zohoPerson.test.ts covers it), then the finance summary.
 import t from 'tap';
-import { parseSyncSettings } from '../../../shared/db/queries/appSettings.ts';
+import { parseSyncSettings } from '../../../shared/domain/settings/syncSettings.ts';
 import type { SyncLink } from '../../../shared/db/queries/syncLinks.ts';
 import { isEmptyFinance, mapFinance } from '../../../shared/domain/dashboard/mapFinance.ts';
 import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';

@@ -9,7 +9,7 @@ import { createMoodleClient } from '../../../../shared/clients/moodle/createMood
 import type { DashboardFinance, DashboardUnit } from '../../../../shared/domain/dashboard/dashboardRecords.ts';
 import { PermanentError, RetryableError } from '../../../../shared/domain/errors.ts';
 import { createLogger } from '../../../../shared/logging/createLogger.ts';
-import { createMoodleSimulator } from '../../../fakes/moodleSimulator.ts';
+import { createMoodleSimulator } from '../../../../sandbox/moodleSimulator.ts';
 
 /** The plugin's dashboard functions through the real transport against the simulated plugin. */
 

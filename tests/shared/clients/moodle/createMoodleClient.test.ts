@@ -3,7 +3,7 @@ import { createMoodleClient, type NewMoodleUser } from '../../../../shared/clien
 import { MoodleConfigurationError } from '../../../../shared/clients/moodle/moodleErrors.ts';
 import { PermanentError, RetryableError } from '../../../../shared/domain/errors.ts';
 import { createLogger } from '../../../../shared/logging/createLogger.ts';
-import { createMoodleSimulator } from '../../../fakes/moodleSimulator.ts';
+import { createMoodleSimulator } from '../../../../sandbox/moodleSimulator.ts';
 
 const moodle = await createMoodleSimulator();
 t.teardown(() => moodle.close());

@@ -8,7 +8,7 @@ import { ZohoConfigurationError } from '../../../../shared/clients/zoho/zohoErro
 import { createSecretBox } from '../../../../shared/crypto/secretBox.ts';
 import { createDbPool } from '../../../../shared/db/createDbPool.ts';
 import { createLogger } from '../../../../shared/logging/createLogger.ts';
-import { createZohoSimulator } from '../../../fakes/zohoSimulator.ts';
+import { createZohoSimulator } from '../../../../sandbox/zohoSimulator.ts';
 import { createTestDatabase } from '../../../helpers/testDatabase.ts';
 
 const KEY = Buffer.alloc(32, 9).toString('base64');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compareWithRecording } from './compareWithRecording.ts';
+import { compareWithRecording } from '../../../sandbox/moodle/compareWithRecording.ts';
 
 t.test('equal answers have no differences', async (t) => {
   t.same(compareWithRecording({ a: [1, { b: 'x' }], c: null }, { a: [1, { b: 'x' }], c: null }), []);

@@ -1,6 +1,13 @@
 import t from 'tap';
-import { MoodleException } from './MoodleException.ts';
-import { multiple, single, validateEmail, validateParameters, value, type ParamDesc } from './validateParameters.ts';
+import { MoodleException } from '../../../sandbox/moodle/MoodleException.ts';
+import {
+  multiple,
+  single,
+  validateEmail,
+  validateParameters,
+  value,
+  type ParamDesc,
+} from '../../../sandbox/moodle/validateParameters.ts';
 
 const debuginfoOf = (desc: ParamDesc, input: unknown): string | undefined => {
   try {

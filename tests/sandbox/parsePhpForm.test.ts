@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parsePhpForm } from './parsePhpForm.ts';
+import { parsePhpForm } from '../../sandbox/parsePhpForm.ts';
 
 t.test('plain fields become strings, a field without = is an empty string', async (t) => {
   t.same(parsePhpForm('wstoken=abc&wsfunction=core_webservice_get_site_info&flag'), {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { checkPasswordPolicy } from './checkPasswordPolicy.ts';
+import { checkPasswordPolicy } from '../../../sandbox/moodle/checkPasswordPolicy.ts';
 
 t.test('a password meeting the default policy passes', async (t) => {
   t.equal(checkPasswordPolicy('Passw0rd!x'), '');

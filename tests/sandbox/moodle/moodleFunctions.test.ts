@@ -1,10 +1,10 @@
 import t from 'tap';
-import type { PhpForm, PhpFormValue } from '../parsePhpForm.ts';
-import { fixtureSiteSeed } from './fixtureSiteSeed.ts';
-import { handleRestRequest } from './handleRestRequest.ts';
-import { createMoodleState } from './createMoodleState.ts';
-import type { MoodleState } from './moodleState.ts';
-import { seedMoodleState } from './seedMoodleState.ts';
+import type { PhpForm, PhpFormValue } from '../../../sandbox/parsePhpForm.ts';
+import { fixtureSiteSeed } from '../../../sandbox/moodle/fixtureSiteSeed.ts';
+import { handleRestRequest } from '../../../sandbox/moodle/handleRestRequest.ts';
+import { createMoodleState } from '../../../sandbox/moodle/createMoodleState.ts';
+import type { MoodleState } from '../../../sandbox/moodle/moodleState.ts';
+import { seedMoodleState } from '../../../sandbox/moodle/seedMoodleState.ts';
 
 /** Behaviour beyond the recordings, called without HTTP. The recorded behaviour is in moodleSimulator.contract.test.ts. */
 

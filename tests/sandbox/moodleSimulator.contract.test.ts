@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { compareWithRecording } from './moodle/compareWithRecording.ts';
-import { fixtureSiteSeed, INT101_END, INT101_START } from './moodle/fixtureSiteSeed.ts';
-import { parseMoodleXml } from './moodle/parseMoodleXml.ts';
+import { compareWithRecording } from '../../sandbox/moodle/compareWithRecording.ts';
+import { fixtureSiteSeed, INT101_END, INT101_START } from '../../sandbox/moodle/fixtureSiteSeed.ts';
+import { parseMoodleXml } from '../../sandbox/moodle/parseMoodleXml.ts';
 import { loadMoodleFixtures, MOODLE_FIXTURES_DIR, type MoodleFixture } from '../helpers/moodleFixtures.ts';
-import { createMoodleSimulator, type MoodleSeed, type MoodleSimulator } from './moodleSimulator.ts';
+import { createMoodleSimulator, type MoodleSeed, type MoodleSimulator } from '../../sandbox/moodleSimulator.ts';
 
 /**
  * The contract: every recording in tests/fixtures/moodle/ is replayed against a fresh

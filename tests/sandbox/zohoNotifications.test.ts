@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
-import { createZohoSimulator, type NotificationBody } from './zohoSimulator.ts';
+import { createZohoSimulator, type NotificationBody } from '../../sandbox/zohoSimulator.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2025-03-03T10:00:00Z');

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { SETUP_CAPABILITIES } from '../../helpers/integrationRequirements.ts';
+import { SETUP_CAPABILITIES } from '../integrationRequirements.ts';
 import { PLUGIN_VERSION, type MoodleFunction } from './MoodleFunction.ts';
 import { MoodleException } from './MoodleException.ts';
 import { isSiteAdmin } from './moodleState.ts';

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { moodleError } from './MoodleException.ts';
-import { parseMoodleXml } from './parseMoodleXml.ts';
-import { phpJsonEncode } from './phpJsonEncode.ts';
-import { renderMoodleXml, renderMoodleXmlException } from './renderMoodleXml.ts';
+import { moodleError } from '../../../sandbox/moodle/MoodleException.ts';
+import { parseMoodleXml } from '../../../sandbox/moodle/parseMoodleXml.ts';
+import { phpJsonEncode } from '../../../sandbox/moodle/phpJsonEncode.ts';
+import { renderMoodleXml, renderMoodleXmlException } from '../../../sandbox/moodle/renderMoodleXml.ts';
 
 t.test('phpJsonEncode writes JSON as PHP does: escaped slashes and \\u escapes, undefined keys left out', async (t) => {
   t.equal(

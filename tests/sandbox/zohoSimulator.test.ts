@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { createZohoSimulator, type ZohoSimulator } from './zohoSimulator.ts';
+import { createZohoSimulator, type ZohoSimulator } from '../../sandbox/zohoSimulator.ts';
 
 async function token(
   sim: ZohoSimulator,

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { PROJECT_ROOT } from './spawnProcess.ts';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * The plugin's one list of what the integration user needs
  * (moodle-plugin/zohosync/classes/local/integration_requirements.php), read by the tests that
- * configure the simulated Moodle with "the setup script's role" or compare other lists with it.
+ * configure the simulated Moodle with "the setup script's role" or compare other lists with it, and by
+ * the simulated plugin's status report.
  */
 const php = readFileSync(`${PROJECT_ROOT}moodle-plugin/zohosync/classes/local/integration_requirements.php`, 'utf8');
 

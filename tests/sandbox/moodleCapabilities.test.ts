@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
+import { SETUP_CAPABILITIES } from '../../sandbox/integrationRequirements.ts';
 import { createMoodleClient } from '../../shared/clients/moodle/createMoodleClient.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
-import { createMoodleSimulator } from './moodleSimulator.ts';
+import { createMoodleSimulator } from '../../sandbox/moodleSimulator.ts';
 
 /**
  * What the integration user sees depends on its role. The recordings in

@@ -1,10 +1,10 @@
 import t from 'tap';
-import type { PhpForm, PhpFormValue } from '../parsePhpForm.ts';
-import { createMoodleState } from './createMoodleState.ts';
-import { fixtureSiteSeed } from './fixtureSiteSeed.ts';
-import { handleRestRequest } from './handleRestRequest.ts';
-import type { MoodleState } from './moodleState.ts';
-import { seedMoodleState } from './seedMoodleState.ts';
+import type { PhpForm, PhpFormValue } from '../../../sandbox/parsePhpForm.ts';
+import { createMoodleState } from '../../../sandbox/moodle/createMoodleState.ts';
+import { fixtureSiteSeed } from '../../../sandbox/moodle/fixtureSiteSeed.ts';
+import { handleRestRequest } from '../../../sandbox/moodle/handleRestRequest.ts';
+import type { MoodleState } from '../../../sandbox/moodle/moodleState.ts';
+import { seedMoodleState } from '../../../sandbox/moodle/seedMoodleState.ts';
 
 /**
  * The local_zohosync plugin's ten dashboard functions in the simulator, against what its PHP

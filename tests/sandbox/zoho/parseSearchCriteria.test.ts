@@ -1,7 +1,7 @@
 import t from 'tap';
-import { matchCriteria } from './matchCriteria.ts';
-import { countConditions, parseSearchCriteria } from './parseSearchCriteria.ts';
-import { ZohoError } from './zohoError.ts';
+import { matchCriteria } from '../../../sandbox/zoho/matchCriteria.ts';
+import { countConditions, parseSearchCriteria } from '../../../sandbox/zoho/parseSearchCriteria.ts';
+import { ZohoError } from '../../../sandbox/zoho/zohoError.ts';
 
 function errorCode(fn: () => unknown): string {
   try {

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
-import { SETUP_CAPABILITIES } from '../helpers/integrationRequirements.ts';
+import { SETUP_CAPABILITIES } from '../../sandbox/integrationRequirements.ts';
 import { PROJECT_ROOT } from '../helpers/spawnProcess.ts';
 import type { MoodleFixture } from '../helpers/moodleFixtures.ts';
-import { compareWithRecording } from './moodle/compareWithRecording.ts';
-import type { MoodlePluginSide } from './moodle/moodleState.ts';
-import { createMoodleSimulator, type MoodleSimulator } from './moodleSimulator.ts';
+import { compareWithRecording } from '../../sandbox/moodle/compareWithRecording.ts';
+import type { MoodlePluginSide } from '../../sandbox/moodle/moodleState.ts';
+import { createMoodleSimulator, type MoodleSimulator } from '../../sandbox/moodleSimulator.ts';
 
 /**
  * The plugin's own functions as recorded on a real Moodle 4.5 (tests/fixtures/moodle-plugin/):

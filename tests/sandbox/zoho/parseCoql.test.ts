@@ -1,7 +1,7 @@
 import t from 'tap';
-import { evaluateCoql } from './evaluateCoql.ts';
-import { parseCoql } from './parseCoql.ts';
-import { ZohoError } from './zohoError.ts';
+import { evaluateCoql } from '../../../sandbox/zoho/evaluateCoql.ts';
+import { parseCoql } from '../../../sandbox/zoho/parseCoql.ts';
+import { ZohoError } from '../../../sandbox/zoho/zohoError.ts';
 
 function errorCode(fn: () => unknown): string {
   try {

@@ -11,7 +11,7 @@ import {
   type ZohosyncTable,
 } from './moodleState.ts';
 import { ZOHOSYNC_FUNCTION_NAMES } from './zohosyncFunctions.ts';
-import { MOODLE_SECRET } from '../../helpers/signing.ts';
+import { SIMULATED_MOODLE_SECRET } from '../simulatorSecrets.ts';
 
 /**
  * The external service of the recorded site: its 21 functions plus the three mod_assign ones,
@@ -74,7 +74,7 @@ export function createMoodleState(token: string, now: number): MoodleState {
         version: 2026120200,
         sendingEnabled: true,
         serviceUrl: 'http://127.0.0.1:8080',
-        secret: MOODLE_SECRET,
+        secret: SIMULATED_MOODLE_SECRET,
         integrationUserId: 2,
         httpSecurity: { allowed: true, setting: '', detail: '' },
         cronLastRun: 'recent',

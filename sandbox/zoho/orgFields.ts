@@ -1,4 +1,4 @@
-import { ZOHO_FIELD_MAPPINGS, type ZohoFieldSpec } from '../../../shared/domain/zoho/fieldMappings.ts';
+import { ZOHO_FIELD_MAPPINGS, type ZohoFieldSpec } from '../../shared/domain/zoho/fieldMappings.ts';
 import { ZohoError } from './zohoError.ts';
 import type { ZohoStore } from './zohoStore.ts';
 

@@ -7,7 +7,7 @@ import {
   moodleError,
   phpVarExport,
   webserviceAccess,
-} from './MoodleException.ts';
+} from '../../../sandbox/moodle/MoodleException.ts';
 
 t.test('error bodies show debuginfo only in debug mode and only when there is one', async (t) => {
   const error = invalidParameter('why');

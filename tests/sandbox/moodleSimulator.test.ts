@@ -1,6 +1,6 @@
 import t from 'tap';
-import { fixtureSiteSeed } from './moodle/fixtureSiteSeed.ts';
-import { createMoodleSimulator, type MoodleSimulator } from './moodleSimulator.ts';
+import { fixtureSiteSeed } from '../../sandbox/moodle/fixtureSiteSeed.ts';
+import { createMoodleSimulator, type MoodleSimulator } from '../../sandbox/moodleSimulator.ts';
 
 type Param = string | number | boolean | Param[] | { [key: string]: Param };
 
