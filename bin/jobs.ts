@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { cliEnvSchema, loadConfig } from '../shared/config/env.ts';
 import { createDbPool, type DatabasePool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedDatabaseUrl } from '../shared/db/embeddedPostgres.ts';
+import { eventAttempts } from '../shared/db/queries/eventAttempts.ts';
 import {
   cancelEvent,
   deleteSettledEvents,
@@ -112,7 +113,7 @@ const cli = yargs(hideBin(process.argv))
   )
   .command(
     'show <event>',
-    'one event: status, error, result, payload and its job',
+    'one event: status, error, result, payload, its job, and every attempt with the plan it applied',
     (y: Argv) =>
       y
         .options(json)
@@ -120,7 +121,8 @@ const cli = yargs(hideBin(process.argv))
     async (argv) => {
       const event = await oneEvent(String(argv.event));
       const job = await getEventJob(await db(), event);
-      print(argv.json, { event, job }, renderEvent(event, job));
+      const attempts = await eventAttempts(await db(), event.id);
+      print(argv.json, { event, job, attempts }, renderEvent(event, job, attempts));
     },
   )
   .command(

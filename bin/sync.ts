@@ -17,7 +17,7 @@ import { ZOHO_ENTITIES, ZOHO_MODULES, type ZohoEntity } from '../shared/domain/e
 import { timeWindowSchema } from '../shared/domain/timeWindow.ts';
 import { createLogger } from '../shared/logging/createLogger.ts';
 import { reportFatal } from '../shared/runProcess.ts';
-import { queueReconciliation, RECONCILE_ORDER } from '../worker/reconcile/queueReconciliation.ts';
+import { queueReconciliation } from '../worker/reconcile/queueReconciliation.ts';
 
 /**
  * Bulk load and reconciliation (DESIGN.md "Operators"): queues every record of the chosen Zoho
@@ -36,7 +36,7 @@ const argv = await yargs(hideBin(process.argv))
     '$0 (--all | --module <m>…) [--since 24h] [--dry-run] [--no-wait] [--json]\n\nQueues Zoho records for the worker to sync into Moodle, then reports what it did.',
   )
   .options({
-    all: { type: 'boolean', description: `every module, in dependency order (${RECONCILE_ORDER.join(', ')})` },
+    all: { type: 'boolean', description: `every module, in dependency order (${ZOHO_ENTITIES.join(', ')})` },
     module: {
       type: 'string',
       array: true,
@@ -87,7 +87,7 @@ try {
         'bin/sync reads Zoho: set ZOHO_ACCOUNTS_URL, ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ENCRYPTION_KEY (as for the worker)',
       );
     const entities = argv.all
-      ? RECONCILE_ORDER
+      ? ZOHO_ENTITIES
       : [...new Set((argv.module ?? []).map((m) => byName.get(m.toLowerCase())!))];
     const modifiedSince = argv.since
       ? new Date(Date.now() - Number(argv.since.slice(0, -1)) * UNIT_MS[argv.since.slice(-1) as keyof typeof UNIT_MS])

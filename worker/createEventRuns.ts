@@ -18,7 +18,7 @@ export interface EventRuns {
   /** Loads the event and, unless it is final, stands it aside, holds its record or re-schedules it (`claimEvents`). */
   claim(request: ClaimRequest): Promise<Claim | null>;
   /** Records a started run's outcome and releases its record (`finishEvents`). @returns how many other events it settled. */
-  finish(event: EventRow, outcome: RunOutcome): Promise<number>;
+  finish(event: EventRow, outcome: RunOutcome, worker?: string | null): Promise<number>;
   /** Ends the lock sessions once nothing is pending (the pool's jobs have ended). */
   close(): Promise<void>;
 }
@@ -65,10 +65,10 @@ export function createEventRuns(deps: EventRunsDeps): EventRuns {
       if (claim?.state === 'started') owners.set(claim.event.id, lane);
       return claim;
     },
-    async finish(event, outcome) {
+    async finish(event, outcome, worker) {
       const lane = owners.get(event.id) ?? lanes[0]!;
       owners.delete(event.id);
-      return lane.finish(event, outcome);
+      return lane.finish(event, outcome, worker);
     },
     // Outcomes of jobs still in hand are recorded after this too (in sessions ended right after).
     async close() {
@@ -88,7 +88,7 @@ interface Lane {
   /** Requests waiting or in its statement now. */
   load(): number;
   claim(request: ClaimRequest): Promise<Claim | null>;
-  finish(event: EventRow, outcome: RunOutcome): Promise<number>;
+  finish(event: EventRow, outcome: RunOutcome, worker?: string | null): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -188,9 +188,13 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
         schedule();
       });
     },
-    finish(event, outcome) {
+    finish(event, outcome, worker) {
       return new Promise((resolve, reject) => {
-        finishes.push({ request: { eventLogId: event.id, outcome, key: eventRecordKey(event) }, resolve, reject });
+        finishes.push({
+          request: { eventLogId: event.id, outcome, worker: worker ?? null, key: eventRecordKey(event) },
+          resolve,
+          reject,
+        });
         schedule();
       });
     },

@@ -121,7 +121,7 @@ async function runClaimed(
     return recordFailure(deps, event, helpers, eventLog, coerceError(thrown));
   }
   await releaseAll(dependencies);
-  const covered = await deps.runs.finish(event, outcome);
+  const covered = await deps.runs.finish(event, outcome, helpers.job.locked_by);
   deps.metrics?.eventFinished(kind, outcome.status, '', 1 + covered);
   eventLog.info({ status: outcome.status, ...(covered ? { covered } : {}) }, `event ${outcome.status}`);
   return undefined;
@@ -142,7 +142,7 @@ async function recordFailure(
   const code = error instanceof SyncError ? error.code : 'unexpected';
   const message = `${error.name}: ${error.message}`;
   const kind = `${event.source}.${event.entity}`;
-  const finish = (outcome: RunOutcome) => deps.runs.finish(event, outcome);
+  const finish = (outcome: RunOutcome) => deps.runs.finish(event, outcome, helpers.job.locked_by);
   if (error instanceof PermanentError) {
     const covered = await finish({ status: 'failed', errorCode: code, error: message });
     deps.metrics?.eventFinished(kind, 'failed', code, 1 + covered);

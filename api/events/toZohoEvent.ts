@@ -9,6 +9,7 @@ import {
   type ZohoEntity,
 } from '../../shared/domain/events.ts';
 import type { NewEvent } from '../../shared/db/queries/integrationEventsLog.ts';
+import { recordKey } from '../../shared/domain/recordKey.ts';
 import { describeZodIssues, HttpError } from '../httpError.ts';
 
 /** The same rule as an envelope's `event_id`: it becomes one. */
@@ -86,7 +87,7 @@ export function toZohoEvent(
   if (modifiedTime) {
     return { ...base, eventId: `${module}:${recordId}:${eventType}:${modifiedTime}`, dedupe: 'content', jobKey: null };
   }
-  return { ...base, eventId: `gen:${generateId()}`, dedupe: 'coalesce', jobKey: `zoho:${module}:${recordId}` };
+  return { ...base, eventId: `gen:${generateId()}`, dedupe: 'coalesce', jobKey: recordKey('zoho', module, recordId) };
 }
 
 function assertModule(received: string, expected: string, entity: string): void {

@@ -1,4 +1,5 @@
 import type { NewEvent } from '../../shared/db/queries/integrationEventsLog.ts';
+import { recordKey } from '../../shared/domain/recordKey.ts';
 import { taskIdentifierFor, ZOHO_MODULES } from '../../shared/domain/events.ts';
 import {
   affectedFieldsOf,
@@ -35,7 +36,7 @@ export function toZohoNotificationEvents(notification: ZohoNotification, entity:
       dedupe: 'coalesce',
       taskIdentifier: taskIdentifierFor(`zoho.${entity}`),
       payload: payload as unknown as Record<string, unknown>,
-      jobKey: `zoho:${module}:${recordId}`,
+      jobKey: recordKey('zoho', module, recordId),
     };
   });
 }

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import type { EventAttempt } from '../../shared/db/queries/eventAttempts.ts';
 import type { QueueStatus } from '../../shared/db/queries/eventOperations.ts';
 import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 
@@ -51,7 +52,7 @@ export function renderEventList(rows: EventRow[], now: Date): string {
   return `${table.toString()}\n${rows.length} event(s)`;
 }
 
-export function renderEvent(row: EventRow, job: unknown): string {
+export function renderEvent(row: EventRow, job: unknown, attempts: EventAttempt[] = []): string {
   const lines = [
     `Event #${row.id}  ${row.event_id}`,
     `  source/entity  ${row.source}/${row.entity} (${row.module})`,
@@ -67,7 +68,35 @@ export function renderEvent(row: EventRow, job: unknown): string {
     `  job            ${job ? JSON.stringify(job) : 'none (settled, or not queued)'}`,
     `  payload        ${JSON.stringify(row.payload)}`,
   ];
-  return lines.join('\n');
+  return [...lines, '', renderAttempts(attempts)].join('\n');
+}
+
+/** The attempts of one event, one row each; what each applied follows as its plan's steps. */
+export function renderAttempts(attempts: EventAttempt[]): string {
+  if (attempts.length === 0) return 'Attempts: none recorded';
+  const table = new Table({
+    ...PLAIN,
+    head: ['try', 'worker', 'started', 'took', 'outcome', 'action / error', 'covered'],
+    wordWrap: false,
+  });
+  for (const a of attempts) {
+    const what = a.error_code ? `[${a.error_code}] ${a.error ?? ''}` : [a.action, a.reason].filter(Boolean).join(': ');
+    table.push([
+      String(a.attempt),
+      a.worker ?? '-',
+      a.started_at.toISOString(),
+      a.duration_ms === null ? '-' : `${a.duration_ms} ms`,
+      a.outcome,
+      cut(what, 60),
+      String(a.covered),
+    ]);
+  }
+  const plans = attempts
+    .filter((a) => Array.isArray(a.plan) && a.plan.length > 0)
+    .map(
+      (a) => `  try ${a.attempt}: ${(a.plan as unknown[]).map((step) => JSON.stringify(step)).join('\n          ')}`,
+    );
+  return ['Attempts', table.toString(), ...(plans.length ? ['Plans applied', ...plans] : [])].join('\n');
 }
 
 function cut(text: string, width: number): string {

@@ -12,14 +12,9 @@ export class SyncError extends Error {
 }
 
 /** Worth trying again later: network, timeouts, 5xx, 429, a dependency not synced yet. */
-export class RetryableError extends SyncError {
-  /** A delay the remote side asked for; the worker re-schedules instead of using its backoff. */
-  readonly retryAfterMs: number | undefined;
-  constructor(code: string, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
-    super(code, message, options);
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-}
+// When is graphile-worker's backoff (exp(min(attempt, 10)) s); the Zoho client rides out 429s with
+// its own backoff before it throws this (Zoho sends no Retry-After).
+export class RetryableError extends SyncError {}
 
 /** Will fail the same way every time: bad record, rejected by the remote, no handler. */
 export class PermanentError extends SyncError {}

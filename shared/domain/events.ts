@@ -8,20 +8,32 @@ import { z } from 'zod';
 export const SOURCES = ['zoho', 'moodle'] as const;
 export type Source = (typeof SOURCES)[number];
 
-/** Zoho entity (URL segment) → default Zoho module API name (contracts/zoho-fields.md). */
+/**
+ * The one list of Zoho entities: entity (URL segment) → default Zoho module API name
+ * (docs/design.md "Zoho CRM"), in dependency order: the records others depend on first
+ * (programs before the classes that belong to them, people and classes before enrolments,
+ * then the dashboard data). A bulk load queues them in this order.
+ */
 export const ZOHO_MODULES = {
-  student: 'BTEC_Students',
+  program: 'Products',
   teacher: 'BTEC_Teachers',
-  registration: 'BTEC_Registrations',
+  student: 'BTEC_Students',
   class: 'BTEC_Classes',
   enrollment: 'BTEC_Enrollments',
+  unit: 'BTEC',
+  registration: 'BTEC_Registrations',
   payment: 'BTEC_Payments',
   grade: 'BTEC_Grades',
-  unit: 'BTEC',
-  program: 'Products',
 } as const;
 export type ZohoEntity = keyof typeof ZOHO_MODULES;
 export const ZOHO_ENTITIES = Object.keys(ZOHO_MODULES) as ZohoEntity[];
+
+/**
+ * What a sync_links row links: the Moodle object (or plugin dashboard row) of each Zoho entity,
+ * plus `finance`, a student's finance summary on the dashboard (sql/6_dashboard_links.sql).
+ */
+export type LinkEntity = ZohoEntity | 'finance';
+export const LINK_ENTITIES: [LinkEntity, ...LinkEntity[]] = ['finance', ...ZOHO_ENTITIES];
 
 export const MOODLE_ENTITIES = ['user', 'enrollment', 'grade', 'course'] as const;
 export type MoodleEntity = (typeof MOODLE_ENTITIES)[number];

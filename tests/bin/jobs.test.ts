@@ -330,11 +330,14 @@ t.test('list, show: filters and one event', async (t) => {
   t.test("show '#<row id>' --json gives the event and its job", async (t) => {
     const result = await jobs(url, 'show', `#${ids.pending}`, '--json');
     t.equal(result.code, 0, result.stderr);
-    const shown = parseJson<{ event: JsonEvent; job: { key: string; attempts: number; max_attempts: number } | null }>(
-      result,
-    );
+    const shown = parseJson<{
+      event: JsonEvent;
+      job: { key: string; attempts: number; max_attempts: number } | null;
+      attempts: unknown[];
+    }>(result);
     t.match(shown.event, { id: ids.pending, event_id: 'ls-pending', status: 'pending' });
     t.match(shown.job, { key: `event:${ids.pending}`, attempts: 0, max_attempts: 12 });
+    t.same(shown.attempts, [], 'a pending event has no attempt yet');
 
     const text = await jobs(url, 'show', `#${ids.failed}`);
     t.equal(text.code, 0, text.stderr);

@@ -146,7 +146,7 @@ t.test('bin/sync says what is wrong with its arguments and its configuration', a
   t.equal(none.code, 1);
   t.match(none.stderr, /say which records: --all, or --module/);
   const bad = await runProcess(SYNC, ['--module', 'leads'], { env: { PATH: process.env.PATH } });
-  t.match(bad.stderr, /--module leads is not one of student, teacher/);
+  t.match(bad.stderr, /--module leads is not one of program, teacher, student/);
   const since = await runProcess(SYNC, ['--all', '--since', 'yesterday'], { env: { PATH: process.env.PATH } });
   t.match(since.stderr, /--since must be a number and a unit/);
   // A reachable database (the run's own, which `npm test` chose): the Zoho settings are checked after connecting.

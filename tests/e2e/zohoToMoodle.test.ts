@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import t from 'tap';
 import { z } from 'zod';
+import { eventAttempts } from '../../shared/db/queries/eventAttempts.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 
@@ -209,6 +210,12 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     t.match(updated, { status: 'completed', result: { action: 'updated', moodleId: user().id } });
     t.same((updated.result as { changes: string[] }).changes.sort(), ['city', 'lastname']);
     t.match(user(), { lastname: 'Çelik-Yılmaz', city: 'Ankara', username: 'zeynep.b1@college.example' });
+    // The attempt's row keeps the plan it applied (bin/jobs show prints it).
+    const [applied] = await eventAttempts(stack.db, updated.id);
+    t.match(applied, { attempt: 1, outcome: 'completed', action: 'updated' });
+    t.match(applied?.plan, [
+      { op: 'moodle.update_user', userId: user().id, changes: { lastname: 'Çelik-Yılmaz', city: 'Ankara' } },
+    ]);
 
     // Zoho edited a field we do not map: same canonical model, nothing to write.
     zoho.edit('BTEC_Students', ids.studentId, { Phone_Number: '+90 555 000 0000' });
@@ -216,6 +223,7 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     const unchanged = await send(stack, 'student', ids.studentId, 'updated');
     t.match(unchanged, { status: 'completed', result: { action: 'unchanged' } });
     t.equal(moodle.calls.length, before, 'no Moodle call');
+    t.match(await eventAttempts(stack.db, unchanged.id), [{ outcome: 'completed', action: 'unchanged', plan: null }]);
 
     // A class renamed and moved: the course follows.
     zoho.edit('BTEC_Classes', ids.classId, { Class_Name: 'Unit 4 Marketing (evening) b1', End_Date: '2027-02-28' });

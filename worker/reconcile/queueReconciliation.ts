@@ -2,28 +2,12 @@ import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { ZohoClient } from '../../shared/clients/zoho/createZohoClient.ts';
 import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog.ts';
-import { ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
+import { ZOHO_ENTITIES, ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
 import { internalEvent } from '../../shared/domain/internalEvent.ts';
 
-/**
- * Zoho modules in the order a bulk load queues them: the records others depend on first, so
- * that dependencies are mostly synced by their own events (any order works: a handler syncs a
- * missing dependency itself).
- */
-export const RECONCILE_ORDER: ZohoEntity[] = [
-  'program',
-  'teacher',
-  'student',
-  'class',
-  'enrollment',
-  'unit',
-  'registration',
-  'payment',
-  'grade',
-];
 
 export interface ReconcileOptions {
-  /** Entities to sync (default: all, in RECONCILE_ORDER). */
+  /** Entities to sync (default: all; queued in the dependency order of ZOHO_ENTITIES). */
   entities?: ZohoEntity[];
   /** Only records Zoho says were modified at or after this time. */
   modifiedSince?: Date;
@@ -52,10 +36,12 @@ export async function queueReconciliation(
   deps: { db: DatabasePool; zoho: ZohoClient; log: Logger },
   options: ReconcileOptions,
 ): Promise<ReconcileQueued> {
-  const entities = options.entities ?? RECONCILE_ORDER;
+  const entities = options.entities ?? ZOHO_ENTITIES;
   const since = options.modifiedSince?.getTime();
   const result: ReconcileQueued = { runId: options.runId, queued: {}, total: 0 };
-  for (const entity of RECONCILE_ORDER.filter((e) => entities.includes(e))) {
+  // Dependencies first, so they are mostly synced by their own events (any order works: a flow
+  // syncs a missing dependency itself).
+  for (const entity of ZOHO_ENTITIES.filter((e) => entities.includes(e))) {
     const module = ZOHO_MODULES[entity];
     let queued = 0;
     const modifiedTime = deps.zoho.fields.name(module, 'modifiedTime');

@@ -173,6 +173,14 @@ export async function claimEvents(
         from decided d
        where e.id = d.id and d.decision = 'locked' and e.status <> all(${FINAL})
       returning e.*, d.ord
+    ), interrupted as (
+      -- A run that never recorded its outcome (its worker died or lost the database) left the row
+      -- processing: that attempt gets its row now, before this one starts.
+      insert into integration_event_attempts (event_log_id, attempt, started_at, outcome, error)
+      select t.id, t.attempts, t.started_at, 'interrupted',
+             'the attempt ended without an outcome: its worker stopped or lost the database mid-run'
+        from started s join target t on t.ord = s.ord
+       where t.status = 'processing' and t.started_at is not null
     ), requeued as (
       select case when exists (select 1 from decided where decision in ('busy', 'deferred')) then (
       select count(*) from graphile_worker.add_jobs(array(
@@ -213,13 +221,16 @@ export type RunOutcome =
 export interface FinishRequest {
   eventLogId: number;
   outcome: RunOutcome;
+  /** graphile-worker's id of the pool that ran it, for the attempt's row. */
+  worker: string | null;
 }
 
 const finishedSchema = z.object({ id: z.coerce.number(), covered: z.coerce.number() });
 
 /**
- * One statement for a batch of started runs: records each outcome, settles the events each run
- * stands for, and releases each record's advisory lock. @returns per request, how many other
+ * One statement for a batch of started runs: records each outcome (on the event row, and as the
+ * attempt's own row of integration_event_attempts), settles the events each run stands for, and
+ * releases each record's advisory lock. @returns per request, how many other
  * events its run settled.
  *
  * - `completed`: the record is applied, so every event of the record that may be covered
@@ -248,7 +259,11 @@ export async function finishEvents(db: CommonQueryMethods, requests: readonly Fi
                            ${field((o) => o.status)},
                            ${field((o) => ('result' in o ? JSON.stringify(o.result) : null))},
                            ${field((o) => ('error' in o ? o.error.slice(0, 4000) : null))},
-                           ${field((o) => ('errorCode' in o ? o.errorCode : null))}) as i(id, status, result, last_error, error_code)
+                           ${field((o) => ('errorCode' in o ? o.errorCode : null))},
+                           ${sql.array(
+                             requests.map((r) => r.worker),
+                             'text',
+                           )}) as i(id, status, result, last_error, error_code, worker)
     ), done as (
       update integration_events_log e
          set status = i.status, result = coalesce(i.result::jsonb, e.result), last_error = i.last_error, error_code = i.error_code,
@@ -271,6 +286,17 @@ export async function finishEvents(db: CommonQueryMethods, requests: readonly Fi
            or (d.covers = 'all' and ${coverableSql('c')} and ${coverableSql('d')}
                and case when d.source = 'zoho' then c.received_at <= d.started_at else c.id < d.id end))
       returning c.id, d.id as by_id
+    ), attempts as (
+      -- The attempt's own row (sql/11_event_attempts.sql): the event row keeps only the last one.
+      insert into integration_event_attempts
+             (event_log_id, attempt, worker, started_at, finished_at, duration_ms, outcome, action, reason, error_code, error,
+              plan, covered)
+      select d.id, d.attempts, i.worker, d.started_at, clock_timestamp(),
+             round(extract(epoch from clock_timestamp() - d.started_at) * 1000)::int, i.status,
+             i.result::jsonb ->> 'action', i.result::jsonb ->> 'reason', i.error_code, i.last_error,
+             i.result::jsonb -> 'plan', (select count(*) from covered c where c.by_id = d.id)
+        from done d join input i on i.id = d.id
+       where d.started_at is not null
     ), waiting as (
       -- Events that stood aside for a run that did not complete (their job waits COVER_RECHECK_SECONDS).
       select j.id from graphile_worker.jobs j

@@ -1,20 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { LINK_ENTITIES, type LinkEntity } from '../../domain/events.ts';
 
-/** The Moodle objects of the main flow, then the dashboard rows of the plugin (sql/6_dashboard_links.sql). */
-export const LINK_ENTITIES = [
-  'student',
-  'teacher',
-  'program',
-  'class',
-  'enrollment',
-  'registration',
-  'payment',
-  'grade',
-  'unit',
-  'finance',
-] as const;
-export type LinkEntity = (typeof LINK_ENTITIES)[number];
 
 const linkRowSchema = z.object({
   entity: z.enum(LINK_ENTITIES),

@@ -1,4 +1,5 @@
 import type { DashboardEntity } from '../dashboard/dashboardRecords.ts';
+import type { LinkEntity } from '../events.ts';
 import type { InternalEventSpec } from '../internalEvent.ts';
 
 /**
@@ -33,18 +34,6 @@ export function idOf(value: IdOrRef | null | undefined): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-/** The link entities of sync_links: Moodle objects of the main flow, then the plugin's dashboard rows. */
-export type LinkEntityName =
-  | 'student'
-  | 'teacher'
-  | 'program'
-  | 'class'
-  | 'enrollment'
-  | 'registration'
-  | 'payment'
-  | 'grade'
-  | 'unit'
-  | 'finance';
 
 /** A new Moodle account, as `core_user_create_users` takes it. */
 export interface NewMoodleUserValues {
@@ -143,7 +132,7 @@ export type SyncStep =
     }
   | {
       op: 'link.save';
-      entity: LinkEntityName;
+      entity: LinkEntity;
       zohoId: ZohoIdOrRef;
       moodleId: IdOrRef;
       moodleUserId?: IdOrRef | null;
@@ -151,7 +140,7 @@ export type SyncStep =
       fingerprint: string | null | { of: unknown };
       state?: 'active' | 'suspended';
     }
-  | { op: 'link.delete'; entity: LinkEntityName; zohoId: string }
+  | { op: 'link.delete'; entity: LinkEntity; zohoId: string }
   | { op: 'grade_push.save'; push: GradePushValues; dashboardCopyOf: ZohoIdOrRef | null }
   | { op: 'event.queue'; event: InternalEventSpec }
   | { op: 'zoho.queue_class_enrollments'; classZohoId: string };
