@@ -5,7 +5,6 @@ import { recordWebhookEvent } from '../../shared/db/queries/integrationEventsLog
 import { ZOHO_ENTITIES, ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
 import { internalEvent } from '../../shared/domain/internalEvent.ts';
 
-
 export interface ReconcileOptions {
   /** Entities to sync (default: all; queued in the dependency order of ZOHO_ENTITIES). */
   entities?: ZohoEntity[];

@@ -2,7 +2,6 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { LINK_ENTITIES, type LinkEntity } from '../../domain/events.ts';
 
-
 const linkRowSchema = z.object({
   entity: z.enum(LINK_ENTITIES),
   zoho_id: z.string(),

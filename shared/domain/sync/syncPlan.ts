@@ -34,7 +34,6 @@ export function idOf(value: IdOrRef | null | undefined): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-
 /** A new Moodle account, as `core_user_create_users` takes it. */
 export interface NewMoodleUserValues {
   username: string;
