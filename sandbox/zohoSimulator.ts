@@ -33,7 +33,7 @@ export interface ZohoSimulatorOptions {
   clientId?: string;
   clientSecret?: string;
   refreshToken?: string;
-  /** Module API names that exist (default: the college org's modules, zoho-fields.md §0 fact 1, plus Leads/Contacts). */
+  /** Module API names that exist (default: the college org's modules, docs/zoho-fields.md §0 fact 1, plus Leads/Contacts). */
   modules?: string[];
   uniqueFields?: Record<string, string[]>;
   mandatoryFields?: Record<string, string[]>;
@@ -107,7 +107,7 @@ export const DEFAULT_MODULES = [
 ];
 
 const TOKEN_PATH = '/oauth/v2/token';
-/** Documented 429 text (v2/v8 status-codes.html; api-facts.md §1e). */
+/** Documented 429 text (v2/v8 status-codes.html; docs/api-facts.md §1e). */
 const LIMIT_MESSAGE =
   'Number of API requests for the 24 hour period is exceeded or the concurrency limit of the user for the app is exceeded.';
 

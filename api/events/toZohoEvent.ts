@@ -28,7 +28,7 @@ export interface ZohoDelivery {
 }
 
 /**
- * Turns a verified Zoho delivery into the event row to store (DESIGN.md "Webhook
+ * Turns a verified Zoho delivery into the event row to store (docs/design.md "Webhook
  * contract"). Two body shapes: the full envelope (Deluge function / signing sender)
  * and the plain workflow webhook `{zoho_id, module}` with the operation in `?event=`.
  * The idempotency key is, in order: the body's `event_id`, the `webhook-id`, module +

@@ -11,7 +11,7 @@ export interface TokenIssuerOptions {
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
-/** Zoho Accounts' throttle answer (https://zoho.com/accounts/protocol/oauth/token-limits.html; api-facts.md §1a). */
+/** Zoho Accounts' throttle answer (https://zoho.com/accounts/protocol/oauth/token-limits.html; docs/api-facts.md §1a). */
 export const TOKEN_THROTTLED_BODY = {
   error_description: 'You have made too many requests continuously. Please try again after some time.',
   error: 'Access Denied',
@@ -19,7 +19,7 @@ export const TOKEN_THROTTLED_BODY = {
 };
 
 /**
- * Zoho Accounts' refresh grant (`POST /oauth/v2/token`), per api-facts.md §1a:
+ * Zoho Accounts' refresh grant (`POST /oauth/v2/token`), per docs/api-facts.md §1a:
  * - success `{access_token, scope, api_domain, token_type:"Bearer", expires_in:3600}`
  *   (https://www.zoho.com/fsm/developer/help/api/refresh-token.html);
  * - bad refresh token → HTTP 200 `{"error":"invalid_code"}` (observed: github.com/zoho/zcrm-csharp-sdk/issues/7);

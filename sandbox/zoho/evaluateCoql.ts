@@ -19,7 +19,7 @@ function compareValues(have: string, want: CoqlValue): number {
 /**
  * Whether a record satisfies a COQL where-expression. Text comparisons are case-insensitive (assumed, as in
  * Zoho's web UI); `like` uses `%` and `_`. Unlike Search, `=` is an exact match — which is why
- * api-facts.md §1c recommends COQL for identity look-ups.
+ * docs/api-facts.md §1c recommends COQL for identity look-ups.
  */
 export function evaluateCoql(record: Record<string, unknown>, expr: CoqlExpr): boolean {
   if (expr.kind !== 'compare') {

@@ -11,7 +11,7 @@ interface PageToken {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Only the requested fields (plus id), never subforms: list responses leave subforms out (api-facts.md §1b). */
+/** Only the requested fields (plus id), never subforms: list responses leave subforms out (docs/api-facts.md §1b). */
 export function pickFields(
   store: ZohoStore,
   module: string,
@@ -29,7 +29,7 @@ export function pickFields(
 
 /**
  * GET /crm/v8/{module}?fields=…&per_page=&page=&page_token=&sort_by=&sort_order= — rules and the `info` object from
- * https://www.zoho.com/crm/developer/docs/api/v8/get-records.html (api-facts.md §1b): `fields` mandatory, max 50;
+ * https://www.zoho.com/crm/developer/docs/api/v8/get-records.html (docs/api-facts.md §1b): `fields` mandatory, max 50;
  * per_page ≤ 200 (default 200); pages only reach the first 2000 records, beyond that `page_token`
  * (user/param-bound, valid 24 h). Empty → 204 with no body. Returns a function bound to one page-token table.
  */

@@ -10,7 +10,7 @@ function compare(a: string, b: string): number {
 
 /**
  * Whether a record satisfies Search API criteria. As documented for the Search API
- * (https://www.zoho.com/crm/developer/docs/api/v8/search-records.html, api-facts.md §1c), `equals` on text
+ * (https://www.zoho.com/crm/developer/docs/api/v8/search-records.html, docs/api-facts.md §1c), `equals` on text
  * behaves like "contains": case-insensitive substring. A lookup matches on its id or its name.
  */
 export function matchCriteria(record: Record<string, unknown>, criteria: SearchCriteria): boolean {

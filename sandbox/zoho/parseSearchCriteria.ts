@@ -25,7 +25,7 @@ export function countConditions(criteria: SearchCriteria): number {
 /**
  * Parses Search API criteria such as `((Last_Name:equals:Burns\,B)and(City:starts_with:Lon))`.
  * Syntax, operators and the backslash escapes `\,` `\(` `\)` `\\` follow
- * https://www.zoho.com/crm/developer/docs/api/v8/search-records.html (api-facts.md §1c).
+ * https://www.zoho.com/crm/developer/docs/api/v8/search-records.html (docs/api-facts.md §1c).
  * `values` splits the value on unescaped commas (for `in` and `between`). Bad syntax → 400 INVALID_QUERY.
  */
 export function parseSearchCriteria(text: string): SearchCriteria {

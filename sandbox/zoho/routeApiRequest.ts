@@ -17,7 +17,7 @@ export interface ApiContext {
 
 /**
  * Routes an authenticated /crm/v8/… request. Unknown module → 400 INVALID_MODULE "the module name given seems to be
- * invalid"; unknown path → 404 INVALID_URL_PATTERN (messages from the v8 status-codes page / crm-oas enum, api-facts.md §1e).
+ * invalid"; unknown path → 404 INVALID_URL_PATTERN (messages from the v8 status-codes page / crm-oas enum, docs/api-facts.md §1e).
  * GET of a missing record id → 204 No Content (assumed: v8 get-records.html lists 204 "There is no content available
  * for the request"; NO_CONTENT is in the crm-oas enum — not confirmed for single-record GET).
  */

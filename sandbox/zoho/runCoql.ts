@@ -17,7 +17,7 @@ function pick(data: Record<string, unknown>, path: string): unknown {
 /**
  * POST /crm/v8/coql `{"select_query": "…"}` — https://www.zoho.com/crm/developer/docs/api/v8/COQL-Overview.html:
  * `{"data":[…],"info":{"count","more_records"}}`, each row the selected fields plus `id`; none → 204; limit ≤ 2000
- * (Kaizen #82). Reads the live data (no index lag), which is why api-facts.md §1c recommends it after writes.
+ * (Kaizen #82). Reads the live data (no index lag), which is why docs/api-facts.md §1c recommends it after writes.
  */
 export function runCoql(store: ZohoStore, body: unknown): { status: number; body?: unknown } {
   const sql = (body as { select_query?: unknown } | null)?.select_query;

@@ -9,7 +9,7 @@ function withoutSubforms(store: ZohoStore, module: string, data: Record<string, 
 
 /**
  * GET /crm/v8/{module}/search?criteria=…|email=…|phone=…|word=… per
- * https://www.zoho.com/crm/developer/docs/api/v8/search-records.html (api-facts.md §1c): precedence
+ * https://www.zoho.com/crm/developer/docs/api/v8/search-records.html (docs/api-facts.md §1c): precedence
  * criteria > email > phone > word; ≤ 10 criteria; `equals` acts like contains; no match → 204; at most 2000
  * records (LIMIT_REACHED). The index lags: a record written less than `indexLagMs` ago is seen as it was
  * before that write (or not at all) — "you may face the 204 NO CONTENT error due to a delay in indexing".

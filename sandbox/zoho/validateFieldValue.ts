@@ -6,9 +6,9 @@ const MAX_LENGTH: Partial<Record<ZohoFieldType, number>> = { text: 255, textarea
 
 /**
  * Checks one value against its field type; null always passes (clears the field). Returns the `details` of an
- * INVALID_DATA error (`expected_data_type` or `maximum_length`, as in the v8 examples quoted in api-facts.md §1d:
+ * INVALID_DATA error (`expected_data_type` or `maximum_length`, as in the v8 examples quoted in docs/api-facts.md §1d:
  * https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html "Possible Errors"), or null when valid.
- * Text limits: 255 for single line, 2000 for BTEC_Grades.Feedback-style text areas (zoho-fields.md §1.9).
+ * Text limits: 255 for single line, 2000 for BTEC_Grades.Feedback-style text areas (docs/zoho-fields.md §1.9).
  */
 export function validateFieldValue(type: ZohoFieldType, value: unknown): Record<string, unknown> | null {
   if (value === null) return null;

@@ -37,7 +37,7 @@ function lookupValue(store: ZohoStore, value: unknown): unknown {
 
 /**
  * Applies a subform array to the existing rows by the documented update rules
- * (https://www.zoho.com/crm/developer/docs/api/v8/update-subforms.html, api-facts.md §1f): `[]` deletes all rows;
+ * (https://www.zoho.com/crm/developer/docs/api/v8/update-subforms.html, docs/api-facts.md §1f): `[]` deletes all rows;
  * a row with `id` updates that row; `{id, _delete: null}` deletes it; a row without id is appended with a new id;
  * existing rows not mentioned are kept ("append the provided data with the existing data").
  */
@@ -115,7 +115,7 @@ function checkRecord(
     if (!(field in input) || isEmpty(input[field])) continue;
     const duplicate = store.records(module).find((r) => r.id !== selfId && sameValue(r.data[field], input[field]));
     if (duplicate) {
-      // DUPLICATE_DATA details as in the v8 insert-records example (api-facts.md §1d, file id 63279371408).
+      // DUPLICATE_DATA details as in the v8 insert-records example (docs/api-facts.md §1d, file id 63279371408).
       throw new RecordError('DUPLICATE_DATA', 'duplicate data', {
         api_name: field,
         json_path: path(field),
@@ -158,7 +158,7 @@ function applyWrite(
 }
 
 function success(stored: StoredRecord, message: string): Result {
-  // Per-record success shape: v8 OAS `Success_Response` (api-facts.md §1d;
+  // Per-record success shape: v8 OAS `Success_Response` (docs/api-facts.md §1d;
   // https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html sample response).
   const d = stored.data;
   return {

@@ -1,7 +1,7 @@
 /**
  * A Zoho CRM top-level error: `{"code","details","message","status":"error"}` with an HTTP status.
  * Envelope documented at https://www.zoho.com/crm/developer/docs/api/v8/status-codes.html
- * (examples: api-facts.md §1e, `zoho/crm-oas` v8.0 `API_Exception`).
+ * (examples: docs/api-facts.md §1e, `zoho/crm-oas` v8.0 `API_Exception`).
  */
 export class ZohoError extends Error {
   readonly httpStatus: number;

@@ -35,7 +35,7 @@ export interface RecordChange {
 export const SIMULATOR_USER = { name: 'Simulator Admin', id: '5725767000000411001', email: 'admin@example.test' };
 
 /**
- * The simulated org's data. Ids are 19-digit numeric strings (zoho-fields.md header: "Zoho record ids are
+ * The simulated org's data. Ids are 19-digit numeric strings (docs/zoho-fields.md header: "Zoho record ids are
  * 19-digit numeric strings"), one counter for records and subform rows.
  */
 export function createZohoStore(options: ZohoStoreOptions) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What the service receives: the two sources, their entities, and the envelope each
- * sends (DESIGN.md "Webhook contract"). Pure data and zod schemas, no I/O.
+ * sends (docs/design.md "Webhook contract"). Pure data and zod schemas, no I/O.
  */
 
 export const SOURCES = ['zoho', 'moodle'] as const;

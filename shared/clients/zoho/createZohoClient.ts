@@ -12,7 +12,7 @@ import { checkPicklistValues } from '../../domain/zoho/checkPicklistValues.ts';
 import { createOrgPicklists } from './createOrgPicklists.ts';
 import { fieldsMetadataSchema, toFieldMetadata, type ZohoFieldMetadata } from './zohoFieldMetadata.ts';
 
-/** Zoho's documented limits (api-facts.md §1b–§1d). */
+/** Zoho's documented limits (docs/api-facts.md §1b–§1d). */
 export const ZOHO_MAX_WRITE_BATCH = 100;
 export const ZOHO_MAX_PAGE_SIZE = 200;
 const API = '/crm/v8';
@@ -398,5 +398,5 @@ export function toOutcome(
   return { ok: false, error: new PermanentError(`zoho.${result.code.toLowerCase()}`, message) };
 }
 
-/** Per-record codes that describe Zoho's state, not the data (api-facts.md §1e): retried with backoff. */
+/** Per-record codes that describe Zoho's state, not the data (docs/api-facts.md §1e): retried with backoff. */
 const TRANSIENT_RECORD_CODES = new Set(['INTERNAL_ERROR', 'DEPENDENT_SERVICE_ERROR', 'RECORD_LOCKED']);

@@ -42,7 +42,7 @@ export function isBtecScale(items: readonly string[] | null): boolean {
 }
 
 /**
- * A Moodle grade → the letter of Zoho's `Grade` picklist (DESIGN.md "Moodle → Zoho"):
+ * A Moodle grade → the letter of Zoho's `Grade` picklist (docs/design.md "Moodle → Zoho"):
  * - on the BTEC grading method or the BTEC scale (Refer 1, Pass 2, Merit 3, Distinction 4):
  *   0 ⇒ F, below 2 ⇒ R, below 3 ⇒ P, below 4 ⇒ M, else D;
  * - on another scale whose chosen item is a BTEC word (Merit…): that word's letter;

@@ -68,8 +68,8 @@ export function fitFeedback(feedback: string | null): { text: string | null; cut
 }
 
 /**
- * A Moodle assignment grade → the fields of its Zoho `BTEC_Grades` record (DESIGN.md "Moodle →
- * Zoho", zoho-fields.md §1.9): the composite key, the letter, `Grade_Status` as a value of its
+ * A Moodle assignment grade → the fields of its Zoho `BTEC_Grades` record (docs/design.md "Moodle →
+ * Zoho", docs/zoho-fields.md §1.9): the composite key, the letter, `Grade_Status` as a value of its
  * picklist (no marking workflow = visible to the student = Released), the 1-based attempt, the
  * grader in `IV_Name` when they are the internal verifier else in `Grader_Name`, and one
  * learning-outcome row per BTEC criterion. Pure: lookups come resolved.

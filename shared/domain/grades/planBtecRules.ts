@@ -59,7 +59,7 @@ export type RuleAction =
     };
 
 /**
- * The BTEC practice the college relies on (DESIGN.md "Moodle → Zoho"), as a pure plan:
+ * The BTEC practice the college relies on (docs/design.md "Moodle → Zoho"), as a pure plan:
  * - **F**: the due date (or the student's extension) has passed and the student submitted
  *   nothing and has no grade (in Moodle or already in Zoho);
  * - **RR**: the student's grade in Zoho is R on the first attempt, it was graded more than

@@ -1,7 +1,7 @@
 /**
  * Our canonical property names → Zoho CRM field API names, per module, as data.
- * Authority: the college org's field export of 2026-02-12 (the design notes' "zoho-fields"
- * contract, §1). Only fields a sync uses are listed, and only names the export contains:
+ * Authority: the college org's field export of 2026-02-12 (docs/zoho-fields.md
+ * §1). Only fields a sync uses are listed, and only names the export contains:
  * names the predecessor used that are absent from the export (`Total_Fees`, `Paid_Amount`,
  * `Payment_Status`, `Enrollment_Status`, `Class_Major`, `IV_Moodle_ID`, …) are NOT here.
  *

@@ -5,7 +5,7 @@ import { PermanentError } from '../errors.ts';
  * "-12.50", "0.00"), and arithmetic on bigint minor units (cents). Nothing goes through
  * floating-point arithmetic.
  *
- * Accepted by `parseMoney` (decided here; contracts/zoho-fields.md only says Zoho currency
+ * Accepted by `parseMoney` (decided here; docs/zoho-fields.md only says Zoho currency
  * fields arrive as JSON numbers while registration `Program_Price` / `Remaining_Amount` are
  * text such as `4400$`, §1.7 and §5 #24):
  *   - `null`, `undefined`, `""`, whitespace only → `null` (Zoho sends null for an empty field).

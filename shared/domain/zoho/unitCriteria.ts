@@ -5,7 +5,7 @@ export interface UnitCriterion {
   code: string; // P1 … P20, M1 … M9, D1 … D6
   level: 'pass' | 'merit' | 'distinction';
   description: string;
-  sortOrder: number; // one running counter over P…, M…, D… (contracts/zoho-fields.md §1.4)
+  sortOrder: number; // one running counter over P…, M…, D… (docs/zoho-fields.md §1.4)
 }
 
 const LEVELS = { P: 'pass', M: 'merit', D: 'distinction' } as const;

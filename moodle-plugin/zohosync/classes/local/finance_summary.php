@@ -17,7 +17,7 @@
 namespace local_zohosync\local;
 
 /**
- * The derived finance figures of one registration (DESIGN.md, dashboard rules).
+ * The derived finance figures of one registration (docs/design.md "Zoho → Moodle").
  *
  * total = sum of the installment amounts; paid = sum of the payments that are not voided;
  * balance = max(0, total − paid); an installment is overdue when its due date is before

@@ -6,7 +6,7 @@ import {
 } from '../../../../shared/domain/grades/convertToBtecLetter.ts';
 import type { MoodleGradeData } from '../../../../shared/domain/moodle/moodleEventData.ts';
 
-/** Moodle grade → Zoho `Grade` letter (DESIGN.md "Moodle → Zoho"), table-driven. */
+/** Moodle grade → Zoho `Grade` letter (docs/design.md "Moodle → Zoho"), table-driven. */
 
 type GradeFields = Pick<
   MoodleGradeData,

@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import type { MoodleGradeData } from '../../../../shared/domain/moodle/moodleEventData.ts';
 
-/** A Moodle grade → its Zoho BTEC_Grades record (DESIGN.md "Moodle → Zoho", zoho-fields.md §1.9). */
+/** A Moodle grade → its Zoho BTEC_Grades record (docs/design.md "Moodle → Zoho", docs/zoho-fields.md §1.9). */
 
 const GRADE: MoodleGradeData = {
   source: 'assign',

@@ -1,6 +1,6 @@
 /**
  * Realistic raw Zoho records (REST API shape) for every mapped module, built from the field
- * lists of contracts/zoho-fields.md §1. All people are invented. Each call returns a fresh copy.
+ * lists of docs/zoho-fields.md §1. All people are invented. Each call returns a fresh copy.
  */
 
 export const IDS = {
