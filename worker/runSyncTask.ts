@@ -1,4 +1,4 @@
-import type { JobHelpers } from 'graphile-worker';
+import type { JobHelpers, TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { RunOutcome } from '../shared/db/queries/eventRuns.ts';
@@ -9,7 +9,7 @@ import {
   type EventRow,
 } from '../shared/db/queries/integrationEventsLog.ts';
 import { coerceError, PermanentError, SyncError } from '../shared/domain/errors.ts';
-import type { EventKind } from '../shared/domain/events.ts';
+import { EVENT_KINDS, taskIdentifierFor, type EventKind } from '../shared/domain/events.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import { flows } from './flows/index.ts';
 import { runFlow } from './pipeline/runFlow.ts';
@@ -26,6 +26,19 @@ export interface RunSyncTaskDeps {
   /** The pool's claims and outcomes (createEventRuns). */
   runs: EventRuns;
   metrics?: Pick<Metrics, 'eventFinished' | 'eventRetrying'> | undefined;
+}
+
+/**
+ * The worker's event tasks: one graphile-worker task per event kind (`zoho_student`,
+ * `moodle_grade`, …), each running `runSyncTask`. Every kind gets a task, so an event whose
+ * kind has no flow in this version fails visibly instead of waiting forever.
+ */
+export function createTaskList(deps: RunSyncTaskDeps): TaskList {
+  const tasks: TaskList = {};
+  for (const kind of EVENT_KINDS) {
+    tasks[taskIdentifierFor(kind)] = (payload, helpers) => runSyncTask(deps, kind, payload, helpers);
+  }
+  return tasks;
 }
 
 /**

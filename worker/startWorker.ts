@@ -8,11 +8,11 @@ import { recoverJobsOf } from '../shared/db/queries/workerHeartbeats.ts';
 import { createGraphileLogger } from '../shared/logging/graphileLogger.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import { createEventRuns, lockSessionsFor } from './createEventRuns.ts';
-import { createTaskList } from './createTaskList.ts';
 import type { HandlerRegistry, SyncClients } from './pipeline/runContext.ts';
 import { createMaintenanceTasks, CRONTAB } from './maintenanceTasks.ts';
 import { mendLocalQueueRelease } from './mendLocalQueueRelease.ts';
 import { recordJobMetrics } from './recordJobMetrics.ts';
+import { createTaskList } from './runSyncTask.ts';
 import { startHeartbeat } from './startHeartbeat.ts';
 
 export interface WorkerDeps {

@@ -9,10 +9,9 @@ import { zohoClass } from './zohoClass.ts';
 import { zohoEnrollment } from './zohoEnrollment.ts';
 import { zohoGrade } from './zohoGrade.ts';
 import { zohoPayment } from './zohoPayment.ts';
-import { zohoTeacher } from './zohoPerson.ts';
+import { zohoStudent, zohoTeacher } from './zohoPerson.ts';
 import { zohoProgram } from './zohoProgram.ts';
 import { zohoRegistration } from './zohoRegistration.ts';
-import { zohoStudent } from './zohoStudent.ts';
 import { zohoUnit } from './zohoUnit.ts';
 
 /**

@@ -7,9 +7,9 @@ import { fingerprint } from '../../../shared/domain/sync/fingerprint.ts';
 import type { SyncPlan } from '../../../shared/domain/sync/syncPlan.ts';
 import { mapStudentToMoodleUser } from '../../../shared/domain/sync/mapPersonToMoodleUser.ts';
 import type { ZohoStudent } from '../../../shared/domain/zoho/zohoRecordSchemas.ts';
-import { zohoStudent } from '../../../worker/flows/zohoStudent.ts';
+import { zohoStudent } from '../../../worker/flows/zohoPerson.ts';
 import type { PersonState } from '../../../worker/flows/zohoPerson.ts';
-import type { StudentState } from '../../../worker/flows/zohoStudent.ts';
+import type { StudentState } from '../../../worker/flows/zohoPerson.ts';
 
 const settings = parseSyncSettings({});
 const ZOHO_ID = '5843210000000100001';
