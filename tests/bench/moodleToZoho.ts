@@ -94,6 +94,21 @@ interface Sample {
   handler: number;
 }
 
+/** The plugin's webhook for a graded submission. */
+function gradedWebhook(eventId: string, userId: number, assignmentId: number) {
+  const data = grade(userId, assignmentId);
+  return {
+    event_id: eventId,
+    event_type: '\\mod_assign\\event\\submission_graded',
+    entity_type: 'assign_grades',
+    entity_id: data.grade_id,
+    user_id: userId,
+    course_id: COURSE,
+    timestamp: 1_790_000_000,
+    data,
+  };
+}
+
 async function runRound(
   stack: SyncStack,
   name: string,
@@ -104,18 +119,8 @@ async function runRound(
   const accepted = new Map<string, { key: string; at: number }>();
   const started = Date.now();
   const sendOne = async (userId: number) => {
-    const data = grade(userId, assignmentId);
     const eventId = randomUUID();
-    const answer = await stack.sendMoodle('grade', {
-      event_id: eventId,
-      event_type: '\\mod_assign\\event\\submission_graded',
-      entity_type: 'assign_grades',
-      entity_id: data.grade_id,
-      user_id: userId,
-      course_id: COURSE,
-      timestamp: 1_790_000_000,
-      data,
-    });
+    const answer = await stack.sendMoodle('grade', gradedWebhook(eventId, userId, assignmentId));
     if (answer.status !== 202) throw new Error(`ingress answered ${answer.status}`);
     accepted.set(eventId, { key: `${userId}_${COURSE}_${assignmentId}`, at: Date.now() });
   };
@@ -181,26 +186,17 @@ async function runDirect(stack: SyncStack, userIds: number[], assignmentId: numb
   const durations: number[] = [];
   for (const userId of userIds) {
     const started = Date.now();
-    const data = grade(userId, assignmentId);
+    const payload = gradedWebhook(`direct-${userId}`, userId, assignmentId);
     // An event row as the ingress would store the plugin's webhook, never written: no queue, no claim.
     const event = {
       id: 0,
-      event_id: `direct-${userId}`,
+      event_id: payload.event_id,
       source: 'moodle',
       entity: 'grade',
-      module: 'assign_grades',
-      record_id: String(data.grade_id),
-      event_type: '\\mod_assign\\event\\submission_graded',
-      payload: {
-        event_id: `direct-${userId}`,
-        event_type: '\\mod_assign\\event\\submission_graded',
-        entity_type: 'assign_grades',
-        entity_id: data.grade_id,
-        user_id: userId,
-        course_id: COURSE,
-        timestamp: 1_790_000_000,
-        data,
-      },
+      module: payload.entity_type,
+      record_id: String(payload.entity_id),
+      event_type: payload.event_type,
+      payload,
     } as unknown as EventRow;
     const outcome = await runFlow(flows, ctx, event);
     if (outcome.status !== 'completed') throw new Error(`direct grade of ${userId}: ${outcome.status}`);

@@ -19,6 +19,7 @@ import {
   type IdOrRef,
   type SyncPlan,
   type SyncStep,
+  skipPlan,
 } from '../../shared/domain/sync/syncPlan.ts';
 import type { ZohoClass } from '../../shared/domain/zoho/zohoRecordSchemas.ts';
 import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
@@ -167,16 +168,12 @@ export function planClass(state: ClassState, settings: SyncSettings): SyncPlan {
       return { result, steps: writeBack ? [writeBack] : [] };
     }
     const allowed = settings['classes.create_when_status'];
-    return {
-      result: {
-        entity: 'class',
-        zohoId,
-        action: 'skipped',
-        moodleId: null,
-        reason: `Class_Status is ${record.status === null ? 'empty' : `"${record.status}"`}; a course is created at ${allowed.map((s) => `"${s}"`).join(', ') || '(no status: classes.create_when_status is empty)'}`,
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity: 'class',
+      zohoId,
+      moodleId: null,
+      reason: `Class_Status is ${record.status === null ? 'empty' : `"${record.status}"`}; a course is created at ${allowed.map((s) => `"${s}"`).join(', ') || '(no status: classes.create_when_status is empty)'}`,
+    });
   }
 
   const { desired, existing, categoryId, teacherUserId, teacherWarning, dependencies } = prepared;
@@ -274,16 +271,12 @@ export function planClass(state: ClassState, settings: SyncSettings): SyncPlan {
 /** The class is gone from Zoho: hide its course (students get nothing new; grades stay). */
 function planHide(zohoId: string, link: SyncLink | null, course: MoodleCourse | null): SyncPlan {
   if (!course) {
-    return {
-      result: {
-        entity: 'class',
-        zohoId,
-        action: 'skipped',
-        moodleId: null,
-        reason: 'BTEC_Classes record no longer exists in Zoho and has no Moodle course',
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity: 'class',
+      zohoId,
+      moodleId: null,
+      reason: 'BTEC_Classes record no longer exists in Zoho and has no Moodle course',
+    });
   }
   const suspendLink: SyncStep = {
     op: 'link.save',

@@ -3,7 +3,13 @@ import { getLink, type SyncLink } from '../../shared/db/queries/syncLinks.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';
 import { mapEnrollment, type DesiredEnrolment } from '../../shared/domain/sync/mapEnrollment.ts';
 import { resolveRoleId } from '../../shared/domain/sync/resolveRoleId.ts';
-import type { EntityResult, IdOrRef, SyncPlan, SyncStep } from '../../shared/domain/sync/syncPlan.ts';
+import {
+  skipPlan,
+  type EntityResult,
+  type IdOrRef,
+  type SyncPlan,
+  type SyncStep,
+} from '../../shared/domain/sync/syncPlan.ts';
 import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
 import { ensureClass } from './zohoClass.ts';
 import { ensurePerson } from './zohoPerson.ts';
@@ -66,17 +72,13 @@ export function planEnrollment(state: EnrollmentState, settings: SyncSettings): 
   }
   const { course, userId, dependencies } = resolved;
   if ('notReady' in course) {
-    return {
-      result: {
-        entity: 'enrollment',
-        zohoId,
-        action: 'skipped',
-        moodleId: null,
-        dependencies,
-        reason: `class ${desired.classZohoId} is not a Moodle course: ${course.notReady}; its enrolments are made when it becomes one`,
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity: 'enrollment',
+      zohoId,
+      moodleId: null,
+      dependencies,
+      reason: `class ${desired.classZohoId} is not a Moodle course: ${course.notReady}; its enrolments are made when it becomes one`,
+    });
   }
   const { courseId } = course;
   const moved =
@@ -116,16 +118,12 @@ export function planEnrollment(state: EnrollmentState, settings: SyncSettings): 
 /** Deleted in Zoho: suspend the enrolment it made (known only through the link: the record is gone). */
 function planSuspension(zohoId: string, link: SyncLink | null, roleId: number): SyncPlan {
   if (!link || link.moodle_user_id === null) {
-    return {
-      result: {
-        entity: 'enrollment',
-        zohoId,
-        action: 'skipped',
-        moodleId: null,
-        reason: 'BTEC_Enrollments record no longer exists in Zoho and never made a Moodle enrolment',
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity: 'enrollment',
+      zohoId,
+      moodleId: null,
+      reason: 'BTEC_Enrollments record no longer exists in Zoho and never made a Moodle enrolment',
+    });
   }
   const details = { userId: link.moodle_user_id };
   if (link.state === 'suspended') {

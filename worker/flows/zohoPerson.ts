@@ -22,6 +22,7 @@ import {
   type IdOrRef,
   type SyncPlan,
   type SyncStep,
+  skipPlan,
 } from '../../shared/domain/sync/syncPlan.ts';
 import type { ZohoStudent, ZohoTeacher } from '../../shared/domain/zoho/zohoRecordSchemas.ts';
 import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
@@ -129,16 +130,12 @@ export function planPerson(state: PersonState, settings: SyncSettings): SyncPlan
     const picked = pickMoodleUser(state.lookups, lookupOf(entity, desired), { complete: true });
     if (!picked) {
       if (desired.suspended) {
-        return {
-          result: {
-            entity,
-            zohoId,
-            action: 'skipped',
-            moodleId: null,
-            reason: 'status means suspended and there is no Moodle account: none created',
-          },
-          steps: [],
-        };
+        return skipPlan({
+          entity,
+          zohoId,
+          moodleId: null,
+          reason: 'status means suspended and there is no Moodle account: none created',
+        });
       }
       steps.push({
         op: 'moodle.create_user',
@@ -197,16 +194,12 @@ export function planPerson(state: PersonState, settings: SyncSettings): SyncPlan
 function planSuspension(entity: PersonEntity, zohoId: string, user: MoodleUser | null): SyncPlan {
   const module = MODULE[entity];
   if (!user) {
-    return {
-      result: {
-        entity,
-        zohoId,
-        action: 'skipped',
-        moodleId: null,
-        reason: `${module} ${zohoId} no longer exists in Zoho and has no Moodle account`,
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity,
+      zohoId,
+      moodleId: null,
+      reason: `${module} ${zohoId} no longer exists in Zoho and has no Moodle account`,
+    });
   }
   if (user.suspended) {
     return {
@@ -329,16 +322,12 @@ function planFinance(person: PersonState, link: SyncLink | null, account: SyncPl
   }
   const userId = account.result.moodleId ?? null;
   if (userId === null) {
-    return {
-      result: {
-        entity: 'finance',
-        zohoId,
-        action: 'skipped',
-        moodleId: null,
-        reason: 'the student has no Moodle account: no dashboard to show the finance summary on',
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity: 'finance',
+      zohoId,
+      moodleId: null,
+      reason: 'the student has no Moodle account: no dashboard to show the finance summary on',
+    });
   }
   // The account's id, or the ref of the account this plan creates (resolved when applied).
   const record = { ...mapped.record, userid: userId };

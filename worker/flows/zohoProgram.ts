@@ -3,7 +3,7 @@ import { getLink, type SyncLink } from '../../shared/db/queries/syncLinks.ts';
 import { PermanentError } from '../../shared/domain/errors.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';
 import { mapProgramToCategory, type DesiredCategory } from '../../shared/domain/sync/mapProgramToCategory.ts';
-import { ref, type EntityResult, type IdOrRef, type SyncPlan } from '../../shared/domain/sync/syncPlan.ts';
+import { ref, skipPlan, type EntityResult, type IdOrRef, type SyncPlan } from '../../shared/domain/sync/syncPlan.ts';
 import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
 
 export type ProgramState =
@@ -58,16 +58,12 @@ async function readProgram(io: FlowIO, zohoId: string): Promise<ProgramState> {
 export function planProgram(state: ProgramState): SyncPlan {
   const { zohoId, link } = state;
   if (state.deleted) {
-    return {
-      result: {
-        entity: 'program',
-        zohoId,
-        action: 'skipped',
-        moodleId: link?.moodle_id ?? null,
-        reason: 'deleted in Zoho; the Moodle category is kept (its courses and grades live in it)',
-      },
-      steps: [],
-    };
+    return skipPlan({
+      entity: 'program',
+      zohoId,
+      moodleId: link?.moodle_id ?? null,
+      reason: 'deleted in Zoho; the Moodle category is kept (its courses and grades live in it)',
+    });
   }
   const { desired, print } = state;
   if (link && link.fingerprint === print) {
