@@ -203,7 +203,7 @@ const cli = yargs(hideBin(process.argv))
     async (argv) => {
       const count = await deleteSettledEvents(await db(), argv.days, {
         includeFailed: argv['include-failed'],
-        dryRun: !argv.yes,
+        countOnly: !argv.yes,
       });
       print(
         argv.json,

@@ -105,7 +105,7 @@ try {
       {
         entities,
         modifiedSince,
-        dryRun: argv['dry-run'],
+        planOnly: argv['dry-run'],
         runId,
         onModule: (entity, n) => say(`  ${entity}: ${n} queued`),
       },

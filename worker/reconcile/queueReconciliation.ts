@@ -10,8 +10,8 @@ export interface ReconcileOptions {
   entities?: ZohoEntity[];
   /** Only records Zoho says were modified at or after this time. */
   modifiedSince?: Date;
-  /** Handlers record what they would do and write nothing. */
-  dryRun?: boolean;
+  /** The events only plan (their payload says `dry_run`): the runner records what it would do and writes nothing. */
+  planOnly?: boolean;
   /** Names this run: its events are `sync:<runId>:<record id>`. */
   runId: string;
   /** Called after each module with how many records it queued. */
@@ -54,7 +54,7 @@ export async function queueReconciliation(
           kind: `zoho.${entity}`,
           eventId: `sync:${options.runId}:${record.id}`,
           recordId: record.id,
-          payload: { cause: 'reconciliation', run: options.runId, ...(options.dryRun ? { dry_run: true } : {}) },
+          payload: { cause: 'reconciliation', run: options.runId, ...(options.planOnly ? { dry_run: true } : {}) },
         }),
       );
       if (id !== null) queued++;

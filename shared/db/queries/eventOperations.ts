@@ -201,18 +201,18 @@ export async function cancelEvent(db: CommonQueryMethods, id: number): Promise<b
 
 /**
  * Deletes settled events older than `days` (by when they finished): completed, skipped
- * and cancelled, plus failed when asked. With `dryRun` it only counts them.
+ * and cancelled, plus failed when asked. With `countOnly` it only counts them.
  * @returns how many rows were (or would be) deleted.
  */
 export async function deleteSettledEvents(
   db: CommonQueryMethods,
   days: number,
-  options: { includeFailed?: boolean; dryRun?: boolean } = {},
+  options: { includeFailed?: boolean; countOnly?: boolean } = {},
 ): Promise<number> {
   const statuses = ['completed', 'skipped', 'cancelled', ...(options.includeFailed ? ['failed'] : [])];
   const where = sql.fragment`status = any(${sql.array(statuses, 'text')})
        and coalesce(finished_at, received_at) < now() - make_interval(days => ${days})`;
-  if (options.dryRun) {
+  if (options.countOnly) {
     return db.oneFirst(
       sql.type(z.object({ count: z.coerce.number() }))`select count(*) from integration_events_log where ${where}`,
     );

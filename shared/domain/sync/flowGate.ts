@@ -37,6 +37,6 @@ export function gateVeto(
 
 /** Whether `system.dry_run` covers the module: plan, record the plan, write nothing. */
 export function isDryRunFor(settings: SyncSettings, module: string): boolean {
-  const dryRun = settings['system.dry_run'];
-  return dryRun.enabled && (dryRun.modules.length === 0 || dryRun.modules.includes(module));
+  const setting = settings['system.dry_run'];
+  return setting.enabled && (setting.modules.length === 0 || setting.modules.includes(module));
 }
