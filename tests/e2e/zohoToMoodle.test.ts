@@ -664,6 +664,45 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
       result: { action: 'updated', changes: ['teacher'] },
     });
   });
+  t.test('a course deleted by hand in Moodle is made again, and its enrolments follow into it', async (t) => {
+    const ids = seedCollege(zoho, 'n1');
+    await send(stack, 'enrollment', ids.enrollmentId);
+    const old = moodle.state.courses.find((c) => c.idnumber === ids.classId)!;
+    const student = moodle.state.users.find((u) => u.idnumber === ids.studentId)!;
+    // A Moodle admin deletes the course in Moodle (with its enrolments), as the site's UI would.
+    moodle.state.courses.splice(moodle.state.courses.indexOf(old), 1);
+    moodle.state.enrolments = moodle.state.enrolments.filter((e) => e.courseid !== old.id);
+
+    // The class's next event finds no course: made again, and the class's enrolments queued into it.
+    zoho.edit('BTEC_Classes', ids.classId, { Class_Name: 'Unit 4 Marketing (again) n1' });
+    const remade = await send(stack, 'class', ids.classId, 'updated');
+    t.match(remade, { status: 'completed', result: { action: 'created', details: { enrollmentsQueued: 1 } } });
+    const course = moodle.state.courses.find((c) => c.idnumber === ids.classId)!;
+    t.not(course.id, old.id, 'a new course');
+    // The queued enrolment event: the record did not change, but the course did; the old
+    // enrolment is gone with its course, so there is nothing to suspend there.
+    const enrolment = await waitFor(
+      async () =>
+        moodle.state.enrolments.find((e) => e.courseid === course.id && e.userid === student.id && e.status === 0),
+      20_000,
+      'the enrolment in the new course',
+    );
+    t.ok(enrolment, 'enrolled in the new course');
+    const queued = await waitFor(async () => {
+      const rows = await stack.db.any(
+        sql.type(z.object({ status: z.string(), result: z.unknown() }))`
+          select status, result from integration_events_log
+           where entity = 'enrollment' and record_id = ${ids.enrollmentId} and event_id like 'class-course:%'`,
+      );
+      return rows.find((r) => r.status === 'completed');
+    }, 20_000);
+    t.match(queued.result, {
+      action: 'updated',
+      moodleId: course.id,
+      details: { previous: { courseId: old.id, suspended: true } },
+      warnings: [`the earlier enrolment was not suspended: Moodle course ${old.id} no longer exists in Moodle`],
+    });
+  });
   t.test('a user deleted by hand in Moodle after we linked it is made again when an enrolment needs it', async (t) => {
     const ids = seedCollege(zoho, 'm1');
     await send(stack, 'enrollment', ids.enrollmentId);

@@ -244,9 +244,11 @@ export function planClass(state: ClassState, settings: SyncSettings): SyncPlan {
   }
   if (dependencies.length) result.dependencies = dependencies;
 
-  if (!link) {
-    // First time this class has a course: its enrolments made in Zoho meanwhile were skipped.
-    // Queued before the link is saved: if this fails the run retries, finds no link, and comes back here.
+  if (!link || link.moodle_id !== courseId) {
+    // The class has a course it did not have (its first, or another: the linked one was deleted in
+    // Moodle and made again, or another was found by idnumber): enrolments skipped meanwhile, or
+    // made in the old course, are made in this one. Queued before the link is saved: if this fails
+    // the run retries, finds the old link, and comes back here.
     steps.push({ op: 'zoho.queue_class_enrollments', classZohoId: zohoId });
     result.details = { ...result.details, enrollmentsQueued: ref('enrollmentsQueued') };
   }

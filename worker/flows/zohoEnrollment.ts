@@ -36,7 +36,7 @@ async function readEnrollment(io: FlowIO, zohoId: string): Promise<EnrollmentSta
   if (!record) return { zohoId, link, deleted: true };
   const desired = mapEnrollment(record);
   const print = fingerprint(desired);
-  if (link && link.state === 'active' && link.fingerprint === print) {
+  if (link && link.state === 'active' && link.fingerprint === print && (await stillLinked(io, link, desired))) {
     return { zohoId, link, deleted: false, desired, print, resolved: null };
   }
   const dependencies: EntityResult[] = [];
@@ -44,6 +44,19 @@ async function readEnrollment(io: FlowIO, zohoId: string): Promise<EnrollmentSta
   // The student is made only for a course that exists: a class not yet a course waits for them both.
   const userId = 'notReady' in course ? null : await ensurePerson(io, 'student', desired.studentZohoId, dependencies);
   return { zohoId, link, deleted: false, desired, print, resolved: { course, userId, dependencies } };
+}
+
+/**
+ * Whether the class and the student are still the course and the account the enrolment was made
+ * in: not when the course or the account was deleted in Moodle by hand and made again, or its
+ * stale link dropped (the record has not changed, but the enrolment must be made again).
+ */
+async function stillLinked(io: FlowIO, link: SyncLink, desired: DesiredEnrolment): Promise<boolean> {
+  const [classLink, studentLink] = await Promise.all([
+    getLink(io.db, 'class', desired.classZohoId),
+    getLink(io.db, 'student', desired.studentZohoId),
+  ]);
+  return classLink?.moodle_id === link.moodle_id && studentLink?.moodle_id === link.moodle_user_id;
 }
 
 /**
@@ -102,8 +115,16 @@ export function planEnrollment(state: EnrollmentState, settings: SyncSettings): 
     // Refused (invaliduser / invalidparameter): perhaps the user or course was deleted in Moodle by hand.
     { op: 'moodle.enrol', userId: userId!, courseId, roleId, suspend: false, dropStaleLinks: true },
   ];
-  if (moved)
-    steps.push({ op: 'moodle.enrol', userId: moved.moodle_user_id!, courseId: moved.moodle_id, roleId, suspend: true });
+  if (moved) {
+    steps.push({
+      op: 'moodle.enrol',
+      userId: moved.moodle_user_id!,
+      courseId: moved.moodle_id,
+      roleId,
+      suspend: true,
+      skipIfGone: true,
+    });
+  }
   steps.push({
     op: 'link.save',
     entity: 'enrollment',

@@ -111,6 +111,13 @@ async function applyStep(
         if (step.dropStaleLinks && error instanceof PermanentError) {
           await dropStaleLinks(deps, { userId: enrolment.userid, courseId: enrolment.courseid }, error);
         }
+        if (step.skipIfGone && error instanceof PermanentError) {
+          const { what } = await lookForMissing(moodle, { userId: enrolment.userid, courseId: enrolment.courseid });
+          if (what) {
+            warnings.push(`the earlier enrolment was not suspended: ${what} no longer exists in Moodle`);
+            return;
+          }
+        }
         throw error;
       }
       return;
@@ -260,23 +267,29 @@ async function dropStaleLinks(
   ids: { userId: number | null; courseId: number | null },
   cause: unknown,
 ) {
-  const { moodle } = deps;
-  const staleUser = ids.userId ? (await moodle.getUsersByField('id', [ids.userId])).every(isDeletedMoodleUser) : false;
-  const staleCourse = ids.courseId ? (await moodle.getCourseByField('id', ids.courseId)) === null : false;
-  if (!staleUser && !staleCourse) return;
+  const { staleUser, staleCourse, what } = await lookForMissing(deps.moodle, ids);
+  if (!what) return;
   const dropped = await dropLinksToMissingMoodleObjects(deps.db, {
     userId: staleUser ? ids.userId : null,
     courseId: staleCourse ? ids.courseId : null,
   });
-  const what = [staleUser ? `Moodle user ${ids.userId}` : null, staleCourse ? `Moodle course ${ids.courseId}` : null]
-    .filter(Boolean)
-    .join(' and ');
   const names = dropped.map((d) => `${d.entity} ${d.zoho_id}`).join(', ') || 'nothing';
   throw new RetryableError(
     'moodle.stale_link',
     `${what} no longer exist${staleUser && staleCourse ? '' : 's'} in Moodle; dropped the link${dropped.length === 1 ? '' : 's'} of ${names}: the next attempt syncs ${dropped.length === 1 ? 'it' : 'them'} again`,
     { cause },
   );
+}
+
+/**
+ * Which of a user and a course Moodle no longer has (deleted by hand), and in words: "Moodle
+ * user 5", "Moodle course 7", both, or null when Moodle has both.
+ */
+async function lookForMissing(moodle: MoodleClient, ids: { userId: number | null; courseId: number | null }) {
+  const staleUser = ids.userId ? (await moodle.getUsersByField('id', [ids.userId])).every(isDeletedMoodleUser) : false;
+  const staleCourse = ids.courseId ? (await moodle.getCourseByField('id', ids.courseId)) === null : false;
+  const words = [staleUser ? `Moodle user ${ids.userId}` : null, staleCourse ? `Moodle course ${ids.courseId}` : null];
+  return { staleUser, staleCourse, what: words.filter(Boolean).join(' and ') || null };
 }
 
 /** A deep copy of `value` with each `{ ref }` replaced by what was made under that name (unmade refs stay). */

@@ -88,6 +88,11 @@ export type SyncStep =
       suspend?: boolean;
       /** When Moodle refuses it (the user or course deleted by hand), drop the links that point at nothing and retry. */
       dropStaleLinks?: boolean;
+      /**
+       * An enrolment this record had before (its suspension when it moved): when Moodle no longer
+       * has its user or course there is nothing left to suspend, and a warning says so.
+       */
+      skipIfGone?: boolean;
     }
   | {
       op: 'dashboard.upsert';

@@ -716,7 +716,7 @@ const groups: { name: string; cases: Case[] }[] = [
     name: 'stale links',
     cases: [
       {
-        name: 'the link names another course (41) but one carries the idnumber: that one linked, its teacher enrolled, Moodle_Class_ID corrected; nothing suspended in 41, no enrolments queued',
+        name: 'the link names another course (41) but one carries the idnumber: that one linked, its teacher enrolled, Moodle_Class_ID corrected, its enrolments queued into it; nothing suspended in 41',
         state: state({
           record: { moodleClassId: '41' },
           link: link({ moodle_id: 41, fingerprint: 'old' }),
@@ -726,22 +726,28 @@ const groups: { name: string; cases: Case[] }[] = [
           action: 'updated',
           changes: ['teacher'],
           linkedBy: 'idnumber',
-          details: { teacherEnrolled: 60 },
+          details: { teacherEnrolled: 60, enrollmentsQueued: QUEUED },
           writeBack: 'Moodle_Class_ID',
         }),
-        steps: [enrol(60, 42), linkSaved(42), writeBack('42')],
+        steps: [enrol(60, 42), queueEnrollments, linkSaved(42), writeBack('42')],
       },
       {
-        name: 'the linked course was deleted by hand and nothing else matches: made again, teacher enrolled, link and Moodle_Class_ID overwritten; enrolments NOT queued again (the link exists)',
+        name: 'the linked course was deleted by hand and nothing else matches: made again, teacher enrolled, its enrolments queued into the new course, link and Moodle_Class_ID overwritten',
         state: state({ record: { moodleClassId: '42' }, link: link({ fingerprint: 'old' }) }),
         result: result({
           action: 'created',
           moodleId: COURSE,
           changes: [...NEW_COURSE_CHANGES, 'teacher'],
-          details: { teacherEnrolled: 60 },
+          details: { teacherEnrolled: 60, enrollmentsQueued: QUEUED },
           writeBack: 'Moodle_Class_ID',
         }),
-        steps: [createCourse(), enrol(60, COURSE), linkSaved(COURSE), writeBack({ ref: 'course', asString: true })],
+        steps: [
+          createCourse(),
+          enrol(60, COURSE),
+          queueEnrollments,
+          linkSaved(COURSE),
+          writeBack({ ref: 'course', asString: true }),
+        ],
       },
     ],
   },
