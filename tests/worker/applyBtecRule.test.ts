@@ -21,7 +21,7 @@ const [student] = zohoSim.seed('BTEC_Students', [
   { First_Name: 'Rami', Last_Name: 'Aziz', Academic_Email: 'rami@college.example', Student_Moodle_ID: '70' },
 ]);
 
-async function apply(userId: number, assignmentId: number) {
+async function apply(userId: number, assignmentId: number, decidedAt?: number) {
   const payload: BtecRuleEvent = btecRuleSchema.parse({
     btec_rule: {
       rule: 'F',
@@ -31,6 +31,7 @@ async function apply(userId: number, assignmentId: number) {
       assignmentId,
       assignmentName: 'Finance report',
       dueDate: DUE,
+      ...(decidedAt ? { decidedAt } : {}),
     },
   });
   // As the nightly rules queue it: a moodle grade event of type btec_rule, the action as its payload.
@@ -67,3 +68,25 @@ t.test('no grade in Zoho: F is created; our own F found again on a retry complet
   t.match(again, { status: 'completed', result: { rule: 'F', letter: 'F', zohoId } });
   t.match(await getGradePush(db, '70_80_91'), { letter: 'F', zoho_grade_id: zohoId });
 });
+
+t.test(
+  'the F is dated when the nightly rules decided, so a grade given after that wins even when it runs later',
+  async (t) => {
+    const decidedAt = Math.floor(Date.now() / 1000) - 3600;
+    await apply(70, 92, decidedAt);
+    t.match(await getGradePush(db, '70_80_92'), { letter: 'F', origin: 'btec_rules', graded_at: decidedAt });
+    // The pure check the grade flow makes (worker/flows/moodleGrade.ts isOlderGrade) against that row:
+    const { isOlderGrade } = await import('../../worker/flows/moodleGrade.ts');
+    const push = (await getGradePush(db, '70_80_92'))!;
+    t.equal(
+      isOlderGrade({ attempt_number: 1, graded_at: decidedAt + 60 }, push),
+      false,
+      'graded after the read: it wins',
+    );
+    t.equal(
+      isOlderGrade({ attempt_number: 1, graded_at: decidedAt - 60 }, push),
+      true,
+      'graded before the read: older',
+    );
+  },
+);

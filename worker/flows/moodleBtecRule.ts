@@ -11,6 +11,8 @@ import { planStudentLink, readZohoStudentOf, type StudentMatch } from './zohoRec
 const id = z.number().int().positive();
 /** `{userid}_{courseid}_{assignmentid}` (see gradeCompositeKey). */
 const compositeKey = z.string().regex(/^\d{1,18}_\d{1,18}_\d{1,18}$/, 'must be {userid}_{courseid}_{assignmentid}');
+/** Unix seconds when the nightly rules read Moodle and decided (absent in events of older versions). */
+const decidedAt = z.number().int().positive().optional();
 export const btecRuleSchema = z.object({
   btec_rule: z.discriminatedUnion('rule', [
     z.object({
@@ -21,6 +23,7 @@ export const btecRuleSchema = z.object({
       assignmentId: id,
       assignmentName: z.string(),
       dueDate: z.number().int().positive(),
+      decidedAt,
     }),
     z.object({
       rule: z.literal('RR'),
@@ -30,6 +33,7 @@ export const btecRuleSchema = z.object({
       assignmentId: id,
       assignmentName: z.string(),
       zohoGradeId: z.string(),
+      decidedAt,
     }),
   ]),
 });
@@ -38,7 +42,10 @@ export type BtecRuleEvent = z.infer<typeof btecRuleSchema>;
 export interface BtecRuleState {
   action: BtecRuleEvent['btec_rule'];
   push: GradePush | null;
-  /** Unix seconds when the rule is applied (the grade's date). */
+  /**
+   * The rule's date in the push row: when the nightly rules read Moodle and decided, so that any
+   * grade a teacher gives after that read wins over the rule, even one whose event runs later.
+   */
   now: number;
   /** F: the record Zoho holds for the key, and its letter (a grade entered in Zoho, or by the predecessor). */
   held: { id: string; letter: unknown } | null;
@@ -164,7 +171,7 @@ export const moodleBtecRule = defineFlow<BtecRuleState, BtecRuleEvent>({
     const state: BtecRuleState = {
       action,
       push,
-      now: Math.floor(Date.now() / 1000),
+      now: action.decidedAt ?? Math.floor(Date.now() / 1000),
       held: null,
       student: null,
       classZohoId: null,

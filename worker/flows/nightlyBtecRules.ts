@@ -61,7 +61,7 @@ export function planNightlyBtecRules(facts: RuleFacts): { planned: BtecRulesRepo
       eventId: `btec-rule:${action.rule}:${action.compositeKey}:${day}`,
       eventType: 'btec_rule',
       recordId: action.compositeKey,
-      payload: { btec_rule: action },
+      payload: { btec_rule: { ...action, decidedAt: facts.now } },
     },
   }));
   return { planned, steps };
