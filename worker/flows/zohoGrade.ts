@@ -30,17 +30,12 @@ export function planDashboardGradeCopy(state: GradeState): SyncPlan {
   const { zohoId, link } = state;
   if (!state.grade) return planDashboardRemoval('grade', zohoId, link, 'BTEC_Grades');
   const { grade, userId, courseId } = state;
-  const recordFor = (course: number) => {
-    const mapped = mapDashboardGrade(grade, { userId: 0, courseId: course });
-    return { record: { ...mapped.record, userid: userId }, warnings: mapped.warnings };
-  };
-  const { record, warnings } = recordFor(courseId);
+  const recordFor = (course: number) => mapDashboardGrade(grade, { userId: 0, courseId: course });
   return planDashboardPush({
     entity: 'grade',
     zohoId,
     link,
-    record,
-    warnings,
+    mapped: recordFor(courseId),
     userId,
     dependencies: state.dependencies,
     ...(courseId !== 0

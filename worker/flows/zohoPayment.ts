@@ -57,8 +57,7 @@ export function planPayment(state: PaymentState): SyncPlan {
     entity: 'payment',
     zohoId,
     link,
-    record: { ...mapped.record, userid: state.userId },
-    warnings: mapped.warnings,
+    mapped,
     userId: state.userId,
     dependencies: state.dependencies,
   });

@@ -330,6 +330,5 @@ function planFinance(person: PersonState, link: SyncLink | null, account: SyncPl
     });
   }
   // The account's id, or the ref of the account this plan creates (resolved when applied).
-  const record = { ...mapped.record, userid: userId };
-  return planDashboardPush({ entity: 'finance', zohoId, link, record, warnings: mapped.warnings, userId });
+  return planDashboardPush({ entity: 'finance', zohoId, link, mapped, userId });
 }

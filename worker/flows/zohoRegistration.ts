@@ -30,9 +30,8 @@ export function planRegistration(state: RegistrationState): SyncPlan {
     entity: 'registration',
     zohoId,
     link,
+    mapped,
     // The account's id, or the ref of the account this run makes.
-    record: { ...mapped.record, userid: state.userId },
-    warnings: mapped.warnings,
     userId: state.userId,
     dependencies: state.dependencies,
   });

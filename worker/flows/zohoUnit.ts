@@ -22,8 +22,7 @@ export function planUnit({ zohoId, link, unit }: UnitState): SyncPlan {
     entity: 'unit',
     zohoId,
     link,
-    record: { ...mapped.record },
-    warnings: mapped.warnings,
+    mapped,
     userId: null,
   });
 }

@@ -14,15 +14,20 @@ export interface DashboardPush {
   entity: DashboardEntity;
   zohoId: string;
   link: DashboardLinkState | null;
-  /** The complete record the plugin is to hold (its `userid` may be the ref of an account this run makes). */
-  record: Record<string, unknown>;
-  warnings: string[];
-  /** The student's Moodle user (null for units). */
+  /** The record the plugin is to hold, as mapped from Zoho, with the mapping's warnings. */
+  mapped: { record: object; warnings: string[] };
+  /**
+   * The student's Moodle user (null for units), written into the record as its `userid`: an id,
+   * or the ref of an account this run makes.
+   */
   userId: IdOrRef | null;
   dependencies?: EntityResult[];
   /** The same record without its course, for when the plugin no longer knows the course. */
-  withoutCourse?: { record: Record<string, unknown>; warning: string };
+  withoutCourse?: { record: object; warning: string };
 }
+
+const withUser = (record: object, userId: IdOrRef | null): Record<string, unknown> =>
+  userId === null ? { ...record } : { ...record, userid: userId };
 
 /**
  * One dashboard record into the Moodle plugin, unless the link says the plugin already has
@@ -31,7 +36,9 @@ export interface DashboardPush {
  * unchanged, which the result reports.
  */
 export function planDashboardPush(push: DashboardPush): SyncPlan {
-  const { entity, zohoId, link, record, warnings, userId, dependencies = [] } = push;
+  const { entity, zohoId, link, userId, dependencies = [] } = push;
+  const record = withUser(push.mapped.record, userId);
+  const { warnings } = push.mapped;
   const print = fingerprint(record);
   const result: EntityResult = {
     entity,
@@ -56,7 +63,9 @@ export function planDashboardPush(push: DashboardPush): SyncPlan {
         record,
         userId: userForStaleCheck,
         wouldBe: linked ? 'updated' : 'created',
-        ...(push.withoutCourse ? { withoutCourse: push.withoutCourse } : {}),
+        ...(push.withoutCourse
+          ? { withoutCourse: { ...push.withoutCourse, record: withUser(push.withoutCourse.record, userId) } }
+          : {}),
       },
       {
         op: 'link.save',

@@ -110,8 +110,7 @@ const push = (over: Partial<DashboardPush> = {}): DashboardPush => ({
   entity: 'registration',
   zohoId: REGISTRATION_ID,
   link: null,
-  record: helperRecord,
-  warnings: [],
+  mapped: { record: helperRecord, warnings: [] },
   userId: USER,
   ...over,
 });
@@ -131,7 +130,7 @@ const pushCases: Case<DashboardPush>[] = [
     name: 'unchanged (active link, same fingerprint): no step; the row, warnings and dependencies are still reported',
     state: push({
       link: dashLink('registration', REGISTRATION_ID, { fingerprint: fingerprint(helperRecord) }),
-      warnings: ['a warning'],
+      mapped: { record: helperRecord, warnings: ['a warning'] },
       dependencies: [studentCreated],
     }),
     result: {
@@ -150,7 +149,7 @@ const pushCases: Case<DashboardPush>[] = [
     state: push({
       entity: 'grade',
       zohoId: GRADE_ID,
-      record: { ...helperRecord, userid: studentRef, courseid: COURSE },
+      mapped: { record: { ...helperRecord, courseid: COURSE }, warnings: [] },
       userId: studentRef,
       dependencies: [studentWouldBeCreated],
       withoutCourse: { record: { ...helperRecord, userid: studentRef, courseid: 0 }, warning: 'no course' },
