@@ -7,6 +7,7 @@ import { runFlow } from '../../worker/pipeline/runFlow.ts';
 import { testHandlerContext } from '../helpers/handlerContext.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
+import { sampleMoodleGrade } from '../helpers/sampleMoodleGrade.ts';
 
 /**
  * A grade written to Zoho queues its dashboard copy (our write fires no Zoho workflow). If the
@@ -45,42 +46,7 @@ function failingOnce(db: DatabasePool): DatabasePool {
   return wrap(db);
 }
 
-const grade: MoodleGradeData = {
-  source: 'assign',
-  student_id: 45,
-  student_email: 'layla@college.example',
-  student_idnumber: '',
-  student_username: 'layla@college.example',
-  student_fullname: 'Layla Hassan',
-  course_id: 6,
-  course_idnumber: '',
-  course_shortname: 'U4',
-  course_fullname: 'Unit 4 Marketing',
-  assignment_id: 7,
-  assignment_name: 'Assignment 1',
-  cm_id: 70,
-  item_id: null,
-  item_module: null,
-  grade_id: 500,
-  grade: '3.00000',
-  grade_label: 'Merit',
-  grade_type: 'scale',
-  grade_max: '4',
-  scale_id: 2,
-  scale_name: 'BTEC',
-  scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
-  grading_method: 'btec',
-  workflow_state: 'released',
-  attempt_number: 1,
-  due_date: 1_790_000_000,
-  graded_at: 1_790_100_000,
-  overridden: false,
-  feedback: 'Good',
-  grader_id: 3,
-  grader_name: 'Omar Teacher',
-  grader_role: 'teacher',
-  learning_outcomes: [],
-};
+const grade: MoodleGradeData = sampleMoodleGrade({ feedback: 'Good' });
 
 t.test('a crash before the dashboard copy is queued: the retry still queues it', async (t) => {
   const eventId = await addTestEvent(pool, {

@@ -9,14 +9,15 @@ import { gateVeto } from '../../../shared/domain/sync/flowGate.ts';
 import type { EntityResult, GradePushValues, SyncStep } from '../../../shared/domain/sync/syncPlan.ts';
 import { moodleGrade, planGradeToZoho, type GradeToZohoState } from '../../../worker/flows/moodleGrade.ts';
 import type { Flow } from '../../../worker/pipeline/flow.ts';
+import { SAMPLE_DUE, SAMPLE_GRADED, sampleMoodleGrade } from '../../helpers/sampleMoodleGrade.ts';
 
 const settings = parseSyncSettings({});
 const STUDENT = '5843210000000100001';
 const CLASS = '5843210000000200001';
 const GRADE = '5843210000000300001';
 const KEY = '45_6_7';
-const DUE = 1_790_000_000; // 2026-09-21
-const GRADED = 1_790_100_000; // 2026-09-22
+const DUE = SAMPLE_DUE;
+const GRADED = SAMPLE_GRADED;
 const LATER = 1_790_200_000; // 2026-09-23
 const FIELD_NAMES = {
   studentMoodleId: 'Student_Moodle_ID',
@@ -42,44 +43,9 @@ const D1 = {
   achieved: false,
 };
 
-/** A Merit on the BTEC scale, as the plugin sends it (tests/e2e/moodleToZoho.test.ts). */
-const grade = (over: Partial<MoodleGradeData> = {}): MoodleGradeData => ({
-  source: 'assign',
-  student_id: 45,
-  student_email: 'layla@college.example',
-  student_idnumber: '',
-  student_username: 'layla@college.example',
-  student_fullname: 'Layla Hassan',
-  course_id: 6,
-  course_idnumber: '',
-  course_shortname: 'U4',
-  course_fullname: 'Unit 4 Marketing',
-  assignment_id: 7,
-  assignment_name: 'Assignment 1',
-  cm_id: 70,
-  item_id: null,
-  item_module: null,
-  grade_id: 500,
-  grade: '3.00000',
-  grade_label: 'Merit',
-  grade_type: 'scale',
-  grade_max: '4',
-  scale_id: 2,
-  scale_name: 'BTEC',
-  scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
-  grading_method: 'btec',
-  workflow_state: 'released',
-  attempt_number: 1,
-  due_date: DUE,
-  graded_at: GRADED,
-  overridden: false,
-  feedback: 'Good analysis of the market.',
-  grader_id: 3,
-  grader_name: 'Omar Teacher',
-  grader_role: 'teacher',
-  learning_outcomes: [P1, D1],
-  ...over,
-});
+/** A Merit on the BTEC scale, as the plugin sends it, with two criteria. */
+const grade = (over: Partial<MoodleGradeData> = {}): MoodleGradeData =>
+  sampleMoodleGrade({ learning_outcomes: [P1, D1], ...over });
 /** The same grade on points (out of 100), with no criteria. */
 const points = (value: string | null, over: Partial<MoodleGradeData> = {}) =>
   grade({
