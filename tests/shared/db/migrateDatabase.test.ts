@@ -27,6 +27,7 @@ const MIGRATIONS = [
   '8_sync_reconcile',
   '9_app_settings_history',
   '10_zoho_notification_channels',
+  '11_event_attempts',
 ];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
