@@ -43,7 +43,9 @@ export async function resetTables(url: string): Promise<void> {
   await withClient(url, async (client) => {
     await client.query('truncate integration_events_log, integration_event_attempts');
     await client.query('delete from graphile_worker._private_jobs');
-    await client.query('vacuum analyze integration_events_log, integration_event_attempts, graphile_worker._private_jobs');
+    await client.query(
+      'vacuum analyze integration_events_log, integration_event_attempts, graphile_worker._private_jobs',
+    );
   });
 }
 

@@ -2,8 +2,8 @@
  * End-to-end latency of the Moodle → Zoho grade flow: signed plugin grade events into the real
  * ingress and worker processes (real PostgreSQL), the Zoho simulator answering with no added
  * latency. For every event: webhook accepted (the 202 reached the sender) → Zoho received the
- * BTEC_Grades create, split into queue wait (received → started) and handler time. Baseline in
- * the same run: the same handler called directly, one event at a time, no ingress and no queue.
+ * BTEC_Grades create, split into queue wait (received → started) and flow time. Baseline in
+ * the same run: the same flow called directly, one event at a time, no ingress and no queue.
  *
  *   npm run bench:grades                 # 1,000 grade events paced at 50/s, then 1,000 at once
  *   BENCH_EVENTS=200 BENCH_RATE=20 npm run bench:grades
@@ -290,7 +290,7 @@ await runBenchmark('bench:grades', async (cleanup) => {
       'latency p50',
       'latency p99',
       'queue wait p50',
-      'handler p50',
+      'flow p50',
       'queue share (median)',
       'creates/s',
     ],
@@ -298,9 +298,9 @@ await runBenchmark('bench:grades', async (cleanup) => {
   );
   const paced = rounds[0]!.samples.map((s) => s.latency).sort((a, b) => a - b);
   console.log(
-    `\nbaseline, the same handler called directly (no ingress, no queue), one at a time, until Zoho received the create: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`,
+    `\nbaseline, the same flow called directly (no ingress, no queue), one at a time, until Zoho received the create: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`,
   );
   console.log(`paced p50 latency / direct p50 = ${(percentile(paced, 50) / percentile(direct, 50)).toFixed(2)}×`);
   console.log(`\nlatency = webhook 202 received by the sender → Zoho simulator received the BTEC_Grades create;`);
-  console.log(`handler = started_at → that create (COQL look-up of the key, then the create); ${describeLoad()}`);
+  console.log(`flow = started_at → that create (COQL look-up of the key, then the create); ${describeLoad()}`);
 });

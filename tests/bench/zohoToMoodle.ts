@@ -3,7 +3,7 @@
  * ingress and worker processes (real PostgreSQL), the Zoho and Moodle simulators answering
  * with zero added latency. For every event: webhook accepted (the 202 reached the sender) →
  * Moodle write done (the simulator applied core_user_create_users), split into the time the
- * event waited in the queue (received → a worker started it) and the time the handler took.
+ * event waited in the queue (received → a worker started it) and the time the flow took.
  *
  *   npm run bench:sync                 # 1,000 events paced at 50/s, then 1,000 in one burst
  *   BENCH_EVENTS=200 BENCH_RATE=20 BENCH_WORKER_CONCURRENCY=4 npm run bench:sync
@@ -235,21 +235,12 @@ await runBenchmark('bench:sync', async (cleanup) => {
     await runRound(stack, 'burst', seedStudents('b'), null),
   ];
   printTable(
-    [
-      'round',
-      'events',
-      'latency p50',
-      'latency p99',
-      'queue wait p50',
-      'handler p50',
-      'queue share (median)',
-      'writes/s',
-    ],
+    ['round', 'events', 'latency p50', 'latency p99', 'queue wait p50', 'flow p50', 'queue share (median)', 'writes/s'],
     rounds.map(summarise),
   );
   const paced = rounds[0]!.samples.map((s) => s.latency).sort((a, b) => a - b);
   console.log(
-    `\nbaseline, the same handler called directly (no ingress, no queue), one at a time, until Moodle applied the create: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`,
+    `\nbaseline, the same flow called directly (no ingress, no queue), one at a time, until Moodle applied the create: p50 ${formatMs(percentile(direct, 50))}, p99 ${formatMs(percentile(direct, 99))}`,
   );
   console.log(
     `paced p50 latency / direct p50 = ${(percentile(paced, 50) / percentile(direct, 50)).toFixed(2)}× — the service's own overhead (ingress commit, queue, event bookkeeping) is the difference`,
@@ -258,6 +249,6 @@ await runBenchmark('bench:sync', async (cleanup) => {
   console.log(
     `queue wait = received_at → started_at of the event row (commit, NOTIFY, worker pick-up, and any backlog);`,
   );
-  console.log(`handler = started_at → Moodle write (Zoho fetch, 3 Moodle look-ups, the create);`);
+  console.log(`flow = started_at → Moodle write (Zoho fetch, 3 Moodle look-ups, the create);`);
   console.log(`queue share = per event, queue wait / (queue wait + handler), median. ${describeLoad()}`);
 });
