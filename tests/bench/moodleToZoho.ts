@@ -42,6 +42,7 @@ const COURSE = 6;
 const timingSchema = z.object({
   event_id: z.string(),
   status: z.string(),
+  last_error: z.string().nullable(),
   received_ms: z.coerce.number(),
   started_ms: z.coerce.number(),
 });
@@ -145,14 +146,17 @@ async function runRound(
   let rows;
   for (;;) {
     rows = await stack.db.any(sql.type(timingSchema)`
-      select event_id, status, extract(epoch from received_at) * 1000 as received_ms, extract(epoch from started_at) * 1000 as started_ms
+      select event_id, status, last_error, extract(epoch from received_at) * 1000 as received_ms, extract(epoch from started_at) * 1000 as started_ms
         from integration_events_log where event_id = any(${sql.array(ids, 'text')}) and status in ('completed', 'failed', 'skipped')`);
     if (rows.length === ids.length) break;
     if (Date.now() > deadline) throw new Error(`only ${rows.length} of ${ids.length} events settled`);
     await sleep(200);
   }
   const failed = rows.filter((r) => r.status !== 'completed');
-  if (failed.length) throw new Error(`${failed.length} grade events did not complete (first: ${failed[0]!.status})`);
+  if (failed.length) {
+    const first = failed[0]!;
+    throw new Error(`${failed.length} grade events did not complete (first: ${first.status}: ${first.last_error ?? ''})`);
+  }
   const creates = new Map<string, number>();
   for (const call of stack.zoho.calls) {
     if (call.method !== 'POST' || !call.path.endsWith('/BTEC_Grades')) continue;
@@ -275,6 +279,12 @@ await runBenchmark('bench:grades', async (cleanup) => {
   stack.zoho.seed('BTEC_Classes', [
     { Class_Name: 'Bench course', Moodle_Class_ID: String(COURSE), Class_Status: 'Active' },
   ]);
+  // The same students and course in Moodle: the grade's dashboard copy (a zoho.grade event each
+  // grade queues) writes to them, and a user Moodle lacked would be made again under another id.
+  stack.moodle.seed({
+    users: userIds.map((id) => ({ id, username: `b${id}@college.example`, email: `b${id}@college.example` })),
+    courses: [{ id: COURSE, shortname: 'BENCH', fullname: 'Bench course' }],
+  });
 
   // Warm-up (token, connections, JIT) also links every student, as a running college would have.
   await runRound(stack, 'warm-up', userIds, 1, null);
