@@ -3,11 +3,13 @@ import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { countCalls, noCalls } from '../shared/clients/callCounts.ts';
 import { createZohoClientFromConfig } from '../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import {
+  reconcileRunCost,
   reconcileRunOutcomes,
   RUN_COLUMNS,
   summariseRun,
@@ -100,15 +102,19 @@ try {
     say(
       `run ${runId}${argv['dry-run'] ? ' (dry run)' : ''}: listing ${entities.join(', ')} in Zoho${modifiedSince ? ` modified since ${modifiedSince.toISOString()}` : ''}…`,
     );
-    const queued = await queueReconciliation(
-      { db, zoho, log },
-      {
-        entities,
-        modifiedSince,
-        planOnly: argv['dry-run'],
-        runId,
-        onModule: (entity, n) => say(`  ${entity}: ${n} queued`),
-      },
+    // The listing's own calls; the worker's for the run's events are in their attempts.
+    const listing = noCalls();
+    const queued = await countCalls(listing, () =>
+      queueReconciliation(
+        { db, zoho, log },
+        {
+          entities,
+          modifiedSince,
+          planOnly: argv['dry-run'],
+          runId,
+          onModule: (entity, n) => say(`  ${entity}: ${n} queued`),
+        },
+      ),
     );
     let summary: RunSummary = summariseRun(await reconcileRunOutcomes(db, runId));
     let waited = 'not waited for (--no-wait)';
@@ -145,17 +151,28 @@ try {
     const totals = Object.fromEntries(
       RUN_COLUMNS.map((c) => [c, Object.values(summary).reduce((sum, counts) => sum + counts[c], 0)]),
     );
+    const synced = await reconcileRunCost(db, runId);
+    const cost = {
+      zohoCalls: { listing: listing.zoho, events: synced.zoho_calls, total: listing.zoho + synced.zoho_calls },
+      moodleCalls: synced.moodle_calls,
+      zohoCreditsRemaining: synced.zoho_credits_remaining ?? listing.zohoCreditsRemaining,
+    };
     if (argv.json) {
       process.stdout.write(
-        `${JSON.stringify({ runId, dryRun: argv['dry-run'], queued: queued.queued, summary, totals, waited })}\n`,
+        `${JSON.stringify({ runId, dryRun: argv['dry-run'], queued: queued.queued, summary, totals, cost, waited })}\n`,
       );
     } else {
       const table = new Table({ head: ['module', ...RUN_COLUMNS], style: { head: [], border: [] } });
       for (const entity of entities)
         table.push([ZOHO_MODULES[entity], ...RUN_COLUMNS.map((c) => String(summary[entity]?.[c] ?? 0))]);
       table.push(['total', ...RUN_COLUMNS.map((c) => String(totals[c]))]);
+      const credits =
+        cost.zohoCreditsRemaining === null ? '' : `; Zoho says ${cost.zohoCreditsRemaining} API credits remain`;
       process.stdout.write(
-        `${table.toString()}\n${waited}. Details: bin/jobs list --since 1d, or the events with ids sync:${runId}:<record id>.\n`,
+        `${table.toString()}\n` +
+          `Cost: ${cost.zohoCalls.total} Zoho API calls (listing ${cost.zohoCalls.listing}, syncing ${cost.zohoCalls.events}), ` +
+          `${cost.moodleCalls} Moodle calls${credits}.\n` +
+          `${waited}. Details: bin/jobs list --since 1d, or the events with ids sync:${runId}:<record id>.\n`,
       );
     }
     process.exitCode = (totals.failed ?? 0) + (totals.invalid ?? 0) > 0 ? 1 : 0;

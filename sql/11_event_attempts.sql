@@ -24,7 +24,12 @@ create table integration_event_attempts (
   -- The steps applied (the event result's `plan`); null when the run planned nothing to write.
   plan jsonb,
   -- How many other events of the record this attempt settled ("newest wins").
-  covered integer not null default 0
+  covered integer not null default 0,
+  -- What it cost: the Zoho API calls (each spends API credits) and Moodle web-service calls it
+  -- made, and the credits Zoho said remain after its last call (null: not known).
+  zoho_calls integer,
+  moodle_calls integer,
+  zoho_credits_remaining integer
 );
 
 create index integration_event_attempts_event_idx on integration_event_attempts (event_log_id, attempt);

@@ -18,10 +18,13 @@ export interface EventRuns {
   /** Loads the event and, unless it is final, stands it aside, holds its record or re-schedules it (`claimEvents`). */
   claim(request: ClaimRequest): Promise<Claim | null>;
   /** Records a started run's outcome and releases its record (`finishEvents`). @returns how many other events it settled. */
-  finish(event: EventRow, outcome: RunOutcome, worker?: string | null): Promise<number>;
+  finish(event: EventRow, outcome: RunOutcome, attempt?: AttemptFacts): Promise<number>;
   /** Ends the lock sessions once nothing is pending (the pool's jobs have ended). */
   close(): Promise<void>;
 }
+
+/** What the attempt's row records besides the outcome: which worker ran it, and the calls it made. */
+export type AttemptFacts = Partial<Pick<FinishRequest, 'worker' | 'calls'>>;
 
 export interface EventRunsDeps {
   db: DatabasePool;
@@ -65,10 +68,10 @@ export function createEventRuns(deps: EventRunsDeps): EventRuns {
       if (claim?.state === 'started') owners.set(claim.event.id, lane);
       return claim;
     },
-    async finish(event, outcome, worker) {
+    async finish(event, outcome, attempt) {
       const lane = owners.get(event.id) ?? lanes[0]!;
       owners.delete(event.id);
-      return lane.finish(event, outcome, worker);
+      return lane.finish(event, outcome, attempt);
     },
     // Outcomes of jobs still in hand are recorded after this too (in sessions ended right after).
     async close() {
@@ -88,7 +91,7 @@ interface Lane {
   /** Requests waiting or in its statement now. */
   load(): number;
   claim(request: ClaimRequest): Promise<Claim | null>;
-  finish(event: EventRow, outcome: RunOutcome, worker?: string | null): Promise<number>;
+  finish(event: EventRow, outcome: RunOutcome, attempt?: AttemptFacts): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -188,10 +191,16 @@ function createLane(deps: EventRunsDeps, held: Set<string>): Lane {
         schedule();
       });
     },
-    finish(event, outcome, worker) {
+    finish(event, outcome, attempt) {
       return new Promise((resolve, reject) => {
         finishes.push({
-          request: { eventLogId: event.id, outcome, worker: worker ?? null, key: eventRecordKey(event) },
+          request: {
+            eventLogId: event.id,
+            outcome,
+            worker: attempt?.worker ?? null,
+            calls: attempt?.calls ?? null,
+            key: eventRecordKey(event),
+          },
           resolve,
           reject,
         });

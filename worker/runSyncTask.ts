@@ -14,8 +14,9 @@ import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import { flows } from './flows/index.ts';
 import { runFlow } from './pipeline/runFlow.ts';
 import type { HandlerRegistry, SyncClients, SyncOutcome } from './pipeline/runContext.ts';
-import type { EventRuns } from './createEventRuns.ts';
+import type { AttemptFacts, EventRuns } from './createEventRuns.ts';
 import { holdRecordLock } from '../shared/db/queries/recordLocks.ts';
+import { countCalls, noCalls } from '../shared/clients/callCounts.ts';
 
 export interface RunSyncTaskDeps {
   db: DatabasePool;
@@ -112,29 +113,34 @@ async function runClaimed(
   let outcome: SyncOutcome;
   // Dependency locks a handler takes (lockRecord), each on a connection of its own: released when it ends.
   const dependencies: (() => Promise<void>)[] = [];
+  // What this attempt cost in Zoho API and Moodle calls, recorded with it (success or not).
+  const calls = noCalls();
+  const attempt = { worker: helpers.job.locked_by, calls };
   try {
     const handler = deps.handlers?.[kind] ?? ((ctx, e) => runFlow(flows, ctx, e));
-    outcome = await handler(
-      {
-        db: deps.db,
-        log: eventLog,
-        clients: deps.clients ?? {},
-        attempt: helpers.job.attempts,
-        signal: helpers.abortSignal ?? new AbortController().signal,
-        lockRecord: async (key) => {
-          const release = await holdRecordLock(deps.db, key);
-          dependencies.push(release);
-          return release;
+    outcome = await countCalls(calls, () =>
+      handler(
+        {
+          db: deps.db,
+          log: eventLog,
+          clients: deps.clients ?? {},
+          attempt: helpers.job.attempts,
+          signal: helpers.abortSignal ?? new AbortController().signal,
+          lockRecord: async (key) => {
+            const release = await holdRecordLock(deps.db, key);
+            dependencies.push(release);
+            return release;
+          },
         },
-      },
-      event,
+        event,
+      ),
     );
   } catch (thrown) {
     await releaseAll(dependencies);
-    return recordFailure(deps, event, helpers, eventLog, coerceError(thrown));
+    return recordFailure(deps, event, helpers, eventLog, coerceError(thrown), attempt);
   }
   await releaseAll(dependencies);
-  const covered = await deps.runs.finish(event, outcome, helpers.job.locked_by);
+  const covered = await deps.runs.finish(event, outcome, attempt);
   deps.metrics?.eventFinished(kind, outcome.status, '', 1 + covered);
   eventLog.info({ status: outcome.status, ...(covered ? { covered } : {}) }, `event ${outcome.status}`);
   return undefined;
@@ -151,11 +157,12 @@ async function recordFailure(
   helpers: JobHelpers,
   log: Logger,
   error: Error,
+  attempt: AttemptFacts,
 ): Promise<Error | undefined> {
   const code = error instanceof SyncError ? error.code : 'unexpected';
   const message = `${error.name}: ${error.message}`;
   const kind = `${event.source}.${event.entity}`;
-  const finish = (outcome: RunOutcome) => deps.runs.finish(event, outcome, helpers.job.locked_by);
+  const finish = (outcome: RunOutcome) => deps.runs.finish(event, outcome, attempt);
   if (error instanceof PermanentError) {
     const covered = await finish({ status: 'failed', errorCode: code, error: message });
     deps.metrics?.eventFinished(kind, 'failed', code, 1 + covered);

@@ -76,7 +76,7 @@ export function renderAttempts(attempts: EventAttempt[]): string {
   if (attempts.length === 0) return 'Attempts: none recorded';
   const table = new Table({
     ...PLAIN,
-    head: ['try', 'worker', 'started', 'took', 'outcome', 'action / error', 'covered'],
+    head: ['try', 'worker', 'started', 'took', 'outcome', 'action / error', 'covered', 'calls (Zoho / Moodle)'],
     wordWrap: false,
   });
   for (const a of attempts) {
@@ -89,6 +89,7 @@ export function renderAttempts(attempts: EventAttempt[]): string {
       a.outcome,
       cut(what, 60),
       String(a.covered),
+      a.zoho_calls === null ? '-' : `${a.zoho_calls} / ${a.moodle_calls ?? 0}`,
     ]);
   }
   const plans = attempts

@@ -6,6 +6,7 @@ import { summariseRun } from '../../shared/db/queries/reconcileRuns.ts';
 import { runProcess } from '../helpers/spawnProcess.ts';
 import { startSyncStack } from '../helpers/startSyncStack.ts';
 import { ADMIN_URL } from '../helpers/testDatabase.ts';
+import { waitFor } from '../helpers/waitFor.ts';
 
 /**
  * bin/sync against the real ingress + worker (which sync what it queues), the Zoho simulator
@@ -79,10 +80,14 @@ t.test('bin/sync loads every module through the worker, then finds everything un
     runId: string;
     queued: Record<string, number>;
     summary: Record<string, Record<string, number>>;
+    cost: { zohoCalls: { listing: number; events: number; total: number }; moodleCalls: number };
     waited: string;
   };
   t.same(report.queued, { program: 1, teacher: 1, student: 7, class: 1, enrollment: 6 });
   t.equal(report.waited, 'all settled');
+  t.ok(report.cost.zohoCalls.listing >= 5, 'the listing: a page or more per module');
+  t.ok(report.cost.zohoCalls.events > 0 && report.cost.moodleCalls > 0, 'what syncing the run cost');
+  t.equal(report.cost.zohoCalls.total, report.cost.zohoCalls.listing + report.cost.zohoCalls.events);
   t.match(report.summary, {
     program: { new: 1 },
     teacher: { new: 1 },
@@ -107,8 +112,28 @@ t.test('bin/sync loads every module through the worker, then finds everything un
   );
   t.equal(failed, 'zoho.missing_email', 'the invalid record is visible with its reason');
 
+  // The first run's follow-ups (enrolments a new class course queued) are not its events: let them finish.
+  await waitFor(
+    async () =>
+      (await stack.db.oneFirst(
+        sql.type(z.object({ n: z.coerce.number() }))`
+          select count(*) as n from integration_events_log where status in ('pending', 'processing', 'retrying')`,
+      )) === 0 || undefined,
+    30_000,
+    'the follow-up events to settle',
+  );
   const before = moodle.calls.length;
+  const zohoBefore = zoho.calls.length;
   const second = await runProcess(SYNC, ['--all'], { env, timeout: 120_000 });
+  // Everything unchanged and nothing followed up: the cost printed is every call the two systems saw.
+  const apiCalls = zoho.calls.slice(zohoBefore).filter((c) => c.path.startsWith('/crm/')).length;
+  t.match(
+    second.stdout,
+    new RegExp(
+      `Cost: ${apiCalls} Zoho API calls \\(listing \\d+, syncing \\d+\\), ${moodle.calls.length - before} Moodle calls`,
+    ),
+    'the cost line counts the calls Zoho and Moodle answered',
+  );
   t.equal(second.code, 1, 'the invalid record still fails');
   t.match(second.stderr, /student: 7 queued/);
   t.match(

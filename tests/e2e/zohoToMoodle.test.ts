@@ -223,7 +223,11 @@ t.test('Zoho → Moodle through the real ingress and worker', async (t) => {
     const unchanged = await send(stack, 'student', ids.studentId, 'updated');
     t.match(unchanged, { status: 'completed', result: { action: 'unchanged' } });
     t.equal(moodle.calls.length, before, 'no Moodle call');
-    t.match(await eventAttempts(stack.db, unchanged.id), [{ outcome: 'completed', action: 'unchanged', plan: null }]);
+    t.match(
+      await eventAttempts(stack.db, unchanged.id),
+      [{ outcome: 'completed', action: 'unchanged', plan: null, zoho_calls: 1, moodle_calls: 0 }],
+      'an unchanged record cost one Zoho read and no Moodle call, as its attempt says',
+    );
 
     // A class renamed and moved: the course follows.
     zoho.edit('BTEC_Classes', ids.classId, { Class_Name: 'Unit 4 Marketing (evening) b1', End_Date: '2027-02-28' });

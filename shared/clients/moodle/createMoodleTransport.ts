@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { PermanentError, RetryableError, SyncError } from '../../domain/errors.ts';
 import type { Metrics } from '../../metrics/createMetrics.ts';
+import { countCall } from '../callCounts.ts';
 import { fetchFailure } from '../fetchFailure.ts';
 import { encodeMoodleParams, type MoodleParam } from './encodeMoodleParams.ts';
 import { classifyMoodleException, classifyMoodleHttp, MoodleConfigurationError } from './moodleErrors.ts';
@@ -91,6 +92,7 @@ export function createMoodleTransport({ url, token, timeoutMs, log, metrics }: M
     } catch (thrown) {
       throw fetchFailure('moodle', wsfunction, timeoutMs, thrown);
     }
+    countCall('moodle');
     const contentType = response.headers.get('content-type') ?? '';
     if (response.status !== 200 || !contentType.includes('json')) {
       throw classifyMoodleHttp(wsfunction, response.status, contentType, text);

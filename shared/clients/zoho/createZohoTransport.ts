@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../../domain/errors.ts';
 import type { Metrics, ZohoCallOutcome } from '../../metrics/createMetrics.ts';
+import { countCall } from '../callCounts.ts';
 import { fetchFailure } from '../fetchFailure.ts';
 import type { ZohoTokenProvider } from './createZohoTokenProvider.ts';
 import { ZohoConfigurationError } from './zohoErrors.ts';
@@ -93,6 +94,7 @@ export function createZohoTransport(options: ZohoTransportOptions) {
           }
         }
         const credits = answer.headers.get('x-api-credits-remaining');
+        countCall('zoho', credits === null ? undefined : Number(credits));
         const result = {
           status: answer.status,
           body,

@@ -15,6 +15,9 @@ export const eventAttemptSchema = z.object({
   error: z.string().nullable(),
   plan: z.unknown().nullable(),
   covered: z.number(),
+  zoho_calls: z.number().nullable(),
+  moodle_calls: z.number().nullable(),
+  zoho_credits_remaining: z.number().nullable(),
 });
 export type EventAttempt = z.infer<typeof eventAttemptSchema>;
 
@@ -22,7 +25,8 @@ export type EventAttempt = z.infer<typeof eventAttemptSchema>;
 export async function eventAttempts(db: CommonQueryMethods, eventLogId: number): Promise<EventAttempt[]> {
   return [
     ...(await db.any(sql.type(eventAttemptSchema)`
-      select attempt, worker, started_at, finished_at, duration_ms, outcome, action, reason, error_code, error, plan, covered
+      select attempt, worker, started_at, finished_at, duration_ms, outcome, action, reason, error_code, error, plan, covered,
+             zoho_calls, moodle_calls, zoho_credits_remaining
         from integration_event_attempts
        where event_log_id = ${eventLogId}
        order by attempt, id`)),

@@ -223,6 +223,8 @@ export interface FinishRequest {
   outcome: RunOutcome;
   /** graphile-worker's id of the pool that ran it, for the attempt's row. */
   worker: string | null;
+  /** The calls the run made (shared/clients/callCounts.ts counts them), for the attempt's row. */
+  calls?: { zoho: number; moodle: number; zohoCreditsRemaining: number | null } | null;
 }
 
 const finishedSchema = z.object({ id: z.coerce.number(), covered: z.coerce.number() });
@@ -263,7 +265,20 @@ export async function finishEvents(db: CommonQueryMethods, requests: readonly Fi
                            ${sql.array(
                              requests.map((r) => r.worker),
                              'text',
-                           )}) as i(id, status, result, last_error, error_code, worker)
+                           )},
+                           ${sql.array(
+                             requests.map((r) => r.calls?.zoho ?? null),
+                             'int4',
+                           )},
+                           ${sql.array(
+                             requests.map((r) => r.calls?.moodle ?? null),
+                             'int4',
+                           )},
+                           ${sql.array(
+                             requests.map((r) => r.calls?.zohoCreditsRemaining ?? null),
+                             'int4',
+                           )}) as i(id, status, result, last_error, error_code, worker, zoho_calls, moodle_calls,
+                                    zoho_credits_remaining)
     ), done as (
       update integration_events_log e
          set status = i.status, result = coalesce(i.result::jsonb, e.result), last_error = i.last_error, error_code = i.error_code,
@@ -290,11 +305,12 @@ export async function finishEvents(db: CommonQueryMethods, requests: readonly Fi
       -- The attempt's own row (sql/11_event_attempts.sql): the event row keeps only the last one.
       insert into integration_event_attempts
              (event_log_id, attempt, worker, started_at, finished_at, duration_ms, outcome, action, reason, error_code, error,
-              plan, covered)
+              plan, covered, zoho_calls, moodle_calls, zoho_credits_remaining)
       select d.id, d.attempts, i.worker, d.started_at, clock_timestamp(),
              round(extract(epoch from clock_timestamp() - d.started_at) * 1000)::int, i.status,
              i.result::jsonb ->> 'action', i.result::jsonb ->> 'reason', i.error_code, i.last_error,
-             i.result::jsonb -> 'plan', (select count(*) from covered c where c.by_id = d.id)
+             i.result::jsonb -> 'plan', (select count(*) from covered c where c.by_id = d.id),
+             i.zoho_calls, i.moodle_calls, i.zoho_credits_remaining
         from done d join input i on i.id = d.id
        where d.started_at is not null
     ), waiting as (

@@ -25,6 +25,27 @@ const INVALID_CODES = new Set([
   'moodle.conflict',
 ]);
 
+const costSchema = z.object({
+  zoho_calls: z.coerce.number(),
+  moodle_calls: z.coerce.number(),
+  zoho_credits_remaining: z.coerce.number().nullable(),
+});
+export type RunCost = z.infer<typeof costSchema>;
+
+/**
+ * What the worker spent on one `bin/sync` run's events so far: the Zoho API and Moodle calls of
+ * all their attempts, and the credits Zoho said remain after the latest of them.
+ */
+export async function reconcileRunCost(db: CommonQueryMethods, runId: string): Promise<RunCost> {
+  return db.one(sql.type(costSchema)`
+    select coalesce(sum(a.zoho_calls), 0) as zoho_calls, coalesce(sum(a.moodle_calls), 0) as moodle_calls,
+           (array_agg(a.zoho_credits_remaining order by a.finished_at desc)
+              filter (where a.zoho_credits_remaining is not null))[1] as zoho_credits_remaining
+      from integration_event_attempts a join integration_events_log e on e.id = a.event_log_id
+     where e.source = 'zoho' and e.event_id like ${`sync:${runId}:%`}
+  `);
+}
+
 /** How the events of one `bin/sync` run stand, grouped by entity, status and what was done. */
 export async function reconcileRunOutcomes(db: CommonQueryMethods, runId: string): Promise<RunOutcomeRow[]> {
   return [
