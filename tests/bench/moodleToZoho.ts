@@ -155,7 +155,9 @@ async function runRound(
   const failed = rows.filter((r) => r.status !== 'completed');
   if (failed.length) {
     const first = failed[0]!;
-    throw new Error(`${failed.length} grade events did not complete (first: ${first.status}: ${first.last_error ?? ''})`);
+    throw new Error(
+      `${failed.length} grade events did not complete (first: ${first.status}: ${first.last_error ?? ''})`,
+    );
   }
   const creates = new Map<string, number>();
   for (const call of stack.zoho.calls) {
