@@ -23,7 +23,7 @@ import { queueReconciliation } from '../worker/reconcile/queueReconciliation.ts'
 
 /**
  * Bulk load and reconciliation (docs/design.md "Operators"): queues every record of the chosen Zoho
- * modules as an event, lets the running worker sync them (the same handlers, retries and
+ * modules as an event, lets the running worker sync them (the same flows, retries and
  * records as webhooks), shows a progress bar, and ends with a summary per module. The worker
  * must be running (`npm start`); the events wait for it otherwise.
  */

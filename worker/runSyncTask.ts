@@ -13,7 +13,7 @@ import { EVENT_KINDS, taskIdentifierFor, type EventKind } from '../shared/domain
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import { flows } from './flows/index.ts';
 import { runFlow } from './pipeline/runFlow.ts';
-import type { HandlerRegistry, SyncClients, SyncOutcome } from './pipeline/runContext.ts';
+import type { StandInRunners, SyncClients, SyncOutcome } from './pipeline/runContext.ts';
 import type { AttemptFacts, EventRuns } from './createEventRuns.ts';
 import { holdRecordLock } from '../shared/db/queries/recordLocks.ts';
 import { countCalls, noCalls } from '../shared/clients/callCounts.ts';
@@ -22,7 +22,7 @@ export interface RunSyncTaskDeps {
   db: DatabasePool;
   log: Logger;
   /** Stand-ins for the flows (tests and benchmarks); by default every event runs its flow. */
-  handlers?: HandlerRegistry | undefined;
+  standIns?: StandInRunners | undefined;
   clients?: SyncClients;
   /** The pool's claims and outcomes (createEventRuns). */
   runs: EventRuns;
@@ -44,7 +44,7 @@ export function createTaskList(deps: RunSyncTaskDeps): TaskList {
 
 /**
  * The body of every event task: assert the payload, claim the event (load it, hold its
- * record, mark it processing), run the handler, and record the outcome (which also settles
+ * record, mark it processing), run its flow, and record the outcome (which also settles
  * the events this run covers and releases the record). Claims and outcomes are statements
  * shared with the pool's other jobs (createEventRuns).
  *
@@ -102,7 +102,7 @@ export async function runSyncTask(
   else deps.log.debug(context, 'record busy; job re-scheduled');
 }
 
-/** Runs the handler of a started event and records its outcome. @returns the error to rethrow for a retry. */
+/** Runs the flow of a started event and records its outcome. @returns the error to rethrow for a retry. */
 async function runClaimed(
   deps: RunSyncTaskDeps,
   kind: EventKind,
@@ -111,15 +111,15 @@ async function runClaimed(
   eventLog: Logger,
 ): Promise<Error | undefined> {
   let outcome: SyncOutcome;
-  // Dependency locks a handler takes (lockRecord), each on a connection of its own: released when it ends.
+  // Dependency locks a flow takes (lockRecord), each on a connection of its own: released when it ends.
   const dependencies: (() => Promise<void>)[] = [];
   // What this attempt cost in Zoho API and Moodle calls, recorded with it (success or not).
   const calls = noCalls();
   const attempt = { worker: helpers.job.locked_by, calls };
   try {
-    const handler = deps.handlers?.[kind] ?? ((ctx, e) => runFlow(flows, ctx, e));
+    const run = deps.standIns?.[kind] ?? ((ctx, e) => runFlow(flows, ctx, e));
     outcome = await countCalls(calls, () =>
-      handler(
+      run(
         {
           db: deps.db,
           log: eventLog,
@@ -146,7 +146,7 @@ async function runClaimed(
   return undefined;
 }
 
-/** Releases what a handler left locked (each release is a no-op when already called). */
+/** Releases what a flow left locked (each release is a no-op when already called). */
 async function releaseAll(releases: (() => Promise<void>)[]): Promise<void> {
   await Promise.allSettled(releases.map((release) => release()));
 }

@@ -8,7 +8,7 @@ import { recoverJobsOf } from '../shared/db/queries/workerHeartbeats.ts';
 import { createGraphileLogger } from '../shared/logging/graphileLogger.ts';
 import type { Metrics } from '../shared/metrics/createMetrics.ts';
 import { createEventRuns, lockSessionsFor } from './createEventRuns.ts';
-import type { HandlerRegistry, SyncClients } from './pipeline/runContext.ts';
+import type { StandInRunners, SyncClients } from './pipeline/runContext.ts';
 import { createMaintenanceTasks, CRONTAB } from './maintenanceTasks.ts';
 import { mendLocalQueueRelease } from './mendLocalQueueRelease.ts';
 import { recordJobMetrics } from './recordJobMetrics.ts';
@@ -20,7 +20,7 @@ export interface WorkerDeps {
   db: DatabasePool;
   log: Logger;
   /** Stand-ins for the flows (tests and benchmarks); by default every event runs its flow. */
-  handlers?: HandlerRegistry;
+  standIns?: StandInRunners;
   clients?: SyncClients;
   concurrency: number;
   deadAfterSeconds: number;
@@ -50,7 +50,7 @@ export interface RunningWorker {
  * When the pool ends without being asked to, this supervisor says so once, waits for the
  * database with capped backoff, frees the jobs the old pool held (it is gone; nothing else
  * would free them for 4 hours, and its stale heartbeat would wait for another worker) and
- * starts a new pool. A job that was in hand runs again: handlers find what a first attempt
+ * starts a new pool. A job that was in hand runs again: flows find what a first attempt
  * made, so nothing is created twice.
  */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
@@ -132,7 +132,7 @@ export function graphileBatching(concurrency: number) {
 
 /**
  * The worker's slonik pool: the lock sessions (createEventRuns) hold a connection each for the
- * pool's life; each running job's handler takes one for its queries and, when it syncs a
+ * pool's life; each running job's flow takes one for its queries and, when it syncs a
  * dependency, another that holds that record's lock; plus the heartbeat and the metrics.
  * Nothing is reset when a connection goes back: a connection that may still hold advisory locks
  * (a lock session, a dependency lock whose release failed) is destroyed, never handed back.
@@ -221,7 +221,7 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
       ...createTaskList({
         db: deps.db,
         log: deps.log,
-        handlers: deps.handlers,
+        standIns: deps.standIns,
         clients: deps.clients,
         runs,
         metrics: deps.metrics,

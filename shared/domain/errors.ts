@@ -16,7 +16,7 @@ export class SyncError extends Error {
 // its own backoff before it throws this (Zoho sends no Retry-After).
 export class RetryableError extends SyncError {}
 
-/** Will fail the same way every time: bad record, rejected by the remote, no handler. */
+/** Will fail the same way every time: bad record, rejected by the remote, no flow for the event's kind. */
 export class PermanentError extends SyncError {}
 
 /** Wraps whatever was thrown into an Error, keeping the original as `cause` (graphile's coerceError). */

@@ -40,7 +40,7 @@ export type MoodleEntity = (typeof MOODLE_ENTITIES)[number];
 
 export const ZOHO_EVENT_TYPES = ['created', 'updated', 'deleted'] as const;
 
-/** `zoho.student`, `moodle.grade`, …: what a handler is registered for. */
+/** `zoho.student`, `moodle.grade`, …: what a flow is registered for (worker/flows/index.ts). */
 export type EventKind = `zoho.${ZohoEntity}` | `moodle.${MoodleEntity}`;
 
 export const EVENT_KINDS: EventKind[] = [

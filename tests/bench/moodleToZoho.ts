@@ -18,7 +18,7 @@ import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { flows } from '../../worker/flows/index.ts';
 import { runFlow } from '../../worker/pipeline/runFlow.ts';
-import { testHandlerContext } from '../helpers/handlerContext.ts';
+import { testRunContext } from '../helpers/runContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
 import {
@@ -188,7 +188,7 @@ async function runDirect(stack: SyncStack, userIds: number[], assignmentId: numb
     ENCRYPTION_KEY: stack.encryptionKey,
   });
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
-  const ctx = testHandlerContext(stack.db, log, { zoho });
+  const ctx = testRunContext(stack.db, log, { zoho });
   const durations: number[] = [];
   for (const userId of userIds) {
     const started = Date.now();

@@ -132,7 +132,7 @@ async function benchOurs(context: Context, concurrency: number, jobs: number, sa
       connectionString: context.url,
       db,
       log: context.log,
-      handlers: { 'moodle.grade': async () => ({ status: 'completed', result: { noop: true } }) },
+      standIns: { 'moodle.grade': async () => ({ status: 'completed', result: { noop: true } }) },
       concurrency,
       deadAfterSeconds: 30,
       pollInterval: POLL_INTERVAL_MS,

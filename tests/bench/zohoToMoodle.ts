@@ -18,7 +18,7 @@ import type { EventRow } from '../../shared/db/queries/integrationEventsLog.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import { flows } from '../../worker/flows/index.ts';
 import { runFlow } from '../../worker/pipeline/runFlow.ts';
-import { testHandlerContext } from '../helpers/handlerContext.ts';
+import { testRunContext } from '../helpers/runContext.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 import { createBenchDatabase } from './benchDatabase.ts';
 import {
@@ -132,7 +132,7 @@ async function runDirect(stack: SyncStack, studentIds: string[]) {
   });
   const zoho = createZohoClientFromConfig(config, stack.db, log)!;
   const moodle = createMoodleClient({ url: stack.moodle.url, token: stack.moodle.token, log });
-  const ctx = testHandlerContext(stack.db, log, { zoho, moodle });
+  const ctx = testRunContext(stack.db, log, { zoho, moodle });
   const durations: number[] = [];
   for (const id of studentIds) {
     const started = Date.now();

@@ -3,7 +3,7 @@ import type { Test } from 'tap';
 import { createDbPool, type DatabasePool } from '../../shared/db/createDbPool.ts';
 import { createLogger } from '../../shared/logging/createLogger.ts';
 import type { Metrics } from '../../shared/metrics/createMetrics.ts';
-import type { HandlerRegistry } from '../../worker/pipeline/runContext.ts';
+import type { StandInRunners } from '../../worker/pipeline/runContext.ts';
 import { startWorker, workerDbPoolOptions, type RunningWorker } from '../../worker/startWorker.ts';
 
 export interface TestWorker extends RunningWorker {
@@ -15,7 +15,7 @@ export interface TestWorker extends RunningWorker {
 export async function startTestWorker(
   t: Test,
   databaseUrl: string,
-  handlers: HandlerRegistry,
+  standIns: StandInRunners,
   options: { concurrency?: number; deadAfterSeconds?: number; recordBusyDelayMs?: number; metrics?: Metrics } = {},
 ): Promise<TestWorker> {
   const logs: Record<string, unknown>[] = [];
@@ -32,7 +32,7 @@ export async function startTestWorker(
     connectionString: databaseUrl,
     db,
     log,
-    handlers,
+    standIns,
     concurrency,
     deadAfterSeconds: options.deadAfterSeconds ?? 30,
     pollInterval: 200,

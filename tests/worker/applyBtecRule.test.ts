@@ -3,7 +3,7 @@ import { getGradePush } from '../../shared/db/queries/gradePushes.ts';
 import { flows } from '../../worker/flows/index.ts';
 import { btecRuleSchema, type BtecRuleEvent } from '../../worker/flows/moodleBtecRule.ts';
 import { runFlow } from '../../worker/pipeline/runFlow.ts';
-import { testHandlerContext } from '../helpers/handlerContext.ts';
+import { testRunContext } from '../helpers/runContext.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
@@ -44,7 +44,7 @@ async function apply(userId: number, assignmentId: number, decidedAt?: number) {
     taskIdentifier: 'moodle_grade',
     payload,
   });
-  return runFlow(flows, testHandlerContext(db, log, { zoho }), await eventById(db, id));
+  return runFlow(flows, testRunContext(db, log, { zoho }), await eventById(db, id));
 }
 
 t.test('a grade Zoho already holds for the key is not overwritten with F', async (t) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData.ts';
 import { flows } from '../../worker/flows/index.ts';
 import { runFlow } from '../../worker/pipeline/runFlow.ts';
-import { testHandlerContext } from '../helpers/handlerContext.ts';
+import { testRunContext } from '../helpers/runContext.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 import { sampleMoodleGrade } from '../helpers/sampleMoodleGrade.ts';
@@ -68,7 +68,7 @@ t.test('a crash before the dashboard copy is queued: the retry still queues it',
   });
   const db = failingOnce(pool);
   const event = await eventById(pool, eventId);
-  const run = () => runFlow(flows, testHandlerContext(db, log, { zoho }), event);
+  const run = () => runFlow(flows, testRunContext(db, log, { zoho }), event);
   await t.rejects(run(), /Connection terminated/, 'the first attempt dies');
   const retry = await run();
   t.match(retry, { status: 'completed', result: { letter: 'M' } });

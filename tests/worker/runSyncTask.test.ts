@@ -3,7 +3,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { createDbPool } from '../../shared/db/createDbPool.ts';
 import { PermanentError, RetryableError } from '../../shared/domain/errors.ts';
-import type { SyncHandler } from '../../worker/pipeline/runContext.ts';
+import type { EventRunner } from '../../worker/pipeline/runContext.ts';
 import { createTestDatabase } from '../helpers/testDatabase.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startTestWorker } from '../helpers/startTestWorker.ts';
@@ -56,7 +56,7 @@ t.test('an event kind this version has no flow for fails at once with "no flow f
 });
 
 t.test('a handler outcome is recorded: completed with its result, skipped with its reason', async (t) => {
-  const handlers: Record<string, SyncHandler> = {
+  const handlers: Record<string, EventRunner> = {
     'zoho.student': async (_ctx, event) => ({
       status: 'completed',
       result: { action: 'created', zohoId: event.record_id, moodleId: 42 },

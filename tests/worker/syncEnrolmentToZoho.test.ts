@@ -7,7 +7,7 @@ import { planStudentLink, readZohoStudentOf } from '../../worker/flows/zohoRecor
 import type { FlowIO } from '../../worker/pipeline/flow.ts';
 import { runFlow } from '../../worker/pipeline/runFlow.ts';
 import { applySteps } from '../../worker/pipeline/applySteps.ts';
-import { testHandlerContext } from '../helpers/handlerContext.ts';
+import { testRunContext } from '../helpers/runContext.ts';
 import { addTestEvent, eventById } from '../helpers/testEvents.ts';
 import { startZohoTestSetup } from '../helpers/zohoTestSetup.ts';
 
@@ -61,7 +61,7 @@ async function runEnrolment(data: MoodleEnrolmentData) {
     taskIdentifier: 'moodle_enrollment',
     payload,
   });
-  return runFlow(flows, testHandlerContext(db, log, { zoho }), await eventById(db, id));
+  return runFlow(flows, testRunContext(db, log, { zoho }), await eventById(db, id));
 }
 
 /** Under `system.dry_run` (nothing written), with `moodle.roles.student` as given. */

@@ -12,7 +12,7 @@ export interface SyncClients {
 }
 
 /** What the runner of an event gets besides the event: its I/O, and how to stop early. */
-export interface HandlerContext {
+export interface RunContext {
   db: DatabasePool;
   log: Logger;
   /** The external systems; a flow that needs one that is not configured fails with a configuration error. */
@@ -37,10 +37,10 @@ export type SyncOutcome =
 
 /**
  * What runs one event: `runFlow` with the registry of worker/flows, or a stand-in given by a
- * test or a benchmark (`RunSyncTaskDeps.handlers`).
+ * test or a benchmark (`RunSyncTaskDeps.standIns`).
  * @throws RetryableError for transient trouble, PermanentError for what will never work.
  */
-export type SyncHandler = (ctx: HandlerContext, event: EventRow) => Promise<SyncOutcome>;
+export type EventRunner = (ctx: RunContext, event: EventRow) => Promise<SyncOutcome>;
 
 /** Stand-in runners by event kind, in place of the flows (tests and benchmarks only). */
-export type HandlerRegistry = Partial<Record<EventKind, SyncHandler>>;
+export type StandInRunners = Partial<Record<EventKind, EventRunner>>;

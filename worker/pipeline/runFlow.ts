@@ -10,7 +10,7 @@ import { moodleEnvelopeSchema } from '../../shared/domain/moodle/moodleEventData
 import { recordKey } from '../../shared/domain/recordKey.ts';
 import { gateVeto, isDryRunFor } from '../../shared/domain/sync/flowGate.ts';
 import { isRef, type EntityResult, type Ref, type SyncStep } from '../../shared/domain/sync/syncPlan.ts';
-import type { HandlerContext, SyncOutcome } from './runContext.ts';
+import type { RunContext, SyncOutcome } from './runContext.ts';
 import { applySteps, Replan } from './applySteps.ts';
 import { detectOwnWrite } from './detectOwnWrite.ts';
 import type { Flow, FlowIO, FlowRegistry, FlowSubject } from './flow.ts';
@@ -25,11 +25,7 @@ const MAX_ROUNDS = 2;
  * steps applied, or in a dry run the steps that would be). Failures are thrown (RetryableError,
  * PermanentError): runSyncTask records them and graphile-worker retries.
  */
-export async function runFlow(
-  flows: Partial<FlowRegistry>,
-  ctx: HandlerContext,
-  event: EventRow,
-): Promise<SyncOutcome> {
+export async function runFlow(flows: Partial<FlowRegistry>, ctx: RunContext, event: EventRow): Promise<SyncOutcome> {
   const flow = flowOf(flows, `${event.source}.${event.entity}` as EventKind, event);
   const settings = await loadSyncSettings(ctx.db);
   const veto = gateVeto(settings, flow.gate, event);
@@ -121,14 +117,14 @@ function subjectOf<D>(flow: Flow<unknown, D>, event: EventRow): FlowSubject<D> {
   return { recordId: event.record_id ?? '', data: parsed.data as D };
 }
 
-function requireZoho(flow: Flow, ctx: HandlerContext): ZohoClient {
+function requireZoho(flow: Flow, ctx: RunContext): ZohoClient {
   const { zoho } = ctx.clients;
   if (zoho) return zoho;
   if (!flow.gate.needs.includes('zoho')) return unconfigured('zoho') as ZohoClient;
   throw zohoNotConfigured();
 }
 
-function requireMoodle(flow: Flow, ctx: HandlerContext): MoodleClient {
+function requireMoodle(flow: Flow, ctx: RunContext): MoodleClient {
   const { moodle } = ctx.clients;
   if (moodle) return moodle;
   if (!flow.gate.needs.includes('moodle')) return unconfigured('moodle') as MoodleClient;

@@ -78,7 +78,7 @@ export interface MoodleClientOptions {
 }
 
 /**
- * The Moodle web-services functions the sync handlers use, typed with zod. Every method
+ * The Moodle web-services functions the sync flows use, typed with zod. Every method
  * throws the classified errors of `createMoodleTransport`.
  */
 export function createMoodleClient(options: MoodleClientOptions) {

@@ -4,7 +4,7 @@ import { eventRowSchema, FINAL_STATUSES, maxAttemptsSql, type EventRow } from '.
 
 /**
  * The two statements of event runs (worker/createEventRuns.ts batches them for a worker's
- * concurrent jobs): `claimEvents` before the handlers, `finishEvents` after them, both on the
+ * concurrent jobs): `claimEvents` before the flows run, `finishEvents` after them, both on the
  * session that holds the records' advisory locks. They also apply "newest wins" (README
  * "Guarantees"): which events of a record may stand in for one another is `coverableSql`.
  */
@@ -51,7 +51,7 @@ const SNAPSHOT_TYPES = sql.fragment`array[${literalList(MOODLE_SNAPSHOT_EVENT_TY
  * this transaction only). They record what the worker does, never what a sender was told: the
  * job's completion that follows each run is a normal commit, and flushing it flushes these, so
  * only a PostgreSQL crash within a fraction of a second can undo one, and then the run's job,
- * not completed either, runs again (handlers find what a first attempt made).
+ * not completed either, runs again (flows find what a first attempt made).
  */
 const ASYNC_COMMIT = sql.fragment`set_config('synchronous_commit', 'off', true)`;
 
@@ -63,7 +63,7 @@ export function recordLockKeySql(alias: string) {
 
 /**
  * SQL: whether the row `alias` may cover, or be covered by, another event of its record.
- * Zoho events never trust their content: every handler fetches the record, so the run of
+ * Zoho events never trust their content: every flow fetches the record, so the run of
  * any of them applies what all the earlier ones announced, except `bin/sync --dry-run`
  * events, which write nothing. Moodle events: only the snapshots listed above.
  */

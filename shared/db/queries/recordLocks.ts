@@ -37,7 +37,7 @@ export async function withRecordLock<T>(
 }
 
 /**
- * Takes a record's lock on `connection` (a handler syncing a dependency: see holdRecordLock):
+ * Takes a record's lock on `connection` (a flow syncing a dependency: see holdRecordLock):
  * waits up to `waitMs`, then gives up with a retryable error. Dependencies only point one way
  * (enrolment → class → program / teacher, enrolment → student), so two jobs never wait on each
  * other in a circle; if they did, each would give up after `waitMs` and retry.
@@ -67,7 +67,7 @@ export async function lockAnotherRecord(
 
 /**
  * `lockAnotherRecord` on a pool connection of its own, held until the returned function is
- * called: a handler's dependency lock, while its own record is held by the worker's lock
+ * called: a flow's dependency lock, while its own record is held by the worker's lock
  * session (worker/createEventRuns.ts), which must never wait. @throws like lockAnotherRecord.
  */
 export async function holdRecordLock(db: DatabasePool, key: string, waitMs = 10_000): Promise<() => Promise<void>> {

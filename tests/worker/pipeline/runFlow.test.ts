@@ -12,7 +12,7 @@ import { ref } from '../../../shared/domain/sync/syncPlan.ts';
 import { createLogger } from '../../../shared/logging/createLogger.ts';
 import { defineFlow } from '../../../worker/pipeline/flow.ts';
 import { runFlow } from '../../../worker/pipeline/runFlow.ts';
-import { testHandlerContext } from '../../helpers/handlerContext.ts';
+import { testRunContext } from '../../helpers/runContext.ts';
 import { createTestDatabase } from '../../helpers/testDatabase.ts';
 import { addTestEvent, eventById } from '../../helpers/testEvents.ts';
 
@@ -97,7 +97,7 @@ async function run(moodle: ReturnType<typeof fakeMoodle>, recordId: string, payl
     recordId,
     payload,
   });
-  const ctx = testHandlerContext(db, log, { moodle: moodle.client as never });
+  const ctx = testRunContext(db, log, { moodle: moodle.client as never });
   return runFlow(flows, ctx, await eventById(db, id));
 }
 
@@ -174,7 +174,7 @@ t.test('a gate that says no: skipped with the setting named, nothing read', asyn
 
 t.test('a kind with no flow fails permanently, naming it', async (t) => {
   const id = await addTestEvent(db, { entity: 'unit', module: 'BTEC', taskIdentifier: 'zoho_unit' });
-  const ctx = testHandlerContext(db, log, {});
+  const ctx = testRunContext(db, log, {});
   await t.rejects(runFlow(flows, ctx, await eventById(db, id)), {
     code: 'handler.missing',
     message: /no flow for zoho\.unit/,
@@ -185,7 +185,7 @@ t.test(
   'a flow that needs Moodle, without Moodle configured: the configuration error, with the variables',
   async (t) => {
     const id = await addTestEvent(db, { entity: 'teacher', module: 'BTEC_Teachers', taskIdentifier: 'zoho_teacher' });
-    await t.rejects(runFlow(flows, testHandlerContext(db, log, {}), await eventById(db, id)), {
+    await t.rejects(runFlow(flows, testRunContext(db, log, {}), await eventById(db, id)), {
       code: 'moodle.not_configured',
       message: /MOODLE_URL, MOODLE_TOKEN/,
     });
