@@ -63,6 +63,10 @@ export async function startSyncStack(
   t: Pick<Test, 'teardown'>,
   options: {
     moodleSeed?: MoodleSeed;
+    /** A real site's per-record write costs for the Moodle simulator (MoodleSimulatorOptions.writeCostMs). */
+    moodleWriteCostMs?: { user?: number; enrolment?: number };
+    /** Delay before every Zoho simulator answer, in ms (a real org answers in 150–200 ms). */
+    zohoLatencyMs?: number;
     workerConcurrency?: number;
     workerEnv?: Record<string, string>;
     apiEnv?: Record<string, string>;
@@ -77,8 +81,11 @@ export async function startSyncStack(
   } = {},
 ): Promise<SyncStack> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t as Test));
-  const zoho = await createZohoSimulator();
-  const moodle = await createMoodleSimulator({ seed: options.moodleSeed });
+  const zoho = await createZohoSimulator({ latencyMs: options.zohoLatencyMs ?? 0 });
+  const moodle = await createMoodleSimulator({
+    seed: options.moodleSeed,
+    ...(options.moodleWriteCostMs ? { writeCostMs: options.moodleWriteCostMs } : {}),
+  });
   const logs = { api: [] as Record<string, unknown>[], worker: [] as Record<string, unknown>[] };
   const common = {
     PATH: process.env.PATH ?? '',
