@@ -9,6 +9,7 @@ import type {
 } from '../../shared/domain/moodle/moodleEventData.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
+import { sampleMoodleGrade } from '../helpers/sampleMoodleGrade.ts';
 
 /**
  * Moodle → Zoho end to end: signed Moodle-plugin payloads (moodle-plugin/README.md "What is
@@ -18,40 +19,8 @@ import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
 let nextGradeId = 9000;
 
 function gradeData(overrides: Partial<MoodleGradeData> = {}): MoodleGradeData {
-  return {
-    source: 'assign',
-    student_id: 45,
-    student_email: 'layla@college.example',
-    student_idnumber: '',
-    student_username: 'layla@college.example',
-    student_fullname: 'Layla Hassan',
-    course_id: 6,
-    course_idnumber: '',
-    course_shortname: 'U4',
-    course_fullname: 'Unit 4 Marketing',
-    assignment_id: 7,
-    assignment_name: 'Assignment 1',
-    cm_id: 70,
-    item_id: null,
-    item_module: null,
+  return sampleMoodleGrade({
     grade_id: nextGradeId++,
-    grade: '3.00000',
-    grade_label: 'Merit',
-    grade_type: 'scale',
-    grade_max: '4',
-    scale_id: 2,
-    scale_name: 'BTEC',
-    scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
-    grading_method: 'btec',
-    workflow_state: 'released',
-    attempt_number: 1,
-    due_date: 1_790_000_000,
-    graded_at: 1_790_100_000,
-    overridden: false,
-    feedback: 'Good analysis of the market.',
-    grader_id: 3,
-    grader_name: 'Omar Teacher',
-    grader_role: 'teacher',
     learning_outcomes: [
       {
         code: 'P1',
@@ -72,7 +41,7 @@ function gradeData(overrides: Partial<MoodleGradeData> = {}): MoodleGradeData {
       },
     ],
     ...overrides,
-  };
+  });
 }
 
 async function sendGrade(stack: SyncStack, data: MoodleGradeData) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import type { MoodleGradeData } from '../../shared/domain/moodle/moodleEventData.ts';
 import { startSyncStack, type SyncStack } from '../helpers/startSyncStack.ts';
+import { sampleMoodleGrade } from '../helpers/sampleMoodleGrade.ts';
 
 /**
  * Another college's org, whose fields have other API names (ZOHO_FIELD_OVERRIDES): both
@@ -28,45 +29,19 @@ const RENAMED_AWAY = [
 const lookup = (id: string, name = 'x') => ({ id, name });
 
 function gradeData(overrides: Partial<MoodleGradeData>): MoodleGradeData {
-  return {
-    source: 'assign',
+  return sampleMoodleGrade({
     student_id: 0,
     student_email: null,
-    student_idnumber: '',
     student_username: '',
     student_fullname: 'Aylin Demir',
     course_id: 0,
-    course_idnumber: '',
-    course_shortname: 'U4',
-    course_fullname: 'Unit 4 Marketing',
-    assignment_id: 7,
-    assignment_name: 'Assignment 1',
-    cm_id: 70,
-    item_id: null,
-    item_module: null,
     grade_id: 900,
-    grade: '3.00000',
-    grade_label: 'Merit',
-    grade_type: 'scale',
-    grade_max: '4',
-    scale_id: 2,
-    scale_name: 'BTEC',
-    scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
-    grading_method: 'btec',
-    workflow_state: 'released',
-    attempt_number: 1,
-    due_date: 1_790_000_000,
-    graded_at: 1_790_100_000,
-    overridden: false,
     feedback: 'Good',
-    grader_id: 3,
-    grader_name: 'Omar Teacher',
-    grader_role: 'teacher',
     learning_outcomes: [
       { code: 'P1', level: 'pass', description: 'Explain the mix', score: '1', feedback: 'Clear', achieved: true },
     ],
     ...overrides,
-  };
+  });
 }
 
 async function sendZoho(stack: SyncStack, entity: string, module: string, recordId: string) {

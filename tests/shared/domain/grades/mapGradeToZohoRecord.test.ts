@@ -7,45 +7,19 @@ import {
   ZOHO_FEEDBACK_MAX,
 } from '../../../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import type { MoodleGradeData } from '../../../../shared/domain/moodle/moodleEventData.ts';
+import { sampleMoodleGrade } from '../../../helpers/sampleMoodleGrade.ts';
 
 /** A Moodle grade → its Zoho BTEC_Grades record (docs/design.md "Moodle → Zoho", docs/zoho-fields.md §1.9). */
 
-const GRADE: MoodleGradeData = {
-  source: 'assign',
-  student_id: 45,
-  student_email: 'layla@college.example',
-  student_idnumber: '',
+const GRADE: MoodleGradeData = sampleMoodleGrade({
   student_username: 'layla',
-  student_fullname: 'Layla Hassan',
-  course_id: 6,
-  course_idnumber: '',
-  course_shortname: 'U4',
-  course_fullname: 'Unit 4 Marketing',
-  assignment_id: 7,
-  assignment_name: 'Assignment 1',
-  cm_id: 70,
-  item_id: null,
-  item_module: null,
   grade_id: 123,
   grade: '3',
-  grade_label: 'Merit',
-  grade_type: 'scale',
-  grade_max: '4',
-  scale_id: 2,
-  scale_name: 'BTEC',
-  scale_items: ['Refer', 'Pass', 'Merit', 'Distinction'],
-  grading_method: 'btec',
   workflow_state: null,
   attempt_number: 2,
   due_date: null,
-  graded_at: 1_790_100_000,
-  overridden: false,
   feedback: 'Well done',
-  grader_id: 3,
-  grader_name: 'Omar Teacher',
-  grader_role: 'teacher',
-  learning_outcomes: [],
-};
+});
 const map = (overrides: Partial<MoodleGradeData>, classZohoId: string | null = '5725767000000000002') =>
   mapGradeToZohoRecord({
     grade: { ...GRADE, ...overrides },
