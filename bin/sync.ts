@@ -3,11 +3,11 @@ import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { countCalls, noCalls } from '../shared/clients/callCounts.ts';
 import { createZohoClientFromConfig } from '../shared/clients/zoho/createZohoClientFromConfig.ts';
 import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
+import { bulkRunCost } from '../shared/db/queries/bulkRuns.ts';
 import {
   reconcileRunCost,
   reconcileRunOutcomes,
@@ -22,10 +22,11 @@ import { reportFatal } from '../shared/runProcess.ts';
 import { queueReconciliation } from '../worker/reconcile/queueReconciliation.ts';
 
 /**
- * Bulk load and reconciliation (docs/design.md "Operators"): queues every record of the chosen Zoho
- * modules as an event, lets the running worker sync them (the same flows, retries and
- * records as webhooks), shows a progress bar, and ends with a summary per module. The worker
- * must be running (`npm start`); the events wait for it otherwise.
+ * Bulk load and reconciliation (docs/design.md "The bulk path"): lists the chosen Zoho modules
+ * once and stores every record as an event of one run, which the running worker's bulk job syncs
+ * (the same flows, outcomes and retries as webhooks, with batched Moodle and Zoho calls); shows
+ * a progress bar, and ends with a summary per module and what the run cost. The worker must be
+ * running (`npm start`); the run waits for it otherwise.
  */
 const byName = new Map<string, ZohoEntity>([
   ...ZOHO_ENTITIES.map((e) => [e, e] as const),
@@ -102,19 +103,15 @@ try {
     say(
       `run ${runId}${argv['dry-run'] ? ' (dry run)' : ''}: listing ${entities.join(', ')} in Zoho${modifiedSince ? ` modified since ${modifiedSince.toISOString()}` : ''}…`,
     );
-    // The listing's own calls; the worker's for the run's events are in their attempts.
-    const listing = noCalls();
-    const queued = await countCalls(listing, () =>
-      queueReconciliation(
-        { db, zoho, log },
-        {
-          entities,
-          modifiedSince,
-          planOnly: argv['dry-run'],
-          runId,
-          onModule: (entity, n) => say(`  ${entity}: ${n} queued`),
-        },
-      ),
+    const queued = await queueReconciliation(
+      { db, zoho, log },
+      {
+        entities,
+        modifiedSince,
+        planOnly: argv['dry-run'],
+        runId,
+        onModule: (entity, n) => say(`  ${entity}: ${n} queued`),
+      },
     );
     let summary: RunSummary = summariseRun(await reconcileRunOutcomes(db, runId));
     let waited = 'not waited for (--no-wait)';
@@ -122,11 +119,12 @@ try {
       const bar = argv.json
         ? undefined
         : new SingleBar({
-            format: '  syncing [{bar}] {value}/{total} settled | {eta_formatted} left',
+            format: '  syncing [{bar}] {value}/{total} settled | {rate} records/s | {eta_formatted} left',
             stream: process.stderr,
             hideCursor: true,
           });
-      bar?.start(queued.total, 0);
+      bar?.start(queued.total, 0, { rate: '0' });
+      const startedAt = Date.now();
       const deadline = Date.now() + argv['timeout-minutes'] * 60_000;
       let interrupted = false;
       process.once('SIGINT', () => {
@@ -135,7 +133,8 @@ try {
       for (;;) {
         summary = summariseRun(await reconcileRunOutcomes(db, runId));
         const waiting = Object.values(summary).reduce((sum, counts) => sum + counts.waiting, 0);
-        bar?.update(queued.total - waiting);
+        const settled = queued.total - waiting;
+        bar?.update(settled, { rate: (settled / Math.max((Date.now() - startedAt) / 1000, 0.001)).toFixed(1) });
         if (waiting === 0) {
           waited = 'all settled';
           break;
@@ -151,11 +150,13 @@ try {
     const totals = Object.fromEntries(
       RUN_COLUMNS.map((c) => [c, Object.values(summary).reduce((sum, counts) => sum + counts[c], 0)]),
     );
-    const synced = await reconcileRunCost(db, runId);
+    // The bulk job's chunks, plus the records that retried on their own (their attempts).
+    const [bulk, retried] = await Promise.all([bulkRunCost(db, runId), reconcileRunCost(db, runId)]);
+    const syncing = (bulk?.zoho_calls ?? 0) + retried.zoho_calls;
     const cost = {
-      zohoCalls: { listing: listing.zoho, events: synced.zoho_calls, total: listing.zoho + synced.zoho_calls },
-      moodleCalls: synced.moodle_calls,
-      zohoCreditsRemaining: synced.zoho_credits_remaining ?? listing.zohoCreditsRemaining,
+      zohoCalls: { listing: queued.listingZohoCalls, events: syncing, total: queued.listingZohoCalls + syncing },
+      moodleCalls: (bulk?.moodle_calls ?? 0) + retried.moodle_calls,
+      zohoCreditsRemaining: retried.zoho_credits_remaining ?? bulk?.zoho_credits_remaining ?? null,
     };
     if (argv.json) {
       process.stdout.write(

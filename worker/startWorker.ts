@@ -13,6 +13,8 @@ import { createMaintenanceTasks, CRONTAB } from './maintenanceTasks.ts';
 import { mendLocalQueueRelease } from './mendLocalQueueRelease.ts';
 import { recordJobMetrics } from './recordJobMetrics.ts';
 import { createTaskList } from './runSyncTask.ts';
+import { createBulkSyncTask } from './bulk/runBulkSync.ts';
+import { BULK_TASK } from '../shared/db/queries/bulkRuns.ts';
 import { startHeartbeat } from './startHeartbeat.ts';
 
 export interface WorkerDeps {
@@ -223,6 +225,13 @@ async function startPool(deps: WorkerDeps): Promise<Pool> {
         log: deps.log,
         standIns: deps.standIns,
         clients: deps.clients,
+        runs,
+        metrics: deps.metrics,
+      }),
+      [BULK_TASK]: createBulkSyncTask({
+        db: deps.db,
+        log: deps.log,
+        clients: deps.clients ?? {},
         runs,
         metrics: deps.metrics,
       }),

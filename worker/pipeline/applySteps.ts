@@ -11,6 +11,7 @@ import { internalEvent } from '../../shared/domain/internalEvent.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';
 import { isDeletedMoodleUser } from '../../shared/domain/moodle/isDeletedMoodleUser.ts';
 import { isRef, type Ref, type SyncStep } from '../../shared/domain/sync/syncPlan.ts';
+import type { EventKind } from '../../shared/domain/events.ts';
 import { upsertZohoGrade } from '../../shared/clients/zoho/upsertZohoGrade.ts';
 
 export interface ApplyDeps {
@@ -19,6 +20,8 @@ export interface ApplyDeps {
   moodle: MoodleClient;
   /** The event whose plan this is: links and pushes name it; follow-up events are its children. None for the nightly rules. */
   event: Pick<EventRow, 'id'> | null;
+  /** Kinds the run syncs every record of itself (RunContext `covers`): no follow-up events for them. */
+  covers?: ReadonlySet<EventKind> | undefined;
 }
 
 export interface Applied {
@@ -230,6 +233,11 @@ async function applyStep(
       made.set(`queued:${step.event.eventId}`, (await recordWebhookEvent(db, internalEvent(step.event))) !== null);
       return;
     case 'zoho.queue_class_enrollments': {
+      // A bulk run of every enrolment syncs them after its classes (dependency order): nothing to queue.
+      if (deps.covers?.has('zoho.enrollment')) {
+        made.set('enrollmentsQueued', 0);
+        return;
+      }
       // Enrolments made in Zoho before their class became a course were skipped; now that it is one
       // they are queued (their ids include this event's, so a retried class run queues nothing twice).
       // Zoho ids are digits only, so the id is safe inside the COQL string.

@@ -28,6 +28,11 @@ export interface RunContext {
    * @throws RetryableError `dependency.busy` when the record stays busy.
    */
   lockRecord: (key: string) => Promise<() => Promise<void>>;
+  /**
+   * Kinds whose every record this run syncs itself (a bulk run of whole modules, in dependency
+   * order): a step that would queue follow-up events for records of these kinds queues none.
+   */
+  covers?: ReadonlySet<EventKind>;
 }
 
 /** What a run did; stored in `integration_events_log.result`. Failures are thrown, not returned. */

@@ -51,7 +51,7 @@ export async function runFlow(flows: Partial<FlowRegistry>, ctx: RunContext, eve
       const dependency = flowOf(flows, kind, event);
       const release = await ctx.lockRecord(recordKey('zoho', dependency.gate.module, recordId));
       try {
-        return await runPlanned(dependency, io, { recordId, data: undefined as never }, dryRun);
+        return await runPlanned(dependency, io, { recordId, data: undefined as never }, { dryRun, covers: ctx.covers });
       } finally {
         await release();
       }
@@ -60,7 +60,7 @@ export async function runFlow(flows: Partial<FlowRegistry>, ctx: RunContext, eve
   const key = flow.lock?.(subject) ?? null;
   const release = key ? await ctx.lockRecord(key) : null;
   try {
-    const result = await runPlanned(flow, io, subject, dryRun);
+    const result = await runPlanned(flow, io, subject, { dryRun, covers: ctx.covers });
     return toOutcome(result, dryRun, readWarnings);
   } finally {
     await release?.();
@@ -72,7 +72,7 @@ async function runPlanned<S, D>(
   flow: Flow<S, D>,
   io: FlowIO,
   subject: FlowSubject<D>,
-  dryRun: boolean,
+  { dryRun, covers }: { dryRun: boolean; covers: RunContext['covers'] },
 ): Promise<EntityResult> {
   for (let round = 1; ; round++) {
     const state = await flow.read(io, subject);
@@ -80,7 +80,7 @@ async function runPlanned<S, D>(
     if (dryRun) return withoutRefs(result, steps);
     if (steps.length === 0) return result;
     try {
-      const applied = await applySteps(steps, { db: io.db, zoho: io.zoho, moodle: io.moodle, event: io.event });
+      const applied = await applySteps(steps, { db: io.db, zoho: io.zoho, moodle: io.moodle, event: io.event, covers });
       const resolved = applied.resolve({ ...result, plan: steps });
       if (applied.warnings.length) resolved.warnings = [...(resolved.warnings ?? []), ...applied.warnings];
       return resolved;

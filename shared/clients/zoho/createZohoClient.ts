@@ -274,6 +274,15 @@ export function createZohoClient(options: ZohoClientOptions) {
   ): Promise<{ record: ZohoRecordByModule[M] | null; warnings: string[] }> {
     const raw = await getRecord(module, id);
     if (raw === null) return { record: null, warnings: [] };
+    return checkRecord(module, raw);
+  }
+
+  /** `fetchRecordChecked` of a record already read (the bulk path's listing): the same validation and picklist checks. */
+  async function checkRecord<M extends ZohoModuleName>(
+    module: M,
+    raw: ZohoRecord,
+  ): Promise<{ record: ZohoRecordByModule[M]; warnings: string[] }> {
+    const id = raw.id;
     const record = parseZohoRecord(module, raw, mappings);
     const mapping = mappings[module];
     const canonical = record as unknown as { id: string } & Record<string, unknown>;
@@ -309,6 +318,7 @@ export function createZohoClient(options: ZohoClientOptions) {
       return (await fetchRecordChecked(module, id)).record;
     },
     fetchRecordChecked,
+    checkRecord,
     fieldsMetadata,
     /** Notifications API channels (bin/zoho, the worker's renewal). */
     watch: createZohoWatchApi(request),

@@ -126,11 +126,20 @@ export async function hasNewerCoalescedEvent(db: CommonQueryMethods, event: Even
  * `event:<id>`, or for coalesced deliveries the record's key `<source>:<module>:<record>`.
  */
 export function eventJobRunningSql(alias: string) {
-  const e = sql.identifier([alias]);
   return sql.fragment`exists (
     select 1 from graphile_worker.jobs j
-     where j.key in ('event:' || ${e}.id, ${e}.source || ':' || ${e}.module || ':' || ${e}.record_id)
+     where j.key in (${eventJobKeysSql(alias)})
        and j.locked_at is not null)`;
+}
+
+/**
+ * SQL: the keys a job that runs the event `alias` may have: its own (`event:<id>`), its record's
+ * (coalesced deliveries), and its bulk run's (`bulk:<run>`, shared/db/queries/bulkRuns.ts).
+ */
+function eventJobKeysSql(alias: string) {
+  const e = sql.identifier([alias]);
+  return sql.fragment`'event:' || ${e}.id, ${e}.source || ':' || ${e}.module || ':' || ${e}.record_id,
+    'bulk:' || (${e}.payload ->> 'run')`;
 }
 
 /**
@@ -153,7 +162,7 @@ export async function failOrphanedEvents(
        and e.updated_at < now() - make_interval(secs => ${olderThanSeconds})
        and not exists (
          select 1 from graphile_worker.jobs j
-          where j.key in ('event:' || e.id, e.source || ':' || e.module || ':' || e.record_id)
+          where j.key in (${eventJobKeysSql('e')})
             and (j.locked_at is not null or j.attempts < j.max_attempts))
     returning e.id, e.source || '.' || e.entity as kind
   `);

@@ -18,6 +18,10 @@ const insertedSchema = z.object({ ord: z.coerce.number(), id: z.coerce.number() 
 export async function recordWebhookEvents(
   db: CommonQueryMethods,
   events: readonly NewEvent[],
+  options: {
+    /** false: the events get no job of their own (a bulk run's: its one job runs them, shared/db/queries/bulkRuns.ts). */
+    jobs?: boolean;
+  } = {},
 ): Promise<(number | null)[]> {
   if (events.length === 0) return [];
   const input = events.map((e, ord) => ({
@@ -53,9 +57,13 @@ export async function recordWebhookEvents(
       select distinct on (job_key) * from keyed order by job_key, ord desc
     ),
     jobs as (
-      select count(*) as added from graphile_worker.add_jobs((
+      ${
+        options.jobs === false
+          ? sql.fragment`select 0 as added`
+          : sql.fragment`select count(*) as added from graphile_worker.add_jobs((
         select array_agg(row(task_identifier, json_build_object('eventLogId', id), null, null, (${maxAttemptsSql()})::smallint, job_key, null, null)::graphile_worker.job_spec)
-          from newest_per_key))
+          from newest_per_key))`
+      }
     )
     -- Referencing jobs makes it run (a SELECT in WITH runs only when read); with no new row
     -- there is no row here either, and no empty add_jobs call.
