@@ -8,9 +8,12 @@ import { loadConfig, workerEnvSchema } from '../shared/config/env.ts';
 import { createDbPool } from '../shared/db/createDbPool.ts';
 import { withEmbeddedSetup } from '../shared/db/embeddedPostgres.ts';
 import { bulkRunCost } from '../shared/db/queries/bulkRuns.ts';
+import { DRIFT_COLUMNS, summariseDrift, type DriftSummary } from '../shared/domain/sync/driftReport.ts';
+import type { UnlinkedEnrolment } from '../worker/bulk/checkCourseEnrolments.ts';
 import {
   reconcileRunCost,
   reconcileRunOutcomes,
+  runRecords,
   RUN_COLUMNS,
   summariseRun,
   type RunSummary,
@@ -36,7 +39,9 @@ const byName = new Map<string, ZohoEntity>([
 const argv = await yargs(hideBin(process.argv))
   .scriptName('bin/sync')
   .usage(
-    '$0 (--all | --module <m>…) [--since 24h] [--dry-run] [--no-wait] [--json]\n\nQueues Zoho records for the worker to sync into Moodle, then reports what it did.',
+    '$0 (--all | --module <m>…) [--since 24h] [--dry-run | --check | --repair] [--no-wait] [--json]\n\n' +
+      'Syncs Zoho records into Moodle through the running worker, then reports what it did.\n' +
+      '--check compares Zoho with Moodle as it is now and writes nothing (exit 1 when they differ); --repair fixes what --check finds.',
   )
   .options({
     all: { type: 'boolean', description: `every module, in dependency order (${ZOHO_ENTITIES.join(', ')})` },
@@ -50,6 +55,17 @@ const argv = await yargs(hideBin(process.argv))
       type: 'boolean',
       default: false,
       description: 'record what would be done; write nothing to Moodle or Zoho',
+    },
+    check: {
+      type: 'boolean',
+      default: false,
+      description:
+        'drift report: compare every record with what Moodle has now (changes made by hand there included), and the courses’ enrolments; write nothing',
+    },
+    repair: {
+      type: 'boolean',
+      default: false,
+      description: 'apply what --check would find: every record compared with Moodle as it is now, and fixed',
     },
     wait: {
       type: 'boolean',
@@ -69,6 +85,10 @@ const argv = await yargs(hideBin(process.argv))
       if (!byName.has(name.toLowerCase()))
         throw new Error(`--module ${name} is not one of ${ZOHO_ENTITIES.join(', ')} (or their Zoho module names)`);
     }
+    if ([args['dry-run'], args.check, args.repair].filter(Boolean).length > 1)
+      throw new Error('choose one of --dry-run, --check and --repair');
+    if (args.check && !args.wait)
+      throw new Error('--check reports when the run is over: it cannot be used with --no-wait');
     if (args.since !== undefined && !timeWindowSchema.safeParse(args.since).success)
       throw new Error('--since must be a number and a unit m, h, d or w, e.g. 26h');
     return true;
@@ -95,20 +115,22 @@ try {
     const modifiedSince = argv.since
       ? new Date(Date.now() - Number(argv.since.slice(0, -1)) * UNIT_MS[argv.since.slice(-1) as keyof typeof UNIT_MS])
       : undefined;
+    const mode = argv.check ? 'check' : argv.repair ? 'repair' : argv['dry-run'] ? 'dry run' : 'sync';
     const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
     const say = (text: string) => {
       if (!argv.json) process.stderr.write(`${text}\n`);
     };
 
     say(
-      `run ${runId}${argv['dry-run'] ? ' (dry run)' : ''}: listing ${entities.join(', ')} in Zoho${modifiedSince ? ` modified since ${modifiedSince.toISOString()}` : ''}…`,
+      `run ${runId}${mode === 'sync' ? '' : ` (${mode})`}: listing ${entities.join(', ')} in Zoho${modifiedSince ? ` modified since ${modifiedSince.toISOString()}` : ''}…`,
     );
     const queued = await queueReconciliation(
       { db, zoho, log },
       {
         entities,
         modifiedSince,
-        planOnly: argv['dry-run'],
+        planOnly: mode === 'dry run' || mode === 'check',
+        verify: mode === 'check' || mode === 'repair',
         runId,
         onModule: (entity, n) => say(`  ${entity}: ${n} queued`),
       },
@@ -135,7 +157,8 @@ try {
         const waiting = Object.values(summary).reduce((sum, counts) => sum + counts.waiting, 0);
         const settled = queued.total - waiting;
         bar?.update(settled, { rate: (settled / Math.max((Date.now() - startedAt) / 1000, 0.001)).toFixed(1) });
-        if (waiting === 0) {
+        // A verify run's enrolment check comes after its records: its report is written when its job ends.
+        if (waiting === 0 && (mode === 'sync' || mode === 'dry run' || (await bulkRunCost(db, runId))?.finished)) {
           waited = 'all settled';
           break;
         }
@@ -158,29 +181,92 @@ try {
       moodleCalls: (bulk?.moodle_calls ?? 0) + retried.moodle_calls,
       zohoCreditsRemaining: retried.zoho_credits_remaining ?? bulk?.zoho_credits_remaining ?? null,
     };
-    if (argv.json) {
-      process.stdout.write(
-        `${JSON.stringify({ runId, dryRun: argv['dry-run'], queued: queued.queued, summary, totals, cost, waited })}\n`,
-      );
+    const unlinkedEnrolments = (bulk?.report?.unlinkedEnrolments ?? []) as UnlinkedEnrolment[];
+    if (mode === 'check') {
+      const drift = summariseDrift(await runRecords(db, runId));
+      reportDrift({ runId, entities, drift, unlinkedEnrolments, cost, waited, json: argv.json });
+      process.exitCode = drift.items.length + unlinkedEnrolments.length > 0 ? 1 : 0;
     } else {
-      const table = new Table({ head: ['module', ...RUN_COLUMNS], style: { head: [], border: [] } });
-      for (const entity of entities)
-        table.push([ZOHO_MODULES[entity], ...RUN_COLUMNS.map((c) => String(summary[entity]?.[c] ?? 0))]);
-      table.push(['total', ...RUN_COLUMNS.map((c) => String(totals[c]))]);
-      const credits =
-        cost.zohoCreditsRemaining === null ? '' : `; Zoho says ${cost.zohoCreditsRemaining} API credits remain`;
-      process.stdout.write(
-        `${table.toString()}\n` +
-          `Cost: ${cost.zohoCalls.total} Zoho API calls (listing ${cost.zohoCalls.listing}, syncing ${cost.zohoCalls.events}), ` +
-          `${cost.moodleCalls} Moodle calls${credits}.\n` +
-          `${waited}. Details: bin/jobs list --since 1d, or the events with ids sync:${runId}:<record id>.\n`,
-      );
+      if (argv.json) {
+        process.stdout.write(
+          `${JSON.stringify({ runId, mode, dryRun: mode === 'dry run', queued: queued.queued, summary, totals, cost, waited, ...(mode === 'repair' ? { unlinkedEnrolments } : {}) })}\n`,
+        );
+      } else {
+        const table = new Table({ head: ['module', ...RUN_COLUMNS], style: { head: [], border: [] } });
+        for (const entity of entities)
+          table.push([ZOHO_MODULES[entity], ...RUN_COLUMNS.map((c) => String(summary[entity]?.[c] ?? 0))]);
+        table.push(['total', ...RUN_COLUMNS.map((c) => String(totals[c]))]);
+        const credits =
+          cost.zohoCreditsRemaining === null ? '' : `; Zoho says ${cost.zohoCreditsRemaining} API credits remain`;
+        process.stdout.write(
+          `${table.toString()}\n` +
+            `Cost: ${cost.zohoCalls.total} Zoho API calls (listing ${cost.zohoCalls.listing}, syncing ${cost.zohoCalls.events}), ` +
+            `${cost.moodleCalls} Moodle calls${credits}.\n` +
+            `${waited}. Details: bin/jobs list --since 1d, or the events with ids sync:${runId}:<record id>.\n` +
+            (mode === 'repair' ? describeUnlinked(unlinkedEnrolments) : ''),
+        );
+      }
+      process.exitCode = (totals.failed ?? 0) + (totals.invalid ?? 0) > 0 ? 1 : 0;
     }
-    process.exitCode = (totals.failed ?? 0) + (totals.invalid ?? 0) > 0 ? 1 : 0;
   } finally {
     await db.end();
   }
 } catch (error) {
   reportFatal('bin/sync', error, 'failed');
   process.exitCode = 2;
+}
+
+/** The drift report: a table per module, what differs record by record, and the enrolments only Moodle has. */
+function reportDrift(report: {
+  runId: string;
+  entities: readonly ZohoEntity[];
+  drift: DriftSummary;
+  unlinkedEnrolments: UnlinkedEnrolment[];
+  cost: unknown;
+  waited: string;
+  json: boolean;
+}): void {
+  const { drift, unlinkedEnrolments } = report;
+  if (report.json) {
+    process.stdout.write(
+      `${JSON.stringify({ runId: report.runId, mode: 'check', drift, unlinkedEnrolments, cost: report.cost, waited: report.waited })}\n`,
+    );
+    return;
+  }
+  const table = new Table({ head: ['module', ...DRIFT_COLUMNS], style: { head: [], border: [] } });
+  for (const entity of report.entities)
+    table.push([ZOHO_MODULES[entity], ...DRIFT_COLUMNS.map((c) => String(drift.counts[entity]?.[c] ?? 0))]);
+  const lines = [`Zoho compared with Moodle as it is now (run ${report.runId}; nothing written):`, table.toString()];
+  const shown = 20;
+  for (const entity of report.entities) {
+    const items = drift.items.filter((item) => item.entity === entity);
+    if (items.length === 0) continue;
+    lines.push(`${ZOHO_MODULES[entity]}:`);
+    for (const item of items.slice(0, shown)) lines.push(`  ${item.recordId}: ${item.column}: ${item.detail}`);
+    if (items.length > shown) lines.push(`  … and ${items.length - shown} more (--json lists them all)`);
+  }
+  lines.push(describeUnlinked(unlinkedEnrolments).trimEnd());
+  const drifted = drift.items.length + unlinkedEnrolments.length;
+  lines.push(
+    drifted === 0
+      ? 'Zoho and Moodle agree.'
+      : `${drift.items.length} record(s) differ: \`bin/sync --repair\` (same modules) fixes them.`,
+  );
+  process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
+}
+
+/** The students Moodle has in class courses that no Zoho enrollment accounts for: reported, never changed. */
+function describeUnlinked(unlinked: UnlinkedEnrolment[]): string {
+  if (unlinked.length === 0) return '';
+  const lines = [
+    `${unlinked.length} Moodle enrolment(s) no Zoho enrollment accounts for (made in Moodle; left as they are — add the enrollment in Zoho, or unenrol in Moodle):`,
+    ...unlinked
+      .slice(0, 20)
+      .map(
+        (u) =>
+          `  course ${u.courseId} (class ${u.classZohoId}): user ${u.userId}${u.username ? ` ${u.username}` : ''}${u.idnumber ? ` (idnumber ${u.idnumber})` : ''}`,
+      ),
+    ...(unlinked.length > 20 ? [`  … and ${unlinked.length - 20} more (--json lists them all)`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,12 @@ create table sync_bulk_runs (
   -- (a new class course then queues no follow-up for its enrolments: the run syncs them).
   modified_since timestamptz,
   dry_run boolean not null default false,
+  -- A verify run (bin/sync --check, or --repair without dry_run): flows compare with what Moodle
+  -- has now instead of trusting what they last wrote, and the run checks the courses' enrolments.
+  verify boolean not null default false,
+  -- What a verify run found besides its records' own outcomes (Moodle enrolments no Zoho
+  -- enrollment accounts for), written when the run finishes.
+  report jsonb,
   records integer not null,
   queued_at timestamptz not null default now(),
   started_at timestamptz,

@@ -12,7 +12,11 @@ export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
  * database once per run; each test file clones it (milliseconds) and drops its clone at the end.
  */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
-export const TEMPLATE_DATABASE = 'moodle_zoho_sync_test_template';
+/**
+ * TEST_TEMPLATE_DATABASE names another template, so two test runs on one server (a developer's
+ * and a helper's) do not rebuild each other's template mid-run.
+ */
+export const TEMPLATE_DATABASE = process.env.TEST_TEMPLATE_DATABASE ?? 'moodle_zoho_sync_test_template';
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);

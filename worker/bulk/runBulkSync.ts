@@ -26,6 +26,8 @@ import type { EventRuns } from '../createEventRuns.ts';
 import { flows } from '../flows/index.ts';
 import type { RunContext, SyncClients } from '../pipeline/runContext.ts';
 import { runFlow } from '../pipeline/runFlow.ts';
+import { loadSyncSettings } from '../../shared/db/queries/appSettings.ts';
+import { checkCourseEnrolments } from './checkCourseEnrolments.ts';
 
 export interface BulkSyncDeps {
   db: DatabasePool;
@@ -95,8 +97,23 @@ export async function runBulkSync(deps: BulkSyncDeps, payload: unknown, helpers:
     after = chunk.at(-1)!.id;
     await runChunk(deps, run, chunk, { covers, helpers, log });
   }
-  await finishBulkRun(deps.db, runId);
-  log.info({ records: run.records }, 'bulk run finished');
+  const report = await verifyReport(deps, run);
+  await finishBulkRun(deps.db, runId, report);
+  log.info(
+    { records: run.records, ...(report ? { unlinkedEnrolments: report.unlinkedEnrolments.length } : {}) },
+    'bulk run finished',
+  );
+}
+
+/**
+ * What a verify run of every enrolment finds besides its records' outcomes: the students Moodle
+ * has in the classes' courses that no Zoho enrollment accounts for. Null for other runs.
+ */
+async function verifyReport(deps: BulkSyncDeps, run: BulkRun) {
+  if (!run.verify || run.modified_since !== null || !run.entities.includes('enrollment') || !deps.clients.moodle)
+    return null;
+  const settings = await loadSyncSettings(deps.db);
+  return { unlinkedEnrolments: await checkCourseEnrolments({ db: deps.db, moodle: deps.clients.moodle, settings }) };
 }
 
 async function runChunk(

@@ -8,7 +8,7 @@ import { activeClassCourseIds } from '../../shared/db/queries/syncLinks.ts';
 import { unixToZohoDate } from '../../shared/domain/grades/mapGradeToZohoRecord.ts';
 import { planBtecRules, type RuleAssignment, type RuleFacts } from '../../shared/domain/grades/planBtecRules.ts';
 import { gateVeto, type FlowGate } from '../../shared/domain/sync/flowGate.ts';
-import { resolveRoleId } from '../../shared/domain/sync/resolveRoleId.ts';
+import { roleMatcher } from '../../shared/domain/sync/resolveRoleId.ts';
 import type { SyncStep } from '../../shared/domain/sync/syncPlan.ts';
 import { applySteps } from '../pipeline/applySteps.ts';
 
@@ -126,10 +126,7 @@ async function readRuleFacts(
   if (assignments.length === 0) return null;
 
   // The role as the sync enrols with it (a shortname, an id, or an id written as a string "5").
-  const studentRole = settings['moodle.roles'].student;
-  const studentRoleId = resolveRoleId('student', studentRole);
-  const isStudent = (role: { roleid: number; shortname?: string }) =>
-    role.roleid === studentRoleId || (typeof studentRole === 'string' && role.shortname === studentRole);
+  const isStudent = roleMatcher('student', settings['moodle.roles'].student);
   const studentsByCourse = new Map<number, number[]>();
   for (const courseId of new Set(assignments.map((a) => a.courseId))) {
     // Active enrolments only: a suspended one (Zoho enrollment deleted, student withdrawn) gets no F.

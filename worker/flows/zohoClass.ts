@@ -22,7 +22,7 @@ import {
   skipPlan,
 } from '../../shared/domain/sync/syncPlan.ts';
 import type { ZohoClass } from '../../shared/domain/zoho/zohoRecordSchemas.ts';
-import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
+import { defineFlow, linkToTrust, type FlowIO } from '../pipeline/flow.ts';
 import { ensurePerson } from './zohoPerson.ts';
 import { ensureProgram } from './zohoProgram.ts';
 
@@ -56,7 +56,7 @@ export type ClassState =
     };
 
 async function readClass(io: FlowIO, zohoId: string): Promise<ClassState> {
-  const link = await getLink(io.db, 'class', zohoId);
+  const link = linkToTrust(io, await getLink(io.db, 'class', zohoId));
   const record = await io.zoho.fetchRecord('BTEC_Classes', zohoId);
   const courseWithIdnumber = async (courseId: number) => {
     const course = await io.moodle.getCourseByField('id', courseId);

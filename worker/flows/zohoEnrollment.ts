@@ -10,7 +10,7 @@ import {
   type SyncPlan,
   type SyncStep,
 } from '../../shared/domain/sync/syncPlan.ts';
-import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
+import { defineFlow, linkToTrust, type FlowIO } from '../pipeline/flow.ts';
 import { ensureClass } from './zohoClass.ts';
 import { ensurePerson } from './zohoPerson.ts';
 
@@ -27,11 +27,16 @@ export type EnrollmentState =
         course: { courseId: IdOrRef } | { notReady: string };
         userId: IdOrRef | null;
         dependencies: EntityResult[];
+        /**
+         * A verify run only, for an enrolment the link says was made: whether Moodle has it active
+         * now (not suspended or removed by hand).
+         */
+        enrolledNow?: boolean;
       } | null;
     };
 
 async function readEnrollment(io: FlowIO, zohoId: string): Promise<EnrollmentState> {
-  const link = await getLink(io.db, 'enrollment', zohoId);
+  const link = linkToTrust(io, await getLink(io.db, 'enrollment', zohoId));
   const record = await io.zoho.fetchRecord('BTEC_Enrollments', zohoId);
   if (!record) return { zohoId, link, deleted: true };
   const desired = mapEnrollment(record);
@@ -43,7 +48,27 @@ async function readEnrollment(io: FlowIO, zohoId: string): Promise<EnrollmentSta
   const course = await ensureClass(io, desired.classZohoId, dependencies);
   // The student is made only for a course that exists: a class not yet a course waits for them both.
   const userId = 'notReady' in course ? null : await ensurePerson(io, 'student', desired.studentZohoId, dependencies);
-  return { zohoId, link, deleted: false, desired, print, resolved: { course, userId, dependencies } };
+  const resolved = { course, userId, dependencies };
+  if (
+    io.verify &&
+    link?.state === 'active' &&
+    'courseId' in course &&
+    typeof course.courseId === 'number' &&
+    link.moodle_id === course.courseId &&
+    typeof userId === 'number' &&
+    link.moodle_user_id === userId
+  ) {
+    const enrolled = await io.moodle.getEnrolledUsers(course.courseId, 'id', { onlyActive: true });
+    return {
+      zohoId,
+      link,
+      deleted: false,
+      desired,
+      print,
+      resolved: { ...resolved, enrolledNow: enrolled.some((user) => user.id === userId) },
+    };
+  }
+  return { zohoId, link, deleted: false, desired, print, resolved };
 }
 
 /**
@@ -94,6 +119,12 @@ export function planEnrollment(state: EnrollmentState, settings: SyncSettings): 
     });
   }
   const { courseId } = course;
+  if (resolved.enrolledNow) {
+    return {
+      result: { entity: 'enrollment', zohoId, action: 'unchanged', moodleId: courseId, details: { userId } },
+      steps: [],
+    };
+  }
   const moved =
     link && (link.moodle_id !== courseId || link.moodle_user_id !== userId) && link.moodle_user_id !== null
       ? link

@@ -25,7 +25,7 @@ import {
   skipPlan,
 } from '../../shared/domain/sync/syncPlan.ts';
 import type { ZohoStudent, ZohoTeacher } from '../../shared/domain/zoho/zohoRecordSchemas.ts';
-import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
+import { defineFlow, linkToTrust, type FlowIO } from '../pipeline/flow.ts';
 
 export type PersonEntity = 'student' | 'teacher';
 
@@ -59,7 +59,7 @@ export async function readPerson(
   fetched?: { record: ZohoStudent | ZohoTeacher | null },
 ): Promise<PersonState> {
   const module = MODULE[entity];
-  const link = await getLink(io.db, entity, zohoId);
+  const link = linkToTrust(io, await getLink(io.db, entity, zohoId));
   const record = fetched ? fetched.record : await io.zoho.fetchRecord(module, zohoId);
   if (!record)
     return { entity, zohoId, link, record: null, deleted: { user: await readSuspendTarget(io, zohoId, link) } };

@@ -4,7 +4,7 @@ import { PermanentError } from '../../shared/domain/errors.ts';
 import { fingerprint } from '../../shared/domain/sync/fingerprint.ts';
 import { mapProgramToCategory, type DesiredCategory } from '../../shared/domain/sync/mapProgramToCategory.ts';
 import { ref, skipPlan, type EntityResult, type IdOrRef, type SyncPlan } from '../../shared/domain/sync/syncPlan.ts';
-import { defineFlow, type FlowIO } from '../pipeline/flow.ts';
+import { defineFlow, linkToTrust, type FlowIO } from '../pipeline/flow.ts';
 
 export type ProgramState =
   | { zohoId: string; link: SyncLink | null; deleted: true }
@@ -22,7 +22,7 @@ export type ProgramState =
     };
 
 async function readProgram(io: FlowIO, zohoId: string): Promise<ProgramState> {
-  const link = await getLink(io.db, 'program', zohoId);
+  const link = linkToTrust(io, await getLink(io.db, 'program', zohoId));
   const record = await io.zoho.fetchRecord('Products', zohoId);
   if (!record) return { zohoId, link, deleted: true };
   const desired = mapProgramToCategory(record);

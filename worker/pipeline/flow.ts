@@ -19,6 +19,11 @@ export interface FlowIO {
   settings: SyncSettings;
   event: EventRow;
   /**
+   * A verify run (bin/sync --check, --repair): links' fingerprints are not trusted (`linkToTrust`),
+   * so flows compare the record with what Moodle has now, and find what was changed by hand there.
+   */
+  verify: boolean;
+  /**
    * Another record this one needs first (a class's program and teacher, an enrolment's class
    * and student): its own flow runs now, under that record's lock, and this gives its result
    * (in a dry run, its plan's result: a record it would create has no id). Dependencies only
@@ -59,4 +64,16 @@ export type FlowRegistry = Record<EventKind, Flow<never, never> | ((event: Event
 /** Declares a flow with its state and data types checked against each other. */
 export function defineFlow<S, D = undefined>(flow: Flow<S, D>): Flow<never, never> {
   return flow as unknown as Flow<never, never>;
+}
+
+/**
+ * A link as the flow may trust it. A link's fingerprint says what the flow last wrote; in a
+ * verify run it is dropped, so the flow reads Moodle and plans against what is there now (a
+ * course renamed or an account unsuspended by hand is drift to report or repair).
+ */
+export function linkToTrust<L extends { fingerprint: string | null }>(
+  io: Pick<FlowIO, 'verify'>,
+  link: L | null,
+): L | null {
+  return link && io.verify ? { ...link, fingerprint: null } : link;
 }

@@ -47,6 +47,7 @@ export async function runFlow(flows: Partial<FlowRegistry>, ctx: RunContext, eve
     moodle,
     settings,
     event,
+    verify: (event.payload as { verify?: unknown }).verify === true,
     ensure: async (kind, recordId) => {
       const dependency = flowOf(flows, kind, event);
       const release = await ctx.lockRecord(recordKey('zoho', dependency.gate.module, recordId));

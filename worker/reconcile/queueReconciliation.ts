@@ -3,6 +3,7 @@ import type { DatabasePool } from 'slonik';
 import { countCalls, noCalls } from '../../shared/clients/callCounts.ts';
 import type { ZohoClient, ZohoRecord } from '../../shared/clients/zoho/createZohoClient.ts';
 import { recordBulkRun } from '../../shared/db/queries/bulkRuns.ts';
+import { liveLinkZohoIds } from '../../shared/db/queries/syncLinks.ts';
 import { ZOHO_ENTITIES, ZOHO_MODULES, type ZohoEntity } from '../../shared/domain/events.ts';
 import { internalEvent } from '../../shared/domain/internalEvent.ts';
 import type { ZohoModuleMapping } from '../../shared/domain/zoho/fieldMappings.ts';
@@ -14,9 +15,14 @@ export interface ReconcileOptions {
   modifiedSince?: Date;
   /** The events only plan (their payload says `dry_run`): the runner records what it would do and writes nothing. */
   planOnly?: boolean;
+  /**
+   * Compare with what Moodle has now rather than trust what the sync last wrote (bin/sync --check,
+   * --repair): drift made by hand in Moodle is found, and with `planOnly` off, repaired.
+   */
+  verify?: boolean;
   /** Names this run: its events are `sync:<runId>:<record id>`. */
   runId: string;
-  /** Called after each module is listed, with how many of its records the run takes. */
+  /** Called after each module is listed, with how many of its records the run takes (the linked ones Zoho no longer lists included). */
   onModule?: (entity: ZohoEntity, listed: number) => void;
 }
 
@@ -60,26 +66,25 @@ export async function queueReconciliation(
     const modifiedTime = deps.zoho.fields.name(module, 'modifiedTime' as never);
     const fields = whole ? listingFields(mapping, modifiedTime) : [modifiedTime];
     let count = 0;
+    const seen = new Set<string>();
     const records = deps.zoho.listRecords(module, { fields });
     for await (const record of countingCalls(listing, records)) {
+      seen.add(record.id);
       const value = record[modifiedTime];
       const modified = typeof value === 'string' ? Date.parse(value) : Number.NaN;
       if (since !== undefined && !(modified >= since)) continue;
       const complete = whole && !hasCutText(mapping, record);
-      events.push(
-        internalEvent({
-          kind: `zoho.${entity}`,
-          eventId: `sync:${options.runId}:${record.id}`,
-          recordId: record.id,
-          payload: {
-            cause: 'reconciliation',
-            run: options.runId,
-            ...(options.planOnly ? { dry_run: true } : {}),
-            ...(complete ? { record } : {}),
-          },
-        }),
-      );
+      events.push(runEvent(entity, record.id, options, complete ? { record } : {}));
       count++;
+    }
+    // A whole-module run also looks at what the sync linked and Zoho no longer lists: deleted in
+    // Zoho (a webhook missed), its flow suspends or hides what it made.
+    if (since === undefined) {
+      for (const zohoId of await liveLinkZohoIds(deps.db, entity)) {
+        if (seen.has(zohoId)) continue;
+        events.push(runEvent(entity, zohoId, options, { gone: true }));
+        count++;
+      }
     }
     listed[entity] = count;
     options.onModule?.(entity, count);
@@ -91,6 +96,7 @@ export async function queueReconciliation(
       entities,
       modifiedSince: options.modifiedSince ?? null,
       dryRun: options.planOnly ?? false,
+      verify: options.verify ?? false,
       listingZohoCalls: listing.zoho,
     },
     events,
@@ -108,6 +114,22 @@ export async function queueReconciliation(
   };
   deps.log.info({ ...result, listed }, 'reconciliation queued');
   return result;
+}
+
+/** A record's event in the run: `sync:<run>:<record id>`. */
+function runEvent(entity: ZohoEntity, zohoId: string, options: ReconcileOptions, extra: Record<string, unknown>) {
+  return internalEvent({
+    kind: `zoho.${entity}`,
+    eventId: `sync:${options.runId}:${zohoId}`,
+    recordId: zohoId,
+    payload: {
+      cause: 'reconciliation',
+      run: options.runId,
+      ...(options.planOnly ? { dry_run: true } : {}),
+      ...(options.verify ? { verify: true } : {}),
+      ...extra,
+    },
+  });
 }
 
 /** Whether a listing gives the whole record: no subform (they come only with a single record), ≤ 50 fields. */

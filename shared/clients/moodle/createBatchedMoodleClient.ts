@@ -19,8 +19,9 @@ export const MOODLE_BATCH: BatchWindow = { maxItems: 100, idleMs: 15, maxWaitMs:
  * user lookups, user creations and updates and the enrolments that many records' flows ask for
  * at about the same time go to Moodle together, 100 a call. Moodle runs a batch in one
  * transaction, so a refused record is isolated (`isolateBatch`) and only its own flow sees the
- * error, exactly the error a call of its own would have given; the others are written.
- * Everything else goes straight through.
+ * error, exactly the error a call of its own would have given; the others are written. A
+ * course's enrolled users are read once (the client lives for one chunk). Everything else goes
+ * straight through.
  */
 export function createBatchedMoodleClient(moodle: MoodleClient, window: BatchWindow = MOODLE_BATCH): MoodleClient {
   const lookups = new Map<UserLookupField, (values: (string | number)[]) => Promise<MoodleUser[][]>>();
@@ -63,8 +64,22 @@ export function createBatchedMoodleClient(moodle: MoodleClient, window: BatchWin
       (await moodle.enrolUsersIsolated(enrolments)).map((outcome) => (outcome.ok ? null : outcome.error)),
   });
 
+  // A verify run reads each course's enrolments once for all its records (the chunk's client is new per chunk).
+  const enrolled = new Map<string, ReturnType<MoodleClient['getEnrolledUsers']>>();
+  const getEnrolledUsers: MoodleClient['getEnrolledUsers'] = (courseId, userfields, options = {}) => {
+    const key = JSON.stringify([courseId, userfields ?? null, options.onlyActive ?? false]);
+    let users = enrolled.get(key);
+    if (!users) {
+      users = moodle.getEnrolledUsers(courseId, userfields, options);
+      users.catch(() => enrolled.delete(key));
+      enrolled.set(key, users);
+    }
+    return users;
+  };
+
   return {
     ...moodle,
+    getEnrolledUsers,
     getUsersByField,
     async findUser(field, value) {
       const users = await getUsersByField(field, [value]);

@@ -26,6 +26,8 @@ export interface NewBulkRun {
   entities: readonly string[];
   modifiedSince: Date | null;
   dryRun: boolean;
+  /** bin/sync --check / --repair: compare with Moodle as it is now (sql/12_bulk_runs.sql `verify`). */
+  verify: boolean;
   /** The Zoho API calls the listing made. */
   listingZohoCalls: number;
 }
@@ -49,9 +51,9 @@ export async function recordBulkRun(
     for (let start = 0; start < events.length; start += INSERT_SLICE)
       ids.push(...(await recordWebhookEvents(transaction, events.slice(start, start + INSERT_SLICE), { jobs: false })));
     await transaction.query(sql.unsafe`
-      insert into sync_bulk_runs (run_id, entities, modified_since, dry_run, records, listing_zoho_calls)
+      insert into sync_bulk_runs (run_id, entities, modified_since, dry_run, verify, records, listing_zoho_calls)
       values (${run.runId}, ${sql.array([...run.entities], 'text')}, ${run.modifiedSince?.toISOString() ?? null},
-              ${run.dryRun}, ${ids.filter((id) => id !== null).length}, ${run.listingZohoCalls})
+              ${run.dryRun}, ${run.verify}, ${ids.filter((id) => id !== null).length}, ${run.listingZohoCalls})
       on conflict (run_id) do nothing
     `);
     await transaction.query(sql.unsafe`
@@ -67,6 +69,7 @@ const bulkRunSchema = z.object({
   entities: z.array(z.string()),
   modified_since: z.coerce.date().nullable(),
   dry_run: z.boolean(),
+  verify: z.boolean(),
   records: z.coerce.number(),
 });
 export type BulkRun = z.infer<typeof bulkRunSchema>;
@@ -76,12 +79,20 @@ export async function startBulkRun(db: CommonQueryMethods, runId: string): Promi
   return db.maybeOne(sql.type(bulkRunSchema)`
     update sync_bulk_runs set started_at = coalesce(started_at, now()), finished_at = null
      where run_id = ${runId}
-    returning run_id, entities, modified_since, dry_run, records
+    returning run_id, entities, modified_since, dry_run, verify, records
   `);
 }
 
-export async function finishBulkRun(db: CommonQueryMethods, runId: string): Promise<void> {
-  await db.query(sql.unsafe`update sync_bulk_runs set finished_at = now() where run_id = ${runId}`);
+/** Marks the run finished, with what a verify run found besides its records' outcomes. */
+export async function finishBulkRun(
+  db: CommonQueryMethods,
+  runId: string,
+  report: Record<string, unknown> | null = null,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    update sync_bulk_runs set finished_at = now(), report = coalesce(${report === null ? null : sql.jsonb(report as never)}, report)
+     where run_id = ${runId}
+  `);
 }
 
 const chunkRowSchema = z.object({ id: z.coerce.number(), task_identifier: z.string() });
@@ -124,13 +135,17 @@ const runCostSchema = z.object({
   moodle_calls: z.coerce.number(),
   zoho_credits_remaining: z.coerce.number().nullable(),
   finished: z.boolean(),
+  report: z.record(z.string(), z.unknown()).nullable(),
 });
 export type BulkRunCost = z.infer<typeof runCostSchema>;
 
-/** What a run's chunks cost so far (its records' own retries are in their attempts), and whether its job has finished. */
+/**
+ * What a run's chunks cost so far (its records' own retries are in their attempts), whether its
+ * job has finished, and what a verify run reported.
+ */
 export async function bulkRunCost(db: CommonQueryMethods, runId: string): Promise<BulkRunCost | null> {
   return db.maybeOne(sql.type(runCostSchema)`
-    select listing_zoho_calls, zoho_calls, moodle_calls, zoho_credits_remaining, finished_at is not null as finished
+    select listing_zoho_calls, zoho_calls, moodle_calls, zoho_credits_remaining, finished_at is not null as finished, report
       from sync_bulk_runs where run_id = ${runId}
   `);
 }

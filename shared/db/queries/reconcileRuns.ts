@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { INVALID_CODES, type DriftRecord } from '../../domain/sync/driftReport.ts';
 
 const rowSchema = z.object({
   entity: z.string(),
@@ -13,17 +14,6 @@ export type RunOutcomeRow = z.infer<typeof rowSchema>;
 export const RUN_COLUMNS = ['new', 'updated', 'unchanged', 'invalid', 'skipped', 'failed', 'waiting'] as const;
 export type RunColumn = (typeof RUN_COLUMNS)[number];
 export type RunSummary = Record<string, Record<RunColumn, number>>;
-
-/** Errors that say the Zoho record itself is wrong (fix it in Zoho), as opposed to a failed sync. */
-const INVALID_CODES = new Set([
-  'zoho.invalid_record',
-  'zoho.missing_email',
-  'zoho.invalid_email',
-  'zoho.missing_name',
-  'zoho.missing_field',
-  'zoho.invalid_dates',
-  'moodle.conflict',
-]);
 
 const costSchema = z.object({
   zoho_calls: z.coerce.number(),
@@ -82,4 +72,44 @@ function columnOf(row: RunOutcomeRow): RunColumn {
   if (row.action === 'created') return 'new';
   if (row.action === 'unchanged') return 'unchanged';
   return 'updated';
+}
+
+const driftRowSchema = z.object({
+  entity: z.string(),
+  record_id: z.string(),
+  status: z.string(),
+  action: z.string().nullable(),
+  changes: z.array(z.string()).nullable(),
+  error_code: z.string().nullable(),
+  last_error: z.string().nullable(),
+  reason: z.string().nullable(),
+  gone: z.boolean(),
+  linked: z.boolean(),
+});
+
+/** Each record of a run as its event ended, for the drift report (shared/domain/sync/driftReport.ts). */
+export async function runRecords(db: CommonQueryMethods, runId: string): Promise<DriftRecord[]> {
+  const rows = await db.any(sql.type(driftRowSchema)`
+    select e.entity, e.record_id, e.status, e.result ->> 'action' as action,
+           case when jsonb_typeof(e.result -> 'changes') = 'array'
+                then array(select jsonb_array_elements_text(e.result -> 'changes')) end as changes,
+           e.error_code, e.last_error, e.result ->> 'reason' as reason,
+           coalesce((e.payload ->> 'gone')::boolean, false) as gone,
+           exists (select 1 from sync_links l where l.entity = e.entity and l.zoho_id = e.record_id) as linked
+      from integration_events_log e
+     where e.payload ? 'run' and e.payload ->> 'run' = ${runId} and e.source = 'zoho' and e.record_id is not null
+     order by e.id
+  `);
+  return rows.map((row) => ({
+    entity: row.entity,
+    recordId: row.record_id,
+    status: row.status,
+    action: row.action,
+    changes: row.changes,
+    errorCode: row.error_code,
+    error: row.last_error,
+    reason: row.reason,
+    gone: row.gone,
+    linked: row.linked,
+  }));
 }

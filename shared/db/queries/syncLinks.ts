@@ -74,3 +74,29 @@ export async function activeClassCourseIds(db: CommonQueryMethods): Promise<numb
   );
   return rows.map((row) => row.moodle_id);
 }
+
+/** The Zoho ids of an entity's live links: a whole-module bulk run looks again at those Zoho no longer lists (deleted there). */
+export async function liveLinkZohoIds(db: CommonQueryMethods, entity: LinkEntity): Promise<string[]> {
+  const rows = await db.any(
+    sql.type(z.object({ zoho_id: z.string() }))`
+      select zoho_id from sync_links where entity = ${entity} and state = 'active' order by zoho_id`,
+  );
+  return rows.map((row) => row.zoho_id);
+}
+
+/** Live class courses, and the students the sync enrolled in each (its live enrollment links): the drift report's enrolment check. */
+export async function liveCourseEnrolments(
+  db: CommonQueryMethods,
+): Promise<{ classZohoId: string; courseId: number; userIds: number[] }[]> {
+  const rows = await db.any(
+    sql.type(z.object({ zoho_id: z.string(), moodle_id: z.coerce.number(), user_ids: z.array(z.coerce.number()) }))`
+      select c.zoho_id, c.moodle_id,
+             coalesce(array_agg(e.moodle_user_id) filter (where e.moodle_user_id is not null), '{}') as user_ids
+        from sync_links c
+        left join sync_links e on e.entity = 'enrollment' and e.state = 'active' and e.moodle_id = c.moodle_id
+       where c.entity = 'class' and c.state = 'active'
+       group by c.zoho_id, c.moodle_id
+       order by c.moodle_id`,
+  );
+  return rows.map((row) => ({ classZohoId: row.zoho_id, courseId: row.moodle_id, userIds: row.user_ids }));
+}

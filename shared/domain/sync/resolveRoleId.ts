@@ -31,3 +31,12 @@ export function resolveRoleId(setting: string, value: string | number): number {
   }
   return id;
 }
+
+/** Whether an enrolled user's role is the `moodle.roles` entry's: by its id, or by its shortname when the setting names one. */
+export function roleMatcher(
+  setting: string,
+  value: string | number,
+): (role: { roleid: number; shortname?: string }) => boolean {
+  const id = resolveRoleId(setting, value);
+  return (role) => role.roleid === id || (typeof value === 'string' && role.shortname === value);
+}
