@@ -28,6 +28,7 @@ const MIGRATIONS = [
   '9_app_settings_history',
   '10_zoho_notification_channels',
   '11_event_attempts',
+  '12_bulk_runs',
 ];
 
 /** An empty database for one test; dropped in teardown. @returns its URL. */
