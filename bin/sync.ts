@@ -13,6 +13,7 @@ import type { UnlinkedEnrolment } from '../worker/bulk/checkCourseEnrolments.ts'
 import {
   reconcileRunCost,
   reconcileRunOutcomes,
+  runFollowUps,
   runRecords,
   RUN_COLUMNS,
   summariseRun,
@@ -137,6 +138,7 @@ try {
     );
     let summary: RunSummary = summariseRun(await reconcileRunOutcomes(db, runId));
     let waited = 'not waited for (--no-wait)';
+    let followUps = { total: 0, waiting: 0 };
     if (argv.wait && queued.total > 0) {
       const bar = argv.json
         ? undefined
@@ -157,13 +159,18 @@ try {
         const waiting = Object.values(summary).reduce((sum, counts) => sum + counts.waiting, 0);
         const settled = queued.total - waiting;
         bar?.update(settled, { rate: (settled / Math.max((Date.now() - startedAt) / 1000, 0.001)).toFixed(1) });
-        // A verify run's enrolment check comes after its records: its report is written when its job ends.
-        if (waiting === 0 && (mode === 'sync' || mode === 'dry run' || (await bulkRunCost(db, runId))?.finished)) {
+        // What the records queued in turn is the run's too; a verify run's enrolment check comes
+        // after its records (its report is written when its job ends).
+        followUps = waiting === 0 ? await runFollowUps(db, runId) : followUps;
+        if (
+          waiting + followUps.waiting === 0 &&
+          (mode === 'sync' || mode === 'dry run' || (await bulkRunCost(db, runId))?.finished)
+        ) {
           waited = 'all settled';
           break;
         }
         if (interrupted || Date.now() > deadline) {
-          waited = `${waiting} still waiting: they keep running (bin/jobs list --since 1h)`;
+          waited = `${waiting + followUps.waiting} still waiting: they keep running (bin/jobs list --since 1h)`;
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -189,7 +196,7 @@ try {
     } else {
       if (argv.json) {
         process.stdout.write(
-          `${JSON.stringify({ runId, mode, dryRun: mode === 'dry run', queued: queued.queued, summary, totals, cost, waited, ...(mode === 'repair' ? { unlinkedEnrolments } : {}) })}\n`,
+          `${JSON.stringify({ runId, mode, dryRun: mode === 'dry run', queued: queued.queued, summary, totals, followUps, cost, waited, ...(mode === 'repair' ? { unlinkedEnrolments } : {}) })}\n`,
         );
       } else {
         const table = new Table({ head: ['module', ...RUN_COLUMNS], style: { head: [], border: [] } });
@@ -202,6 +209,9 @@ try {
           `${table.toString()}\n` +
             `Cost: ${cost.zohoCalls.total} Zoho API calls (listing ${cost.zohoCalls.listing}, syncing ${cost.zohoCalls.events}), ` +
             `${cost.moodleCalls} Moodle calls${credits}.\n` +
+            (followUps.total > 0
+              ? `Follow-ups: ${followUps.total} events the run's records queued (a new class course's enrolments), in the cost above only when settled.\n`
+              : '') +
             `${waited}. Details: bin/jobs list --since 1d, or the events with ids sync:${runId}:<record id>.\n` +
             (mode === 'repair' ? describeUnlinked(unlinkedEnrolments) : ''),
         );

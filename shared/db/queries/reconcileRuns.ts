@@ -113,3 +113,19 @@ export async function runRecords(db: CommonQueryMethods, runId: string): Promise
     linked: row.linked,
   }));
 }
+
+const followUpSchema = z.object({ total: z.coerce.number(), waiting: z.coerce.number() });
+
+/**
+ * The events a run's records queued in turn (a new class course's enrolments, when the run did
+ * not cover them all): part of what the run caused, so bin/sync counts them and waits for them.
+ */
+export async function runFollowUps(db: CommonQueryMethods, runId: string): Promise<z.infer<typeof followUpSchema>> {
+  return db.one(sql.type(followUpSchema)`
+    select count(*) as total, count(*) filter (where f.status in ('pending', 'processing', 'retrying')) as waiting
+      from integration_events_log f
+     where f.payload ? 'caused_by_event'
+       and f.payload ->> 'caused_by_event' in (
+         select e.id::text from integration_events_log e where e.payload ? 'run' and e.payload ->> 'run' = ${runId})
+  `);
+}
