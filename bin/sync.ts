@@ -159,13 +159,10 @@ try {
         const waiting = Object.values(summary).reduce((sum, counts) => sum + counts.waiting, 0);
         const settled = queued.total - waiting;
         bar?.update(settled, { rate: (settled / Math.max((Date.now() - startedAt) / 1000, 0.001)).toFixed(1) });
-        // What the records queued in turn is the run's too; a verify run's enrolment check comes
-        // after its records (its report is written when its job ends).
+        // What the records queued in turn is the run's too. The bulk job ends after its records:
+        // it adds its last chunk's calls to the cost, and a verify run's enrolment check, then.
         followUps = waiting === 0 ? await runFollowUps(db, runId) : followUps;
-        if (
-          waiting + followUps.waiting === 0 &&
-          (mode === 'sync' || mode === 'dry run' || (await bulkRunCost(db, runId))?.finished)
-        ) {
+        if (waiting + followUps.waiting === 0 && ((await bulkRunCost(db, runId))?.finished ?? true)) {
           waited = 'all settled';
           break;
         }

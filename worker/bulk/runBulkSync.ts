@@ -197,6 +197,21 @@ async function runRecord(
   },
 ): Promise<RunOutcome> {
   const dependencies: (() => Promise<void>)[] = [];
+  // A record takes one of the chunk's slots the first time it needs a dependency's lock and keeps
+  // it to the end; the locks its dependencies need in turn (an enrolment's class, that class's
+  // program) take none, or two records each holding a slot and waiting for another would wait forever.
+  let slot: Promise<void> | undefined;
+  let releaseSlot: (() => void) | undefined;
+  const takeSlot = () =>
+    (slot ??= new Promise<void>((taken) => {
+      void options.limitDependencies(
+        () =>
+          new Promise<void>((released) => {
+            releaseSlot = released;
+            taken();
+          }),
+      );
+    }));
   const log = options.log.child({ eventLogId: event.id, entity: event.entity, recordId: event.record_id });
   const ctx: RunContext = {
     db: deps.db,
@@ -205,27 +220,14 @@ async function runRecord(
     attempt: event.attempts,
     signal: options.helpers.abortSignal ?? new AbortController().signal,
     covers: options.covers,
-    lockRecord: (key) =>
-      new Promise((resolve, reject) => {
-        // The limiter's slot is held until the dependency's lock is released.
-        void options.limitDependencies(async () => {
-          let release: () => Promise<void>;
-          try {
-            release = await holdRecordLock(deps.db, key);
-          } catch (error) {
-            reject(error);
-            return;
-          }
-          await new Promise<void>((released) => {
-            const once = async () => {
-              await release();
-              released();
-            };
-            dependencies.push(once);
-            resolve(once);
-          });
-        });
-      }),
+    lockRecord: async (key) => {
+      await takeSlot();
+      const release = await holdRecordLock(deps.db, key);
+      let released: Promise<void> | undefined;
+      const once = () => (released ??= release());
+      dependencies.push(once);
+      return once;
+    },
   };
   try {
     const outcome = await runFlow(flows, ctx, event);
@@ -243,6 +245,7 @@ async function runRecord(
     return { status: 'retrying', errorCode: code, error: message };
   } finally {
     await Promise.allSettled(dependencies.map((release) => release()));
+    releaseSlot?.();
   }
 }
 
